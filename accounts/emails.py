@@ -1,0 +1,13 @@
+"""Outgoing email: every message leaves through a Celery task queued after commit."""
+
+from django.db import transaction
+
+from .tasks import send_email
+
+
+def queue_email(*, subject: str, to: list[str], text: str, html: str | None = None,
+                from_email: str | None = None) -> None:
+    """Send an email once the current transaction commits (at once outside a transaction)."""
+    payload = {"subject": subject, "to": list(to), "text": text, "html": html,
+               "from_email": from_email}
+    transaction.on_commit(lambda: send_email.delay(**payload))

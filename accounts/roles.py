@@ -1,0 +1,16 @@
+"""Roles are Django groups; this module is the one place that names them."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ANCT_ADMIN = "Administrateur ANCT"
+    ANCT_EDITOR = "Éditeur ANCT"
+    PREFET = "Préfet"
+    STRUCTURE_MANAGER = "Gestionnaire de structure"
+    ADVISOR = "Conseiller numérique"
+    COORDINATOR = "Coordinateur"
+
+
+# Roles whose members must use two-factor authentication before reaching the back office.
+MFA_REQUIRED_ROLES = {Role.ANCT_ADMIN, Role.ANCT_EDITOR}

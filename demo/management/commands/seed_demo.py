@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from demo.accounts import DEMO_PASSWORD, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes et contenus de démonstration (relançable sans doublon)."
+
+    def handle(self, *args, **options):
+        accounts = create_demo_accounts()
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
+        for email, role in accounts:
+            self.stdout.write(f"  {role:<28} {email:<28} mot de passe : {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Les comptes ANCT (administrateur, éditeur) configurent la double "
+            "authentification à leur premier accès à /admin/."
+        )

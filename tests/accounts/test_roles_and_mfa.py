@@ -1,0 +1,58 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_group_exists_after_migrations():
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+
+
+def make_staff(**extra):
+    user = User.objects.create_user(
+        email="agent@anct.gouv.fr", password="Secret-Agent-2026", first_name="A", last_name="B",
+        is_staff=True, **extra,
+    )
+    return user
+
+
+def test_staff_without_mfa_is_sent_to_set_it_up_before_the_back_office(client):
+    user = make_staff()
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/comptes/2fa/totp/activate/"
+
+
+def test_staff_with_totp_reaches_the_back_office(client):
+    user = make_staff(is_superuser=True)
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_editor_group_member_must_use_mfa():
+    user = User.objects.create_user(email="e@anct.gouv.fr", password="x", first_name="E",
+                                    last_name="D")
+    user.groups.add(Group.objects.get(name=Role.ANCT_EDITOR))
+    assert user.must_use_mfa
+
+
+def test_an_ordinary_user_is_not_forced_to_use_mfa_and_cannot_enter_the_admin(client):
+    user = User.objects.create_user(email="elu@mairie.fr", password="x", first_name="E",
+                                    last_name="L")
+    assert not user.must_use_mfa
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/comptes/login/" in response["Location"] or "login" in response["Location"]
+
+
+def test_proconnect_is_offered_only_when_configured(client):
+    from allauth.socialaccount.adapter import get_adapter
+
+    assert get_adapter().list_apps(None, provider="openid_connect") == []
