@@ -31,3 +31,17 @@ def test_sitemap_lists_the_home_page(client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert "<loc>" in response.content.decode()
+
+
+def test_server_error_page_is_french_and_shows_no_trace(rf):
+    from config.errors import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Erreur inattendue" in html and "Traceback" not in html
+
+
+def test_account_pages_use_dsfr_forms(client):
+    html = client.get("/comptes/login/").content.decode()
+    assert 'class="fr-input"' in html and "fr-btn" in html and "fr-header" in html
