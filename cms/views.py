@@ -1,7 +1,12 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from wagtail.models import Page
 
 
 @require_GET
@@ -16,3 +21,22 @@ def robots_txt(request):
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+SEARCH_PAGE_SIZE = 10
+
+
+@require_GET
+def search(request):
+    """Site search over published pages (courses included), with Wagtail search."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = None
+    if query:
+        found = Page.objects.live().public().search(query, operator="and")
+        results = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        results.object_list = [page.specific for page in results.object_list]
+    return TemplateResponse(request, "cms/search.html", {
+        "query": query,
+        "results": results,
+        "query_string": urlencode({"q": query}),
+    })

@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.views import robots_txt
+from cms.views import robots_txt, search
 
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("territoires/", include("territories.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("recherche/", search, name="search"),
 ]
 
 if settings.DEBUG:

@@ -1,12 +1,18 @@
 from django.core.management.base import BaseCommand
 
 from demo.accounts import DEMO_PASSWORD, create_demo_accounts
+from demo.content import create_demo_content
 
 
 class Command(BaseCommand):
     help = "Crée les comptes et contenus de démonstration (relançable sans doublon)."
 
     def handle(self, *args, **options):
+        counts = create_demo_content()
+        self.stdout.write(
+            f"Contenus : {counts['courses']} formations, {counts['sessions']} sessions "
+            f"({counts['new_sessions']} nouvelles), {counts['news']} actualités."
+        )
         accounts = create_demo_accounts()
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
         for email, role in accounts:

@@ -1,0 +1,64 @@
+"""Reads of the catalogue: which courses match the filters, and their next session."""
+
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from .models import CoursePage, Session
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def matching_sessions(filters):
+    sessions = Session.objects.scheduled().upcoming()
+    if filters.get("region"):
+        sessions = sessions.filter(commune__department__region__code=filters["region"])
+    if filters.get("department"):
+        sessions = sessions.filter(commune__department__code=filters["department"])
+    if filters.get("date_from"):
+        sessions = sessions.filter(start__gte=_day_start(filters["date_from"]))
+    if filters.get("date_to"):
+        sessions = sessions.filter(
+            start__lt=_day_start(filters["date_to"]) + timezone.timedelta(days=1)
+        )
+    if filters.get("available"):
+        sessions = sessions.with_seats().filter(seats_left__gt=0)
+    return sessions
+
+
+def search_courses(filters):
+    """Live courses matching every filter; session filters keep courses with such a session."""
+    courses = CoursePage.objects.live().public()
+    if filters.get("theme"):
+        courses = courses.filter(themes__slug=filters["theme"])
+    if filters.get("format"):
+        courses = courses.filter(format=filters["format"])
+    if filters.get("audience"):
+        courses = courses.filter(audience=filters["audience"])
+    session_filters = {k: filters.get(k) for k in ("region", "department", "date_from",
+                                                    "date_to", "available")}
+    sessions = None
+    if any(session_filters.values()):
+        sessions = matching_sessions(filters)
+        courses = courses.filter(pk__in=sessions.values("course_id"))
+    if filters.get("q"):
+        found = CoursePage.objects.live().search(filters["q"], operator="and")
+        courses = courses.filter(pk__in=[page.pk for page in found])
+    return courses.distinct().order_by("title"), sessions
+
+
+def attach_next_sessions(courses, sessions=None):
+    """Sets ``next_session`` on each course (with seats_left), in one query."""
+    base = sessions if sessions is not None else Session.objects.scheduled().upcoming()
+    candidates = (
+        base.filter(course__in=[c.pk for c in courses]).with_seats()
+        .select_related("commune__department").order_by("course_id", "start")
+    )
+    first = {}
+    for session in candidates:
+        first.setdefault(session.course_id, session)
+    for course in courses:
+        course.next_session = first.get(course.pk)
+    return courses

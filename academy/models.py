@@ -1,0 +1,283 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from cms.blocks import ContentBlocks
+
+
+class Theme(models.Model):
+    """A catalogue theme (transition écologique, numérique…), edited by ANCT editors."""
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        verbose_name = "thème"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Partner(models.Model):
+    name = models.CharField("nom", max_length=150, unique=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="logo", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    url = models.URLField("site", blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("logo"), FieldPanel("url")]
+
+    class Meta:
+        verbose_name = "partenaire"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+register_snippet(Theme)
+register_snippet(Partner)
+
+
+class Audience(models.TextChoices):
+    ELECTED_OFFICIALS = "elected", "Élus locaux"
+    ADVISORS = "advisors", "Conseillers numériques"
+    AGENTS = "agents", "Agents des collectivités"
+    ALL = "all", "Tous publics"
+
+
+class Format(models.TextChoices):
+    ON_SITE = "on_site", "En présentiel"
+    REMOTE = "remote", "À distance"
+    HYBRID = "hybrid", "Hybride"
+
+
+class CatalogPage(Page):
+    """The catalogue at /formations/: lists and filters course pages."""
+
+    intro = models.TextField("introduction", blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["academy.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "catalogue des formations"
+
+    def serve(self, request, *args, **kwargs):
+        from .views import catalog
+
+        return catalog(request, self)
+
+
+class CoursePage(Page):
+    summary = models.TextField("résumé", max_length=500)
+    objectives = RichTextField("objectifs pédagogiques", features=["ul", "bold", "italic"])
+    programme = StreamField(ContentBlocks(), verbose_name="programme", blank=True)
+    themes = ParentalManyToManyField(Theme, verbose_name="thèmes", blank=True)
+    audience = models.CharField("public", max_length=20, choices=Audience.choices,
+                                default=Audience.ELECTED_OFFICIALS)
+    format = models.CharField("format", max_length=20, choices=Format.choices,
+                              default=Format.ON_SITE)
+    duration_hours = models.DecimalField("durée (heures)", max_digits=5, decimal_places=1)
+    partners = ParentalManyToManyField(Partner, verbose_name="partenaires", blank=True)
+    price = models.DecimalField(
+        "prix (€)", max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="Laisser vide si la formation est gratuite.",
+    )
+    dif_eligible = models.BooleanField("éligible au DIF élus", default=False)
+    programme_page = models.ForeignKey(
+        "cms.ProgrammePage", verbose_name="programme national", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="courses",
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.SearchField("programme"),
+        index.FilterField("audience"),
+        index.FilterField("format"),
+    ]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        FieldPanel("programme"),
+        MultiFieldPanel(
+            [
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audience"),
+                FieldPanel("format"),
+                FieldPanel("duration_hours"),
+                FieldPanel("programme_page"),
+            ],
+            heading="Caractéristiques",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("price"),
+                FieldPanel("dif_eligible"),
+                FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading="Financement et partenaires",
+        ),
+        HelpPanel(
+            template="academy/admin/course_sessions_panel.html", heading="Sessions",
+        ),
+    ]
+    parent_page_types = ["academy.CatalogPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "formation"
+
+    @property
+    def is_free(self):
+        return not self.price
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = (
+            Session.objects.filter(course=self).scheduled().upcoming().with_seats()
+            .select_related("commune__department")
+        )
+        context["now"] = timezone.now()
+        return context
+
+
+class SessionQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(end__gte=timezone.now()).order_by("start")
+
+    def scheduled(self):
+        return self.filter(status=Session.Status.SCHEDULED)
+
+    def with_seats(self):
+        """Annotates ``seats_taken`` and ``seats_left`` (confirmed enrolments only)."""
+        taken = Count("enrolments", filter=Q(enrolments__status__in=Session.SEAT_STATUSES))
+        return self.annotate(seats_taken=taken, seats_left=F("capacity") - taken)
+
+    def next_for_courses(self):
+        """Subquery: the id of each course's next scheduled session."""
+        return Subquery(
+            self.filter(course=OuterRef("pk"), end__gte=timezone.now(),
+                        status=Session.Status.SCHEDULED)
+            .order_by("start").values("pk")[:1]
+        )
+
+
+class Session(models.Model):
+    """A dated occurrence of a course. Not part of the page's revisions: editing or
+    reverting the course never touches its sessions."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Programmée"
+        CANCELLED = "cancelled", "Annulée"
+
+    # Enrolment statuses that hold a seat (the enrolment model comes with its own issue).
+    SEAT_STATUSES = ["confirmed", "attended", "absent"]
+
+    course = models.ForeignKey(CoursePage, verbose_name="formation", on_delete=models.PROTECT,
+                               related_name="sessions")
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    address = models.CharField("adresse", max_length=255, blank=True)
+    commune = models.ForeignKey(
+        "territories.Commune", verbose_name="commune", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    remote_url = models.URLField("lien de visioconférence", blank=True)
+    capacity = models.PositiveIntegerField("nombre de places")
+    enrolment_opens = models.DateTimeField("ouverture des inscriptions")
+    enrolment_closes = models.DateTimeField("clôture des inscriptions")
+    cancellation_deadline = models.DateTimeField("date limite d'annulation")
+    trainers = models.CharField("formateurs", max_length=255, blank=True)
+    status = models.CharField("statut", max_length=20, choices=Status.choices,
+                              default=Status.SCHEDULED)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "session"
+        ordering = ["start"]
+        indexes = [models.Index(fields=["course", "start"]), models.Index(fields=["start"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.start)
+        return f"{self.course.title} — {local:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return f"{self.course.url}#session-{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "La fin doit être postérieure au début."
+        if self.enrolment_opens and self.enrolment_closes and (
+            self.enrolment_closes <= self.enrolment_opens
+        ):
+            errors["enrolment_closes"] = "La clôture doit suivre l'ouverture des inscriptions."
+        if self.enrolment_closes and self.start and self.enrolment_closes > self.start:
+            errors["enrolment_closes"] = "Les inscriptions doivent se clore avant le début."
+        if not self.commune_id and not self.remote_url:
+            errors["commune"] = "Indiquez une commune ou un lien de visioconférence."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def enrolment_is_open(self):
+        now = timezone.now()
+        return (self.status == self.Status.SCHEDULED
+                and self.enrolment_opens <= now < self.enrolment_closes)
+
+    @property
+    def place_label(self):
+        """Commune and département code, e.g. "Beauvais (60)"; "À distance" without a place."""
+        if self.commune_id:
+            return f"{self.commune.name} ({self.commune.department.code})"
+        return "À distance"
+
+
+class Enrolment(models.Model):
+    """A person's place (or wait) in a session; the rules live in services.py."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente de validation"
+        CONFIRMED = "confirmed", "Confirmée"
+        WAITLISTED = "waitlisted", "Liste d'attente"
+        CANCELLED = "cancelled", "Annulée"
+        CANCELLED_BY_ORGANISER = "cancelled_by_organiser", "Annulée par l'organisateur"
+        REFUSED = "refused", "Refusée"
+        ATTENDED = "attended", "Présent"
+        ABSENT = "absent", "Absent"
+
+    session = models.ForeignKey(Session, verbose_name="session", on_delete=models.PROTECT,
+                                related_name="enrolments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="participant",
+                             on_delete=models.PROTECT, related_name="enrolments")
+    status = models.CharField("statut", max_length=30, choices=Status.choices)
+    created_at = models.DateTimeField("inscrit le", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "inscription"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_enrolment_per_session")
+        ]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.session}"

@@ -1,0 +1,355 @@
+"""Demo content: programmes, news, the catalogue with its courses and dated sessions.
+
+Written for the demo (no lorem ipsum), idempotent: pages are found by slug, a course's
+sessions are only created with the course.
+"""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Site
+
+from academy.models import Audience, CatalogPage, CoursePage, Format, Partner, Session, Theme
+from cms.models import HomePage, NewsIndexPage, NewsPage, ProgrammePage, SiteNavigation
+from territories.models import Commune
+
+THEMES = [
+    "Transition écologique",
+    "Numérique",
+    "Résilience des territoires",
+    "Coopération interterritoriale",
+    "Finances locales",
+    "Revitalisation des centres-villes",
+]
+
+PARTNERS = [
+    ("Sciences Po Executive Education", "https://www.sciencespo.fr/executive-education/"),
+    ("Banque des Territoires", "https://www.banquedesterritoires.fr"),
+    ("Agence nationale de la cohésion des territoires",
+     "https://agence-cohesion-territoires.gouv.fr"),
+]
+
+PROGRAMMES = [
+    {
+        "slug": "academie-des-territoires",
+        "title": "Académie des territoires",
+        "intro": "Des formations courtes et concrètes pour les élus locaux, conçues avec "
+                 "Sciences Po Executive Education et la Banque des Territoires.",
+        "launched_on": "2020-10-19",
+        "body": [
+            ("text", "<h2>Pourquoi une académie ?</h2><p>Les élus locaux portent des projets "
+                     "de plus en plus complexes : transition écologique, numérique, "
+                     "revitalisation, coopération entre collectivités. L'Académie des "
+                     "territoires leur donne, au plus près de chez eux, les méthodes et les "
+                     "réseaux pour les mener à bien.</p>"),
+            ("callout", {"title": "Formations gratuites pour les élus",
+                         "text": "Les frais pédagogiques sont pris en charge. Certaines "
+                                 "formations sont éligibles au droit individuel à la "
+                                 "formation des élus (DIF élus).",
+                         "link": "", "link_label": ""}),
+        ],
+    },
+    {
+        "slug": "conseillers-numeriques",
+        "title": "Conseillers numériques",
+        "intro": "4 000 conseillers numériques accueillis par des communes, des "
+                 "intercommunalités, des départements et des associations pour "
+                 "accompagner chacun vers l'autonomie numérique.",
+        "launched_on": "2020-11-17",
+        "body": [
+            ("text", "<h2>Un conseiller près de chez vous</h2><p>Les conseillers numériques "
+                     "proposent des ateliers et des permanences pour apprendre à utiliser un "
+                     "ordinateur ou un smartphone, faire ses démarches en ligne, protéger "
+                     "ses données et vérifier les informations.</p><h2>Accueillir un "
+                     "conseiller</h2><p>Les structures publiques et privées candidatent ; le "
+                     "préfet de département rend un avis, puis le comité de l'ANCT décide "
+                     "et une convention est signée.</p>"),
+        ],
+    },
+    {
+        "slug": "petites-villes-de-demain",
+        "title": "Petites villes de demain",
+        "intro": "Un programme pour donner aux élus des communes de moins de 20 000 "
+                 "habitants les moyens de concrétiser leurs projets de revitalisation.",
+        "launched_on": "2020-10-01",
+        "body": [
+            ("text", "<p>Petites villes de demain accompagne plus de 1 600 communes et "
+                     "intercommunalités : ingénierie, financements et mise en réseau des "
+                     "élus et de leurs chefs de projet.</p>"),
+        ],
+    },
+]
+
+NEWS = [
+    ("La feuille de route de l'ANCT adoptée par son conseil d'administration", 120,
+     "Programmes nationaux d'appui, pactes de cohésion territoriale et offre d'ingénierie "
+     "sur mesure : les trois modes d'intervention de l'agence sont confirmés.",
+     "<p>Le conseil d'administration de l'Agence nationale de la cohésion des territoires a "
+     "adopté sa feuille de route. Elle confirme trois modes d'intervention : les programmes "
+     "nationaux d'appui (Action cœur de ville, Territoires d'industrie, France services, "
+     "Petites villes de demain), les pactes de cohésion territoriale et l'offre "
+     "d'ingénierie sur mesure.</p><p>Trois domaines sont prioritaires : les ruralités, la "
+     "politique de la ville et le numérique.</p>"),
+    ("Ouverture des inscriptions aux sessions de printemps de l'Académie", 45,
+     "Douze formations et une quarantaine de sessions dans toutes les régions : les élus "
+     "locaux peuvent dès maintenant s'inscrire.",
+     "<p>Les inscriptions aux sessions de printemps sont ouvertes. Les formations abordent "
+     "la transition écologique, le numérique, les finances locales et la coopération entre "
+     "territoires.</p><p>Les sessions se tiennent en présentiel dans chaque région et à "
+     "distance pour les élus qui ne peuvent pas se déplacer.</p>"),
+    ("Conseillers numériques : 1 000 structures désormais conventionnées", 30,
+     "Communes, intercommunalités, départements et associations accueillent déjà des "
+     "conseillers numériques dans tous les départements.",
+     "<p>Le déploiement des conseillers numériques franchit une étape : mille structures "
+     "ont signé leur convention avec l'ANCT. Les conseillers tiennent des permanences dans "
+     "les mairies, les médiathèques et les espaces France services.</p>"),
+    ("L'ANCT, instrument de la résilience des territoires", 15,
+     "Relance économique, transition écologique et cohésion : l'agence revisite ses "
+     "programmes à l'aune de la crise.",
+     "<p>Dans sa feuille de route, l'ANCT se veut un instrument de la résilience des "
+     "territoires : elle participe à l'effort de relance et de transition écologique "
+     "engagé par l'État et les collectivités territoriales.</p>"),
+    ("Retour sur la première promotion de l'Académie des territoires", 5,
+     "Trois cents élus formés en un an : témoignages et chiffres clés de la première "
+     "promotion.",
+     "<p>Maires de petites communes, adjoints aux finances, présidents d'intercommunalité : "
+     "la première promotion de l'Académie a réuni des profils variés. Les participants "
+     "soulignent la qualité des échanges entre pairs et le lien avec leurs projets.</p>"),
+]
+
+# (title, themes, audience, format, hours, price, dif, summary, objectives, programme)
+COURSES = [
+    ("Piloter la transition écologique de sa commune", [0], Audience.ELECTED_OFFICIALS,
+     Format.ON_SITE, 14, None, True,
+     "Construire une stratégie de transition écologique à l'échelle communale : sobriété "
+     "foncière, rénovation énergétique, mobilités.",
+     ["Identifier les leviers d'action de la commune sur le climat",
+      "Bâtir un plan d'action chiffré et partagé",
+      "Mobiliser les financements du Fonds vert"]),
+    ("Zéro artificialisation nette : comprendre et agir", [0], Audience.ELECTED_OFFICIALS,
+     Format.HYBRID, 7, None, True,
+     "Les objectifs de la loi Climat et résilience appliqués à votre document d'urbanisme.",
+     ["Comprendre la trajectoire ZAN et ses échéances",
+      "Mesurer la consommation d'espaces de son territoire",
+      "Mobiliser les friches et densifier les centres-bourgs"]),
+    ("Inclusion numérique : accueillir un conseiller numérique", [1], Audience.ALL,
+     Format.REMOTE, 3, None, False,
+     "Tout savoir pour accueillir un conseiller numérique : candidature, convention, "
+     "recrutement et animation.",
+     ["Connaître les étapes du dispositif Conseiller numérique",
+      "Organiser des permanences adaptées aux habitants",
+      "Suivre l'activité et rendre compte"]),
+    ("Cybersécurité des collectivités", [1, 2], Audience.ELECTED_OFFICIALS, Format.REMOTE,
+     4, None, True,
+     "Protéger les données et les services de la commune face aux cyberattaques.",
+     ["Identifier les menaces qui visent les collectivités",
+      "Mettre en place les mesures d'hygiène numérique essentielles",
+      "Préparer la gestion de crise"]),
+    ("Gérer une crise sur son territoire", [2], Audience.ELECTED_OFFICIALS, Format.ON_SITE,
+     14, None, True,
+     "Plan communal de sauvegarde, communication de crise et retour d'expérience.",
+     ["Actualiser son plan communal de sauvegarde",
+      "Communiquer avec les habitants pendant la crise",
+      "Organiser le retour d'expérience"]),
+    ("Coopérer entre territoires urbains et ruraux", [3], Audience.ELECTED_OFFICIALS,
+     Format.ON_SITE, 7, None, True,
+     "Contrats de réciprocité, alliances des territoires : construire des coopérations "
+     "gagnant-gagnant.",
+     ["Repérer les sujets de coopération (alimentation, mobilité, énergie)",
+      "Choisir l'outil juridique adapté",
+      "Animer une coopération dans la durée"]),
+    ("Intercommunalité : exercer ses compétences en confiance", [3],
+     Audience.ELECTED_OFFICIALS, Format.HYBRID, 7, None, True,
+     "Pacte de gouvernance, transferts de compétences et relations commune-EPCI.",
+     ["Comprendre la répartition des compétences",
+      "Négocier un pacte de gouvernance",
+      "Articuler projet communal et projet de territoire"]),
+    ("Construire et voter le budget communal", [4], Audience.ELECTED_OFFICIALS,
+     Format.ON_SITE, 14, None, True,
+     "Les fondamentaux des finances locales pour les nouveaux élus et les adjoints aux "
+     "finances.",
+     ["Lire un budget et un compte administratif",
+      "Préparer le débat d'orientation budgétaire",
+      "Anticiper l'investissement pluriannuel"]),
+    ("Financer ses projets : subventions et emprunt", [4], Audience.ELECTED_OFFICIALS,
+     Format.REMOTE, 6, None, True,
+     "DETR, DSIL, Fonds vert, prêts de la Banque des Territoires : bâtir un plan de "
+     "financement solide.",
+     ["Identifier les aides mobilisables selon le projet",
+      "Monter un dossier de subvention convaincant",
+      "Recourir à l'emprunt sans fragiliser la commune"]),
+    ("Revitaliser son centre-bourg", [5, 0], Audience.ELECTED_OFFICIALS, Format.ON_SITE,
+     14, None, True,
+     "Commerces, logement, espaces publics : les méthodes des programmes Petites villes de "
+     "demain et Action cœur de ville.",
+     ["Établir un diagnostic partagé du centre-bourg",
+      "Mobiliser les opérations de revitalisation de territoire (ORT)",
+      "Associer habitants et commerçants"]),
+    ("Agents territoriaux : conduire un projet de territoire", [3, 5], Audience.AGENTS,
+     Format.HYBRID, 21, Decimal("450"), False,
+     "Méthodes de gestion de projet pour les chefs de projet et agents de développement.",
+     ["Structurer un projet de territoire de l'idée au bilan",
+      "Animer la gouvernance avec les élus et les partenaires",
+      "Évaluer les effets du projet"]),
+    ("Conseillers numériques : animer un atelier collectif", [1], Audience.ADVISORS,
+     Format.ON_SITE, 7, None, False,
+     "Concevoir et animer un atelier numérique pour un public éloigné du numérique.",
+     ["Concevoir une séquence adaptée au public",
+      "Utiliser des techniques d'animation participatives",
+      "Évaluer les acquis des participants"]),
+]
+
+# Chefs-lieux of régions and départements (INSEE codes), across metropolitan France + DROM.
+SESSION_COMMUNES = [
+    "75056", "69123", "13055", "33063", "31555", "44109", "67482", "59350", "35238",
+    "21231", "45234", "14118", "63113", "34172", "06088", "97411", "60057", "2A004",
+    "51454", "87085", "25056", "86194", "29019", "97209",
+]
+
+TRAINERS = [
+    "Claire Rousseau (Sciences Po Executive Education)",
+    "Marc Lemoine (Banque des Territoires)",
+    "Anne Leroy (ANCT)",
+    "Yann Kerouac'h (ANCT)",
+]
+
+
+def _paris(day, hour):
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _stream(items):
+    return [{"type": kind, "value": value} for kind, value in items]
+
+
+def _publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _child(parent, model, slug, **fields):
+    existing = model.objects.child_of(parent).filter(slug=slug).first()
+    if existing:
+        return existing, False
+    return _publish(parent, model(slug=slug, **fields)), True
+
+
+@transaction.atomic
+def create_demo_content():
+    """Creates the demo site content; returns counts for the command to print."""
+    home = HomePage.objects.first()
+    themes = [Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+              for name in THEMES]
+    partners = [Partner.objects.get_or_create(name=name, defaults={"url": url})[0]
+                for name, url in PARTNERS]
+
+    programmes = {}
+    for data in PROGRAMMES:
+        programmes[data["slug"]], _ = _child(
+            home, ProgrammePage, data["slug"], title=data["title"], intro=data["intro"],
+            launched_on=data["launched_on"], body=_stream(data["body"]),
+        )
+
+    news_index, _ = _child(
+        home, NewsIndexPage, "actualites", title="Actualités",
+        intro="Les dernières nouvelles de l'Académie des territoires et des conseillers "
+              "numériques.",
+    )
+    today = timezone.localdate()
+    for title, days_ago, summary, body in NEWS:
+        _child(news_index, NewsPage, slugify(title)[:80], title=title,
+               date=today - timedelta(days=days_ago), summary=summary,
+               body=_stream([("text", body)]))
+
+    catalog, _ = _child(
+        home, CatalogPage, "formations", title="Formations",
+        intro="Trouvez une formation de l'Académie des territoires près de chez vous ou à "
+              "distance, et inscrivez-vous à une session.",
+    )
+    communes = list(Commune.objects.filter(insee_code__in=SESSION_COMMUNES)
+                    .order_by("insee_code"))
+    academy = programmes["academie-des-territoires"]
+    session_count = 0
+    courses = []
+    for index, (title, theme_ids, audience, fmt, hours, price, dif, summary, objectives
+                ) in enumerate(COURSES):
+        slug = slugify(title)[:80]
+        course = CoursePage.objects.child_of(catalog).filter(slug=slug).first()
+        if course is None:
+            course = CoursePage(
+                slug=slug, title=title, summary=summary,
+                objectives="<ul>" + "".join(f"<li>{o}</li>" for o in objectives) + "</ul>",
+                programme=_stream([
+                    ("text", f"<h3>Matin</h3><p>{objectives[0]} : apports, exemples "
+                             f"de collectivités et échanges entre élus.</p>"
+                             f"<h3>Après-midi</h3><p>{objectives[1]}, puis "
+                             f"{objectives[2][0].lower()}{objectives[2][1:]} en atelier.</p>"),
+                ]),
+                audience=audience, format=fmt, duration_hours=Decimal(hours), price=price,
+                dif_eligible=dif, programme_page=academy,
+            )
+            catalog.add_child(instance=course)
+            course.themes.set([themes[i] for i in theme_ids])
+            course.partners.set(partners[: 1 + index % 3])
+            course.save_revision().publish()
+            session_count += _create_sessions(course, index, communes, today)
+        courses.append(course)
+
+    if not home.highlighted_pages:
+        home.hero_title = "Former les élus, accompagner chacun vers le numérique"
+        home.intro = ("<p>L'Agence nationale de la cohésion des territoires accompagne les "
+                      "collectivités dans leurs projets : formations pour les élus locaux "
+                      "et déploiement de 4 000 conseillers numériques.</p>")
+        home.highlighted_pages = _stream([("page", c.pk) for c in courses[:3]])
+        home.key_figures = _stream([
+            ("figure", {"figure": "4 000", "label": "conseillers numériques financés"}),
+            ("figure", {"figure": str(len(COURSES)), "label": "formations au catalogue"}),
+            ("figure", {"figure": "18", "label": "régions où se tiennent les sessions"}),
+        ])
+        home.save_revision().publish()
+
+    navigation = SiteNavigation.for_site(Site.objects.get(is_default_site=True))
+    if not navigation.header_links:
+        navigation.header_links = _stream([
+            ("link", {"label": "Formations", "page": catalog.pk, "url": ""}),
+            ("link", {"label": "Conseillers numériques",
+                      "page": programmes["conseillers-numeriques"].pk, "url": ""}),
+            ("link", {"label": "Actualités", "page": news_index.pk, "url": ""}),
+        ])
+        navigation.footer_links = _stream([
+            ("link", {"label": "Académie des territoires", "page": academy.pk, "url": ""}),
+            ("link", {"label": "Rechercher", "page": None, "url": "/recherche/"}),
+        ])
+        navigation.save()
+
+    return {"courses": CoursePage.objects.count(), "sessions": Session.objects.count(),
+            "news": NewsPage.objects.count(), "new_sessions": session_count}
+
+
+def _create_sessions(course, index, communes, today):
+    """Three or four sessions per course, spread over the coming months and régions."""
+    created = 0
+    count = 4 if index % 3 == 0 else 3
+    for n in range(count):
+        start_day = today + timedelta(days=10 + index * 5 + n * 37)
+        remote = course.format == Format.REMOTE or (course.format == Format.HYBRID and n == 2)
+        commune = None if remote or not communes else communes[(index * 3 + n) % len(communes)]
+        days = 2 if course.duration_hours >= 14 else 1
+        start = _paris(start_day, 9)
+        end = _paris(start_day + timedelta(days=days - 1), 17)
+        Session.objects.create(
+            course=course, start=start, end=end, commune=commune,
+            address="" if commune is None else "Hôtel de ville, salle du conseil",
+            remote_url="https://webconf.numerique.gouv.fr/academie" if commune is None else "",
+            capacity=[12, 20, 25, 30][(index + n) % 4],
+            enrolment_opens=start - timedelta(days=60),
+            enrolment_closes=start - timedelta(days=2),
+            cancellation_deadline=start - timedelta(days=5),
+            trainers=TRAINERS[(index + n) % len(TRAINERS)],
+        )
+        created += 1
+    return created
