@@ -149,9 +149,11 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # A course previewed before its first save has no sessions yet.
         context["sessions"] = (
             Session.objects.filter(course=self).scheduled().upcoming().with_seats()
             .select_related("commune__department")
+            if self.pk else Session.objects.none()
         )
         context["now"] = timezone.now()
         return context

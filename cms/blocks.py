@@ -44,6 +44,14 @@ class ImageBlock(blocks.StructBlock):
             )
         return value
 
+    def get_preview_value(self):
+        # Previews use the newest image of the library, when there is one.
+        from wagtail.images import get_image_model
+
+        image = get_image_model().objects.order_by("-created_at").first()
+        return self.to_python({"image": image.pk if image else None, "decorative": False,
+                               "alt": "Élus en formation", "caption": "Session à Beauvais"})
+
     class Meta:
         template = "cms/blocks/image.html"
         icon = "image"
@@ -120,6 +128,14 @@ class CardBlock(blocks.StructBlock):
 class CardGridBlock(blocks.StructBlock):
     cards = blocks.ListBlock(CardBlock(), label="Cartes")
 
+    def get_preview_value(self):
+        from wagtail.models import Page
+
+        pages = Page.objects.live().filter(depth__gt=1).order_by("-last_published_at")[:3]
+        return self.to_python({"cards": [
+            {"page": page.pk, "title": "", "text": "", "image": None} for page in pages
+        ]})
+
     class Meta:
         template = "cms/blocks/card_grid.html"
         icon = "table"
@@ -168,6 +184,12 @@ class VideoBlock(blocks.StructBlock):
 class DocumentBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label="Document")
     title = blocks.CharBlock(label="Titre (sinon celui du document)", required=False)
+
+    def get_preview_value(self):
+        from wagtail.documents import get_document_model
+
+        document = get_document_model().objects.order_by("-created_at").first()
+        return self.to_python({"document": document.pk if document else None, "title": ""})
 
     class Meta:
         template = "cms/blocks/document.html"
