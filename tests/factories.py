@@ -35,6 +35,24 @@ def geography():
     return communes
 
 
+def ensure_site():
+    """Rebuilds the page tree made by migrations when a transactional test flushed it."""
+    from wagtail.models import Locale, Page, Site
+
+    if HomePage.objects.exists():
+        return
+    locale, _ = Locale.objects.get_or_create(language_code="fr")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Racine", slug="root", locale=locale)
+    )
+    home_page = root.add_child(instance=HomePage(
+        title="Agence nationale de la cohésion des territoires", slug="accueil", locale=locale,
+    ))
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", root_page=home_page, is_default_site=True,
+                        site_name="ANCT")
+
+
 def home():
     return HomePage.objects.get()
 

@@ -25,3 +25,13 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def site_tree(request):
+    """Browser tests use real transactions; an earlier one may have flushed the page tree."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from tests.factories import ensure_site
+
+        request.getfixturevalue("_django_db_helper")
+        ensure_site()

@@ -4,9 +4,7 @@ import pytest
 
 from tests import factories as make
 
-# serialized_rollback: the Wagtail page tree made by migrations survives between browser tests.
-pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

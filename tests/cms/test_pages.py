@@ -234,3 +234,14 @@ def test_programme_page_lists_its_courses(client):
     html = client.get("/academie/").content.decode()
     assert "Construire le budget communal" in html
     assert "Les formations du programme" in html
+
+
+def test_search_uses_french_stemming_on_postgresql(client):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("French stemming comes from PostgreSQL's full text search")
+    make.course("Financer ses projets",
+                objectives="<ul><li>Mobiliser les financements européens</li></ul>")
+    html = client.get("/recherche/?q=financement").content.decode()
+    assert "Financer ses projets" in html
