@@ -156,6 +156,12 @@ class CoursePage(Page):
             if self.pk else Session.objects.none()
         )
         context["now"] = timezone.now()
+        mine = {}
+        if request.user.is_authenticated and self.pk:
+            mine = {e.session_id: e for e in Enrolment.objects.filter(
+                user=request.user, session__course=self)}
+        for session in context["sessions"]:
+            session.my_enrolment = mine.get(session.pk)
         return context
 
 
@@ -188,8 +194,8 @@ class Session(models.Model):
         SCHEDULED = "scheduled", "Programmée"
         CANCELLED = "cancelled", "Annulée"
 
-    # Enrolment statuses that hold a seat (the enrolment model comes with its own issue).
-    SEAT_STATUSES = ["confirmed", "attended", "absent"]
+    # Enrolment statuses that hold a seat.
+    SEAT_STATUSES = ["confirmed"]
 
     course = models.ForeignKey(CoursePage, verbose_name="formation", on_delete=models.PROTECT,
                                related_name="sessions")
@@ -206,6 +212,19 @@ class Session(models.Model):
     enrolment_closes = models.DateTimeField("clôture des inscriptions")
     cancellation_deadline = models.DateTimeField("date limite d'annulation")
     trainers = models.CharField("formateurs", max_length=255, blank=True)
+    requires_approval = models.BooleanField(
+        "inscriptions soumises à validation", default=False,
+        help_text="Les demandes restent « en attente de validation » jusqu'à ce que l'équipe "
+                  "les accepte.",
+    )
+    survey_url = models.URLField(
+        "questionnaire de satisfaction", blank=True,
+        help_text="Envoyé aux participants à la fin de la session.",
+    )
+    contact_email = models.EmailField(
+        "contact de l'organisateur", blank=True,
+        help_text="Indiqué aux participants qui veulent annuler après la date limite.",
+    )
     status = models.CharField("statut", max_length=20, choices=Status.choices,
                               default=Status.SCHEDULED)
     updated_at = models.DateTimeField(auto_now=True)
@@ -236,8 +255,32 @@ class Session(models.Model):
             errors["enrolment_closes"] = "Les inscriptions doivent se clore avant le début."
         if not self.commune_id and not self.remote_url:
             errors["commune"] = "Indiquez une commune ou un lien de visioconférence."
+        if self.pk and self.capacity is not None:
+            confirmed = self.enrolments.filter(status__in=self.SEAT_STATUSES).count()
+            if self.capacity < confirmed:
+                errors["capacity"] = (
+                    f"La capacité ne peut pas être inférieure au nombre d'inscrits confirmés "
+                    f"({confirmed}). Annulez d'abord des inscriptions."
+                )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    def half_days(self):
+        """[(date, "am"|"pm")] covered by the session, in Europe/Paris time: a day that
+        starts after noon has no morning, one that ends before 2 pm no afternoon."""
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        slots, day = [], start.date()
+        while day <= end.date():
+            if day != start.date() or start.hour < 12:
+                slots.append((day, "am"))
+            if day != end.date() or end.hour >= 14:
+                slots.append((day, "pm"))
+            day += timezone.timedelta(days=1)
+        return slots
 
     @property
     def enrolment_is_open(self):
@@ -253,6 +296,22 @@ class Session(models.Model):
         return "À distance"
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Enrolment.ACTIVE_STATUSES)
+
+    def holding_seats(self):
+        return self.filter(status__in=Session.SEAT_STATUSES)
+
+    def waitlist(self):
+        return self.filter(status=Enrolment.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+
+    def for_user(self, user):
+        return self.filter(user=user).select_related(
+            "session__course", "session__commune__department"
+        )
+
+
 class Enrolment(models.Model):
     """A person's place (or wait) in a session; the rules live in services.py."""
 
@@ -263,16 +322,27 @@ class Enrolment(models.Model):
         CANCELLED = "cancelled", "Annulée"
         CANCELLED_BY_ORGANISER = "cancelled_by_organiser", "Annulée par l'organisateur"
         REFUSED = "refused", "Refusée"
-        ATTENDED = "attended", "Présent"
-        ABSENT = "absent", "Absent"
+
+    ACTIVE_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.WAITLISTED]
 
     session = models.ForeignKey(Session, verbose_name="session", on_delete=models.PROTECT,
                                 related_name="enrolments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="participant",
                              on_delete=models.PROTECT, related_name="enrolments")
     status = models.CharField("statut", max_length=30, choices=Status.choices)
+    priority = models.PositiveSmallIntegerField(
+        "priorité", default=0,
+        help_text="Indication calculée à l'inscription : premier mandat, commune de moins de "
+                  "3 500 habitants, collectivité du territoire de la session.",
+    )
+    waitlisted_at = models.DateTimeField("en liste d'attente depuis", null=True, blank=True)
     created_at = models.DateTimeField("inscrit le", auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    reminder_7_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_1_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    survey_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "inscription"
@@ -283,3 +353,135 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.session}"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+    def waitlist_position(self):
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Enrolment.objects.waitlist().filter(session_id=self.session_id).filter(
+            Q(waitlisted_at__lt=self.waitlisted_at)
+            | Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
+        )
+        return ahead.count() + 1
+
+    def can_self_cancel(self, now=None):
+        now = now or timezone.now()
+        return self.is_active and now <= self.session.cancellation_deadline
+
+    def hours_attended(self):
+        """Hours of the course credited from the half-days marked present."""
+        slots = self.session.half_days()
+        if not slots:
+            return 0
+        present = sum(1 for a in self.attendances.all() if a.status == Attendance.Status.PRESENT)
+        return round(float(self.session.course.duration_hours) * present / len(slots), 1)
+
+
+class Attendance(models.Model):
+    """Presence of one participant for one half-day of a session."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Présent"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excusé"
+
+    class Period(models.TextChoices):
+        MORNING = "am", "Matin"
+        AFTERNOON = "pm", "Après-midi"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
+    day = models.DateField("jour")
+    period = models.CharField("demi-journée", max_length=2, choices=Period.choices)
+    status = models.CharField("présence", max_length=10, choices=Status.choices)
+
+    class Meta:
+        verbose_name = "présence"
+        constraints = [models.UniqueConstraint(fields=["enrolment", "day", "period"],
+                                               name="one_attendance_per_half_day")]
+
+    def __str__(self):
+        return f"{self.enrolment.user} — {self.day:%d/%m/%Y} {self.get_period_display()}"
+
+
+class MandateRole(models.TextChoices):
+    MAYOR = "maire", "Maire"
+    DELEGATE_MAYOR = "maire_delegue", "Maire délégué"
+    DEPUTY_MAYOR = "adjoint", "Adjoint au maire"
+    MUNICIPAL_COUNCILLOR = "conseiller_municipal", "Conseiller municipal"
+    EPCI_PRESIDENT = "president_epci", "Président d'EPCI"
+    EPCI_VICE_PRESIDENT = "vice_president_epci", "Vice-président d'EPCI"
+    EPCI_COUNCILLOR = "conseiller_epci", "Conseiller communautaire (EPCI)"
+    DEPARTMENT_PRESIDENT = "president_departement", "Président du conseil départemental"
+    DEPARTMENT_COUNCILLOR = "conseiller_departemental", "Conseiller départemental"
+    REGION_PRESIDENT = "president_region", "Président du conseil régional"
+    REGION_COUNCILLOR = "conseiller_regional", "Conseiller régional"
+
+
+# The level of local authority each mandate is held in (see territories.authorities).
+MANDATE_LEVELS = {
+    MandateRole.MAYOR: "commune", MandateRole.DELEGATE_MAYOR: "commune",
+    MandateRole.DEPUTY_MAYOR: "commune", MandateRole.MUNICIPAL_COUNCILLOR: "commune",
+    MandateRole.EPCI_PRESIDENT: "epci", MandateRole.EPCI_VICE_PRESIDENT: "epci",
+    MandateRole.EPCI_COUNCILLOR: "epci",
+    MandateRole.DEPARTMENT_PRESIDENT: "departement",
+    MandateRole.DEPARTMENT_COUNCILLOR: "departement",
+    MandateRole.REGION_PRESIDENT: "region", MandateRole.REGION_COUNCILLOR: "region",
+}
+
+
+class OfficialProfile(models.Model):
+    """What the Académie needs to know about an elected official."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="official_profile")
+    is_employee = models.BooleanField(
+        "salarié", null=True, blank=True,
+        help_text="Les élus salariés ont droit à un congé de formation (18 jours par mandat).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "profil d'élu"
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Mandate(models.Model):
+    profile = models.ForeignKey(OfficialProfile, on_delete=models.CASCADE,
+                                related_name="mandates")
+    role = models.CharField("fonction", max_length=30, choices=MandateRole.choices)
+    commune = models.ForeignKey("territories.Commune", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    epci = models.ForeignKey("territories.Epci", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("territories.Department", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("territories.Region", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField("début du mandat")
+    is_first_mandate = models.BooleanField("premier mandat", default=False)
+
+    class Meta:
+        verbose_name = "mandat"
+        ordering = ["started_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} — {self.authority}"
+
+    @property
+    def level(self):
+        return MANDATE_LEVELS[self.role]
+
+    @property
+    def authority(self):
+        return {"commune": self.commune, "epci": self.epci, "departement": self.department,
+                "region": self.region}[self.level]
+
+    def set_authority(self, authority):
+        self.commune = self.epci = self.department = self.region = None
+        setattr(self, {"commune": "commune", "epci": "epci", "departement": "department",
+                       "region": "region"}[self.level], authority)

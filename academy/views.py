@@ -1,8 +1,24 @@
-from django.core.paginator import Paginator
-from django.template.response import TemplateResponse
+import json
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import services
 from .catalog import attach_next_sessions, search_courses
 from .forms import CatalogFilterForm
+from .models import MANDATE_LEVELS, Audience, Enrolment, OfficialProfile, Session
+from .profile_forms import MandateFormSet, OfficialProfileForm
 
 PAGE_SIZE = 12
 
@@ -23,4 +39,95 @@ def catalog(request, page):
         "courses": paginated,
         "total": paginated.paginator.count,
         "query_string": query.urlencode(),
+    })
+
+
+@require_POST
+def enrol(request, session_id):
+    """"S'inscrire" on a course page. Anonymous people log in first; élus without a
+    mandate are sent to their profile first, and come back to the course."""
+    session = get_object_or_404(Session.objects.select_related("course"), pk=session_id)
+    course_url = session.course.url or "/"
+    if not request.user.is_authenticated:
+        return redirect_to_login(course_url)
+    refusal = services.audience_refusal(session.course, request.user)
+    if refusal and session.course.audience == Audience.ELECTED_OFFICIALS:
+        messages.info(request, "Avant de vous inscrire, indiquez vos mandats d'élu.")
+        return redirect(f"{reverse('official_profile')}?{urlencode({'next': course_url})}")
+    try:
+        enrolment = services.enrol(session.pk, request.user)
+    except services.EnrolmentError as error:
+        messages.error(request, str(error))
+        return redirect(f"{course_url}#session-{session.pk}")
+    messages.success(request, ENROLMENT_MESSAGES[enrolment.status](enrolment))
+    return redirect("accounts:home")
+
+
+ENROLMENT_MESSAGES = {
+    Enrolment.Status.CONFIRMED: lambda e: (
+        f"Votre inscription à « {e.session.course.title} » est confirmée. Un courriel de "
+        "confirmation vous a été envoyé."),
+    Enrolment.Status.WAITLISTED: lambda e: (
+        f"La session est complète : vous êtes en position {e.waitlist_position()} sur la liste "
+        "d'attente. Vous serez prévenu si une place se libère."),
+    Enrolment.Status.PENDING: lambda e: (
+        "Votre demande d'inscription est enregistrée : l'équipe de l'Académie vous répondra "
+        "par courriel."),
+}
+
+
+@login_required
+@require_POST
+def cancel(request, enrolment_id):
+    try:
+        enrolment = services.cancel(enrolment_id, request.user)
+    except Enrolment.DoesNotExist as error:
+        raise Http404 from error
+    except services.EnrolmentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"Votre inscription à « {enrolment.session.course.title} » est annulée.")
+    return redirect("accounts:home")
+
+
+@login_required
+def attestation(request, enrolment_id):
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("session__course", "user"),
+        pk=enrolment_id, user=request.user,
+    )
+    if enrolment.session.end > timezone.now() or not enrolment.hours_attended():
+        raise Http404("Pas d'attestation pour cette inscription.")
+    from .documents import attestation_pdf
+
+    response = HttpResponse(attestation_pdf(enrolment), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="attestation-{enrolment.session.start:%Y-%m-%d}.pdf"'
+    )
+    return response
+
+
+@login_required
+def profile(request):
+    """Onboarding after sign-up, and later edits: mandates and employment status."""
+    official, _ = OfficialProfile.objects.get_or_create(user=request.user)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    form = OfficialProfileForm(request.POST or None, instance=official)
+    formset = MandateFormSet(request.POST or None, instance=official, prefix="mandates")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            formset.save()
+        messages.success(request, "Votre profil d'élu est enregistré.")
+        return redirect(next_url or "accounts:home")
+    if request.method == "POST":
+        messages.error(request, "Le formulaire contient des erreurs : corrigez les champs "
+                                "signalés ci-dessous.")
+    return render(request, "academy/profile.html", {
+        "form": form, "formset": formset, "next": next_url,
+        "welcome": "bienvenue" in request.GET,
+        "levels_json": json.dumps({role: level for role, level in MANDATE_LEVELS.items()}),
     })

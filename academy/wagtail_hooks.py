@@ -1,10 +1,15 @@
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from . import admin_views, services
 from .models import CoursePage, Session
 
 
@@ -17,6 +22,26 @@ class SessionCreateView(CreateView):
         return super().get_initial_form_instance()
 
 
+class SessionEditView(EditView):
+    def save_instance(self):
+        # Extra seats go to the waiting list in the same transaction as the new capacity.
+        with transaction.atomic():
+            instance = super().save_instance()
+            locked = Session.objects.select_for_update().get(pk=instance.pk)
+            promoted = services.fill_from_waitlist(locked)
+        if promoted:
+            messages.info(self.request, f"{len(promoted)} personne(s) inscrite(s) depuis la "
+                                        "liste d'attente et prévenue(s).")
+        return instance
+
+
+class ManageColumn(Column):
+    def get_value(self, instance):
+        return format_html('<a class="button button-small button-secondary" href="{}">'
+                           "Inscriptions</a>",
+                           reverse("academy_admin:enrolments", args=[instance.pk]))
+
+
 class SessionViewSet(SnippetViewSet):
     model = Session
     icon = "date"
@@ -24,7 +49,9 @@ class SessionViewSet(SnippetViewSet):
     menu_order = 210
     add_to_admin_menu = True
     add_view_class = SessionCreateView
-    list_display = ["course", "start", "place_label", "capacity", "status"]
+    edit_view_class = SessionEditView
+    list_display = ["course", "start", "place_label", "capacity", "status",
+                    ManageColumn("manage", label="Gestion")]
     list_filter = ["status", "course"]
     ordering = ["start"]
     list_export = ["course", "start", "end", "place_label", "capacity", "status", "trainers"]
@@ -42,7 +69,11 @@ class SessionViewSet(SnippetViewSet):
             heading="Inscriptions",
         ),
         FieldPanel("trainers"),
-        FieldPanel("status"),
+        MultiFieldPanel(
+            [FieldPanel("requires_approval"), FieldPanel("contact_email"),
+             FieldPanel("survey_url")],
+            heading="Organisation",
+        ),
     ]
 
 
@@ -73,3 +104,19 @@ def keep_courses_with_sessions(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("register_admin_urls")
+def session_management_urls():
+    urls = [
+        path("<int:session_id>/", admin_views.enrolments, name="enrolments"),
+        path("<int:session_id>/ajouter/", admin_views.add_participant, name="add"),
+        path("<int:session_id>/inscriptions/<int:enrolment_id>/<slug:action>/",
+             admin_views.decide, name="decide"),
+        path("<int:session_id>/annuler/", admin_views.cancel_session, name="cancel"),
+        path("<int:session_id>/export.<str:fmt>", admin_views.export, name="export"),
+        path("<int:session_id>/presences/", admin_views.attendance, name="attendance"),
+        path("<int:session_id>/emargement.pdf", admin_views.attendance_sheet,
+             name="attendance_sheet"),
+    ]
+    return [path("academie/sessions/", include((urls, "academy_admin")))]

@@ -2,6 +2,8 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from .spaces import sections_for
+
 
 @login_required
 def account_home(request):
@@ -12,5 +14,6 @@ def account_home(request):
     return render(
         request,
         "accounts/home.html",
-        {"has_mfa": has_mfa, "roles": request.user.role_names},
+        {"has_mfa": has_mfa, "roles": request.user.role_names,
+         "sections": sections_for(request)},
     )

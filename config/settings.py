@@ -156,6 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:home"
+# New accounts land on the elected officials' onboarding (mandates), which can be skipped.
+ACCOUNT_SIGNUP_REDIRECT_URL = "/espace/profil-elu/?bienvenue=1"
 
 # --- django-allauth -------------------------------------------------------------------------
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -286,6 +288,14 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "academy-send-reminders": {
+        "task": "academy.tasks.send_reminders",
+        "schedule": crontab(minute=5),  # hourly
+    },
+    "academy-send-surveys": {
+        "task": "academy.tasks.send_surveys",
+        "schedule": crontab(hour=18, minute=0),
     },
     "cms-publish-scheduled": {
         # Pages and snippets whose "go live" / "expiry" dates have passed.

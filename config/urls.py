@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from academy import views as academy_views
 from cms.views import robots_txt, search
 
 handler403 = "config.errors.permission_denied"
@@ -15,7 +16,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
+    path("espace/profil-elu/", academy_views.profile, name="official_profile"),
     path("espace/", include("accounts.urls")),
+    path("inscriptions/", include("academy.urls")),
     path("territoires/", include("territories.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -6,4 +6,5 @@ app_name = "territories"
 
 urlpatterns = [
     path("communes/", views.commune_search, name="communes"),
+    path("collectivites/", views.authority_search, name="authorities"),
 ]

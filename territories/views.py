@@ -2,6 +2,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from . import authorities
 from .models import Commune
 
 
@@ -31,3 +32,14 @@ def commune_search(request):
         for c in communes
     ]
     return JsonResponse({"results": results})
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def authority_search(request):
+    """Autocomplete source for any level: ?level=commune|epci|departement|region&q=…"""
+    level = request.GET.get("level", "commune")
+    if level not in authorities.LEVELS:
+        return JsonResponse({"error": "Niveau inconnu."}, status=400)
+    found = authorities.search(level, request.GET.get("q", ""), _limit(request, 10, 20))
+    return JsonResponse({"results": [{"value": v, "label": label} for v, label in found]})

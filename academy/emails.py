@@ -1,0 +1,94 @@
+"""The messages sent to participants (French, text + HTML), queued after commit."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.emails import queue_email
+
+# kind: (subject, lines). Lines are formatted with the context below.
+MESSAGES = {
+    "confirmed": ("Inscription confirmée : {course}", [
+        "Votre inscription à la session du {when} est confirmée.",
+        "Lieu : {place}.",
+        "Vous pouvez annuler jusqu'au {deadline} depuis « Mon espace ».",
+    ]),
+    "waitlisted": ("Liste d'attente : {course}", [
+        "La session du {when} est complète : vous êtes en position {position} sur la liste "
+        "d'attente.",
+        "Si une place se libère, vous serez inscrit automatiquement et prévenu par courriel.",
+    ]),
+    "promoted": ("Une place s'est libérée : {course}", [
+        "Bonne nouvelle : une place s'est libérée pour la session du {when}. Votre "
+        "inscription est confirmée.",
+        "Lieu : {place}.",
+        "Si vous ne pouvez plus venir, annulez avant le {deadline} depuis « Mon espace » pour "
+        "laisser la place.",
+    ]),
+    "pending": ("Demande d'inscription reçue : {course}", [
+        "Votre demande d'inscription à la session du {when} est bien reçue.",
+        "Les places de cette session sont attribuées par l'équipe de l'Académie : vous "
+        "recevrez sa réponse par courriel.",
+    ]),
+    "accepted": ("Demande acceptée : {course}", [
+        "Votre demande d'inscription à la session du {when} est acceptée.",
+        "Lieu : {place}.",
+    ]),
+    "refused": ("Demande d'inscription : {course}", [
+        "Nous ne pouvons malheureusement pas retenir votre demande pour la session du {when}.",
+        "D'autres sessions sont proposées dans le catalogue des formations.",
+    ]),
+    "cancelled": ("Annulation enregistrée : {course}", [
+        "Votre inscription à la session du {when} est annulée.",
+    ]),
+    "session_cancelled": ("Session annulée : {course}", [
+        "Nous sommes au regret de vous informer que la session du {when} est annulée par "
+        "l'organisateur.",
+        "Votre inscription est annulée ; d'autres sessions sont proposées dans le catalogue.",
+    ]),
+    "reminder_7": ("Rappel : {course} dans une semaine", [
+        "Votre session commence le {when}.", "Lieu : {place}.",
+    ]),
+    "reminder_1": ("Rappel : {course} demain", [
+        "Votre session commence demain, le {when}.", "Lieu : {place}.",
+    ]),
+    "survey": ("Votre avis sur la formation : {course}", [
+        "Merci d'avoir participé à la session du {when}.",
+        "Quelques minutes pour nous dire ce que vous en avez pensé : {survey_url}",
+    ]),
+}
+
+
+def _context(enrolment):
+    session = enrolment.session
+    start = timezone.localtime(session.start)
+    if session.commune_id:
+        place = ", ".join(p for p in [session.address, session.place_label] if p)
+    else:
+        place = f"à distance ({session.remote_url})"
+    return {
+        "course": session.course.title,
+        "when": date_format(start, "l j F Y à H\\hi"),
+        "place": place,
+        "deadline": date_format(timezone.localtime(session.cancellation_deadline), "j F Y"),
+        "position": enrolment.waitlist_position() or "",
+        "survey_url": session.survey_url,
+    }
+
+
+def notify(enrolment, kind):
+    """Queues the message of that kind for the enrolment's person (after commit)."""
+    subject, lines = MESSAGES[kind]
+    values = _context(enrolment)
+    paragraphs = [line.format(**values) for line in lines]
+    context = {
+        "user": enrolment.user, "paragraphs": paragraphs, "subject": subject.format(**values),
+        "space_url": f"{settings.SITE_URL}/espace/",
+        "course_url": f"{settings.SITE_URL}{enrolment.session.course.url or ''}",
+    }
+    queue_email(
+        subject=context["subject"], to=[enrolment.user.email],
+        text=render_to_string("academy/emails/message.txt", context),
+        html=render_to_string("academy/emails/message.html", context),
+    )

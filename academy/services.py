@@ -1,0 +1,260 @@
+"""Enrolment rules. Every change of seats happens with the session row locked
+(SELECT … FOR UPDATE on PostgreSQL), so confirmed enrolments never exceed capacity and a
+freed seat goes to the first waitlisted person in the same transaction."""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.roles import Role
+
+from . import emails
+from .models import Audience, Enrolment, Session
+
+SMALL_COMMUNE_POPULATION = 3500
+
+
+class EnrolmentError(Exception):
+    """A rule refused the action; the message is shown to the person as is."""
+
+
+def _locked_session(session_id):
+    try:
+        return (Session.objects.select_for_update().select_related("course")
+                .get(pk=session_id))
+    except Session.DoesNotExist as error:
+        raise EnrolmentError("Cette session n'existe pas.") from error
+
+
+def _confirmed_count(session):
+    return session.enrolments.holding_seats().count()
+
+
+def audience_refusal(course, user):
+    """Why this person may not enrol in sessions of this course, or None."""
+    if course.audience == Audience.ELECTED_OFFICIALS:
+        profile = getattr(user, "official_profile", None)
+        if profile is None or not profile.mandates.exists():
+            return ("Cette formation est réservée aux élus locaux : renseignez au moins un "
+                    "mandat dans votre profil.")
+    if course.audience == Audience.ADVISORS:
+        groups = Group.objects.filter(user=user, name__in=[Role.ADVISOR, Role.COORDINATOR])
+        if not groups.exists():
+            return "Cette formation est réservée aux conseillers numériques."
+    return None
+
+
+def priority_hint(session, user):
+    """0–3: first mandate, a commune under 3,500 inhabitants, an authority in the session's
+    département (its territory). Staff sort pending requests by it."""
+    profile = getattr(user, "official_profile", None)
+    if profile is None:
+        return 0
+    mandates = list(profile.mandates.select_related("commune", "epci", "department"))
+    score = 0
+    if any(m.is_first_mandate for m in mandates):
+        score += 1
+    if any(m.commune and (m.commune.population or 0) < SMALL_COMMUNE_POPULATION
+           for m in mandates):
+        score += 1
+    department_id = session.commune.department_id if session.commune_id else None
+    if department_id and any(
+        (m.commune and m.commune.department_id == department_id)
+        or (m.department_id == department_id) for m in mandates
+    ):
+        score += 1
+    return score
+
+
+def enrol(session_id, user, *, by_staff=None):
+    """Enrols the person: confirmed, pending (approval mode) or waitlisted when full.
+
+    Staff adding someone manually skip the enrolment window and the audience check."""
+    with transaction.atomic():
+        session = _locked_session(session_id)
+        if session.is_cancelled:
+            raise EnrolmentError("Cette session a été annulée.")
+        now = timezone.now()
+        if by_staff is None:
+            if now < session.enrolment_opens:
+                raise EnrolmentError(
+                    "Les inscriptions ne sont pas encore ouvertes pour cette session.")
+            if now >= session.enrolment_closes:
+                raise EnrolmentError("Les inscriptions à cette session sont closes.")
+            if refusal := audience_refusal(session.course, user):
+                raise EnrolmentError(refusal)
+        elif now >= session.end:
+            raise EnrolmentError("Cette session est terminée.")
+
+        enrolment = Enrolment.objects.filter(session=session, user=user).first()
+        if enrolment and enrolment.is_active:
+            raise EnrolmentError("Vous êtes déjà inscrit à cette session."
+                                 if by_staff is None else
+                                 "Cette personne est déjà inscrite à cette session.")
+        enrolment = enrolment or Enrolment(session=session, user=user)
+        enrolment.priority = priority_hint(session, user)
+        enrolment.waitlisted_at = None
+        if session.requires_approval and by_staff is None:
+            enrolment.status = Enrolment.Status.PENDING
+        elif _confirmed_count(session) < session.capacity:
+            enrolment.status = Enrolment.Status.CONFIRMED
+        else:
+            enrolment.status = Enrolment.Status.WAITLISTED
+            enrolment.waitlisted_at = now
+        try:
+            with transaction.atomic():
+                enrolment.save()
+        except IntegrityError as error:  # the same person, twice at the same instant
+            raise EnrolmentError("Vous êtes déjà inscrit à cette session.") from error
+        emails.notify(enrolment, enrolment.status)
+        return enrolment
+
+
+def fill_from_waitlist(session):
+    """Promotes waitlisted people into free seats, first come first served.
+
+    Must run inside the transaction that freed the seats, with the session locked."""
+    free = session.capacity - _confirmed_count(session)
+    promoted = []
+    if free <= 0 or session.is_cancelled:
+        return promoted
+    for enrolment in session.enrolments.waitlist()[:free]:
+        enrolment.status = Enrolment.Status.CONFIRMED
+        enrolment.waitlisted_at = None
+        enrolment.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        emails.notify(enrolment, "promoted")
+        promoted.append(enrolment)
+    return promoted
+
+
+def cancel(enrolment_id, user):
+    """The person cancels their own enrolment, until the session's cancellation deadline."""
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_related("session").filter(pk=enrolment_id).first()
+        if enrolment is None or enrolment.user_id != user.pk:
+            raise PermissionDenied
+        session = _locked_session(enrolment.session_id)
+        enrolment.refresh_from_db()
+        if not enrolment.is_active:
+            raise EnrolmentError("Cette inscription est déjà annulée.")
+        if timezone.now() > session.cancellation_deadline:
+            contact = session.contact_email or "l'équipe de l'Académie des territoires"
+            raise EnrolmentError(
+                "La date limite d'annulation est passée : pour vous désister, écrivez à "
+                f"{contact}."
+            )
+        held_seat = enrolment.status == Enrolment.Status.CONFIRMED
+        enrolment.status = Enrolment.Status.CANCELLED
+        enrolment.waitlisted_at = None
+        enrolment.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        emails.notify(enrolment, "cancelled")
+        if held_seat:
+            fill_from_waitlist(session)
+        return enrolment
+
+
+def change_capacity(session_id, capacity):
+    """New capacity; never below the confirmed enrolments; extra seats go to the waitlist."""
+    with transaction.atomic():
+        session = _locked_session(session_id)
+        confirmed = _confirmed_count(session)
+        if capacity < confirmed:
+            raise EnrolmentError(
+                f"La capacité ne peut pas être inférieure au nombre d'inscrits confirmés "
+                f"({confirmed})."
+            )
+        session.capacity = capacity
+        session.save(update_fields=["capacity", "updated_at"])
+        return fill_from_waitlist(session)
+
+
+def _staff_decision(enrolment_id, expected, action):
+    with transaction.atomic():
+        enrolment = Enrolment.objects.filter(pk=enrolment_id).first()
+        if enrolment is None:
+            raise EnrolmentError("Cette inscription n'existe pas.")
+        session = _locked_session(enrolment.session_id)
+        enrolment.refresh_from_db()
+        if enrolment.status not in expected:
+            raise EnrolmentError(
+                f"Impossible : l'inscription est « {enrolment.get_status_display()} »."
+            )
+        return action(session, enrolment)
+
+
+def accept(enrolment_id):
+    """Staff accept a pending request: confirmed if a seat is free, else waitlisted."""
+    def action(session, enrolment):
+        if _confirmed_count(session) < session.capacity:
+            enrolment.status = Enrolment.Status.CONFIRMED
+            kind = "accepted"
+        else:
+            enrolment.status = Enrolment.Status.WAITLISTED
+            enrolment.waitlisted_at = timezone.now()
+            kind = "waitlisted"
+        enrolment.save()
+        emails.notify(enrolment, kind)
+        return enrolment
+    return _staff_decision(enrolment_id, [Enrolment.Status.PENDING], action)
+
+
+def refuse(enrolment_id):
+    def action(session, enrolment):
+        enrolment.status = Enrolment.Status.REFUSED
+        enrolment.save()
+        emails.notify(enrolment, "refused")
+        return enrolment
+    return _staff_decision(enrolment_id, [Enrolment.Status.PENDING], action)
+
+
+def move_up(enrolment_id):
+    """Staff give a free seat to this waitlisted person, ahead of the queue."""
+    def action(session, enrolment):
+        if _confirmed_count(session) >= session.capacity:
+            raise EnrolmentError(
+                "La session est complète : augmentez la capacité ou attendez un désistement."
+            )
+        enrolment.status = Enrolment.Status.CONFIRMED
+        enrolment.waitlisted_at = None
+        enrolment.save()
+        emails.notify(enrolment, "promoted")
+        return enrolment
+    return _staff_decision(enrolment_id, [Enrolment.Status.WAITLISTED], action)
+
+
+def cancel_session(session_id):
+    """Cancels the session and every active enrolment; each person is told."""
+    with transaction.atomic():
+        session = _locked_session(session_id)
+        if session.is_cancelled:
+            raise EnrolmentError("Cette session est déjà annulée.")
+        session.status = Session.Status.CANCELLED
+        session.save(update_fields=["status", "updated_at"])
+        affected = list(session.enrolments.active().select_related("user"))
+        for enrolment in affected:
+            enrolment.status = Enrolment.Status.CANCELLED_BY_ORGANISER
+            enrolment.waitlisted_at = None
+            enrolment.save(update_fields=["status", "waitlisted_at", "updated_at"])
+            emails.notify(enrolment, "session_cancelled")
+        return affected
+
+
+def record_attendance(session, marks):
+    """marks: {(enrolment_id, date, period): status or ""} from the attendance grid."""
+    from .models import Attendance
+
+    valid_slots = set(session.half_days())
+    enrolment_ids = set(session.enrolments.holding_seats().values_list("pk", flat=True))
+    with transaction.atomic():
+        for (enrolment_id, day, period), status in marks.items():
+            if enrolment_id not in enrolment_ids or (day, period) not in valid_slots:
+                continue
+            if status:
+                Attendance.objects.update_or_create(
+                    enrolment_id=enrolment_id, day=day, period=period,
+                    defaults={"status": status},
+                )
+            else:
+                Attendance.objects.filter(enrolment_id=enrolment_id, day=day,
+                                          period=period).delete()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "academy"
+
+urlpatterns = [
+    path("sessions/<int:session_id>/", views.enrol, name="enrol"),
+    path("<int:enrolment_id>/annuler/", views.cancel, name="cancel"),
+    path("<int:enrolment_id>/attestation.pdf", views.attestation, name="attestation"),
+]
