@@ -44,6 +44,10 @@ class Epci(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
 
 class CommuneQuerySet(models.QuerySet):
     def search(self, query: str, limit: int = 20):
@@ -97,6 +101,12 @@ class Commune(models.Model):
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        # The bulk import sets these itself; single saves (admin, tests) get them here.
+        self.search_name = normalize_name(self.name)
+        self.postal_codes_text = "".join(f" {code}" for code in self.postal_codes) + " "
+        super().save(*args, **kwargs)
 
     @property
     def label(self):
