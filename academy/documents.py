@@ -1,0 +1,114 @@
+"""The printable documents of the Académie: attendance sheet and training certificate.
+
+Both are Django templates rendered to HTML, then to PDF by WeasyPrint. The documents use
+system fonts only and WeasyPrint is not allowed to fetch anything over the network.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from weasyprint import HTML, URLFetcher
+
+TIME = "G\\hi"  # 9h00
+ORGANISER = "Agence nationale de la cohésion des territoires — Académie des territoires"
+PERIOD_LABELS = {"am": "matin", "pm": "après-midi"}
+# Empty rows at the bottom of the attendance sheet for participants who were not enrolled.
+WALK_IN_ROWS = 3
+
+
+def attendance_sheet_pdf(session) -> bytes:
+    """The "feuille d'émargement" of a session: one signature cell per participant and
+    half-day, then the trainers' signatures (A4 landscape)."""
+    participants = (
+        session.enrolments.holding_seats().select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    with translation.override("fr"):
+        context = {
+            "session": session,
+            "dates": _session_dates(session),
+            "place": _place(session),
+            "half_days": [_half_day_label(day, period) for day, period in session.half_days()],
+            "names": [f"{e.user.last_name.upper()} {e.user.first_name}" for e in participants],
+            "walk_in_rows": range(WALK_IN_ROWS),
+            "organiser": ORGANISER,
+        }
+        return _render_pdf("academy/documents/attendance_sheet.html", context)
+
+
+def attestation_pdf(enrolment) -> bytes:
+    """The "attestation de formation" of one participant (A4 portrait)."""
+    session, user = enrolment.session, enrolment.user
+    course = session.course
+    with translation.override("fr"):
+        context = {
+            "full_name": f"{user.first_name} {user.last_name}",
+            "mandates": _mandates(user),
+            "course_title": course.title,
+            "dates": _attestation_dates(session),
+            "duration": _duration(enrolment.hours_attended(), course.duration_hours),
+            "organiser": ORGANISER,
+            "partners": [partner.name for partner in course.partners.all()],
+            "place": _place(session),
+            "today": date_format(timezone.localdate(), "j F Y"),
+        }
+        return _render_pdf("academy/documents/attestation.html", context)
+
+
+def _render_pdf(template_name, context):
+    html = render_to_string(template_name, context)
+    # Everything the documents need is inline: refuse any fetch (network or local file).
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf()
+
+
+def _place(session):
+    if session.commune_id and session.address:
+        return f"{session.address}, {session.place_label}"
+    return session.place_label
+
+
+def _session_dates(session):
+    """E.g. "du mardi 3 mars 2026 (9h00) au mercredi 4 mars 2026 (17h00)"."""
+    start, end = timezone.localtime(session.start), timezone.localtime(session.end)
+    if start.date() == end.date():
+        return (f"le {date_format(start, 'l j F Y')}, "
+                f"de {date_format(start, TIME)} à {date_format(end, TIME)}")
+    return (f"du {date_format(start, 'l j F Y')} ({date_format(start, TIME)}) "
+            f"au {date_format(end, 'l j F Y')} ({date_format(end, TIME)})")
+
+
+def _attestation_dates(session):
+    """E.g. "du 3 mars 2026 au 4 mars 2026", or "le 3 mars 2026" for a one-day session."""
+    start, end = timezone.localtime(session.start), timezone.localtime(session.end)
+    if start.date() == end.date():
+        return f"le {date_format(start, 'j F Y')}"
+    return f"du {date_format(start, 'j F Y')} au {date_format(end, 'j F Y')}"
+
+
+def _half_day_label(day, period):
+    """E.g. "Lun. 3 mars — matin"."""
+    return f"{capfirst(date_format(day, 'D'))}. {date_format(day, 'j F')} — {PERIOD_LABELS[period]}"
+
+
+def _mandates(user):
+    """The official's mandates, e.g. "Maire — Beauvais (60)"; "" when there are none."""
+    try:
+        profile = user.official_profile
+    except ObjectDoesNotExist:
+        return ""
+    return "; ".join(str(mandate) for mandate in profile.mandates.all())
+
+
+def _duration(attended, planned):
+    """E.g. "10,5 heures sur 14 prévues" (French plural from 2 on: "1,5 heure")."""
+    return (f"{_number(attended)} heure{'s' if attended >= 2 else ''} "
+            f"sur {_number(planned)} prévue{'s' if planned >= 2 else ''}")
+
+
+def _number(value):
+    """10.5 → "10,5"; 14.0 → "14"."""
+    return f"{float(value):.1f}".removesuffix(".0").replace(".", ",")
