@@ -279,7 +279,7 @@ EMAIL_TIMEOUT = 20
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or env("REDIS_URL") or ""
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "default")
@@ -340,5 +340,6 @@ LOGGING = {
         # Wagtail's per-edit and per-task lines; the audit log in the database keeps them.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},  # one line per task otherwise
     },
 }

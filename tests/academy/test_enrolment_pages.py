@@ -296,3 +296,30 @@ def test_people_without_the_permission_cannot_manage_sessions(client, session):
     client.force_login(user)
     response = client.get(f"/admin/academie/sessions/{session.pk}/")
     assert response.status_code in (302, 403)
+
+
+def test_attended_training_gives_hours_and_an_attestation_in_mon_espace(client, communes):
+    start = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=10),
+                                                 datetime.min.time().replace(hour=9)))
+    session = make.session(make.course("Construire le budget communal", duration_hours=14),
+                           communes["Beauvais"], start=start,
+                           end=start + timedelta(days=1, hours=8))
+    user = official(client, communes=communes)
+    enrolment = Enrolment.objects.create(session=session, user=user, status="confirmed")
+    for day, period in session.half_days()[:3]:
+        Attendance.objects.create(enrolment=enrolment, day=day, period=period,
+                                  status="present")
+    html = client.get("/espace/").content.decode()
+    assert "10,5 h" in html
+    assert "Maire — Beauvais (60) (depuis le 1 juillet 2020) : 10,5 h" in html
+    assert f"{start.year} : 10,5 h" in html
+    response = client.get(f"/inscriptions/{enrolment.pk}/attestation.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_staff_download_the_attendance_sheet(staff_client, session, communes):
+    services.enrol(session.pk, official(communes=communes))
+    response = staff_client.get(f"/admin/academie/sessions/{session.pk}/emargement.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "emargement-session" in response["Content-Disposition"]

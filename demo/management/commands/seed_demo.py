@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from demo.content import create_demo_content
+from demo.enrolments import create_demo_enrolments
 
 
 class Command(BaseCommand):
@@ -14,6 +16,11 @@ class Command(BaseCommand):
             f"({counts['new_sessions']} nouvelles), {counts['news']} actualités."
         )
         accounts = create_demo_accounts()
+        # Demo people are not real: their confirmation emails go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            enrolled = create_demo_enrolments()
+        if enrolled:
+            self.stdout.write(f"Inscriptions de l'élu de démonstration : {enrolled}.")
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
         for email, role in accounts:
             self.stdout.write(f"  {role:<28} {email:<28} mot de passe : {DEMO_PASSWORD}")
