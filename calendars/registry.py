@@ -1,0 +1,29 @@
+"""What a personal feed lists, contributed by feature apps so calendars imports none.
+
+A feature app registers a ``PersonalSource`` in its ``AppConfig.ready``: ``stamp(user)``
+answers cheaply (a count and the latest change, from one aggregate query) so unchanged
+feeds get a 304 without being built; ``events(user)`` gives the plain events."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .events import Event
+
+
+@dataclass(frozen=True)
+class PersonalSource:
+    name: str
+    stamp: Callable[[object], tuple[int, datetime | None]]
+    events: Callable[[object], list[Event]]
+
+
+_sources: dict[str, PersonalSource] = {}
+
+
+def register(source: PersonalSource) -> None:
+    _sources[source.name] = source
+
+
+def sources() -> list[PersonalSource]:
+    return list(_sources.values())
