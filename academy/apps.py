@@ -8,7 +8,10 @@ class AcademyConfig(AppConfig):
 
     def ready(self):
         from accounts import spaces
+        from calendars import registry
 
+        from .calendar import personal_source
         from .space import space_section
 
         spaces.register("academy/space/section.html", space_section)
+        registry.register(personal_source)

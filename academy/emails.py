@@ -77,8 +77,19 @@ def _context(enrolment):
     }
 
 
-def notify(enrolment, kind):
-    """Queues the message of that kind for the enrolment's person (after commit)."""
+# Messages that give a seat carry the session as a calendar invitation.
+INVITING_KINDS = {"confirmed", "promoted", "accepted"}
+
+
+def notify(enrolment, kind, invitation=None):
+    """Queues the message of that kind for the enrolment's person (after commit).
+
+    ``invitation`` ("REQUEST" or "CANCEL") attaches the session as an iCalendar
+    invitation; kinds that give a seat send a REQUEST by default."""
+    from .calendar import invitation as calendar_invitation
+
+    if invitation is None and kind in INVITING_KINDS:
+        invitation = "REQUEST"
     subject, lines = MESSAGES[kind]
     values = _context(enrolment)
     paragraphs = [line.format(**values) for line in lines]
@@ -91,4 +102,6 @@ def notify(enrolment, kind):
         subject=context["subject"], to=[enrolment.user.email],
         text=render_to_string("academy/emails/message.txt", context),
         html=render_to_string("academy/emails/message.html", context),
+        calendar=({"method": invitation, "content": calendar_invitation(enrolment, invitation)}
+                  if invitation else None),
     )

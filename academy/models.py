@@ -228,8 +228,13 @@ class Session(models.Model):
     status = models.CharField("statut", max_length=20, choices=Status.choices,
                               default=Status.SCHEDULED)
     updated_at = models.DateTimeField(auto_now=True)
+    # iCalendar SEQUENCE: goes up whenever the time, place or status changes, so calendar
+    # applications update the event instead of adding a second one.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SessionQuerySet.as_manager()
+
+    CALENDAR_FIELDS = ("start", "end", "address", "commune_id", "remote_url", "status")
 
     class Meta:
         verbose_name = "session"
@@ -239,6 +244,16 @@ class Session(models.Model):
     def __str__(self):
         local = timezone.localtime(self.start)
         return f"{self.course.title} — {local:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            before = Session.objects.filter(pk=self.pk).values(
+                "calendar_sequence", *self.CALENDAR_FIELDS).first()
+            if before and any(before[f] != getattr(self, f) for f in self.CALENDAR_FIELDS):
+                self.calendar_sequence = before["calendar_sequence"] + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "calendar_sequence"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.course.url}#session-{self.pk}"
@@ -341,6 +356,9 @@ class Enrolment(models.Model):
     reminder_7_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_1_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     survey_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Added to the session's SEQUENCE in this person's invitations: goes up when they
+    # cancel or come back, so each CANCEL or new REQUEST supersedes the previous email.
+    invitation_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = EnrolmentQuerySet.as_manager()
 

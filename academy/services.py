@@ -92,6 +92,8 @@ def enrol(session_id, user, *, by_staff=None):
             raise EnrolmentError("Vous êtes déjà inscrit à cette session."
                                  if by_staff is None else
                                  "Cette personne est déjà inscrite à cette session.")
+        if enrolment:  # coming back after a cancellation: a newer invitation
+            enrolment.invitation_sequence += 1
         enrolment = enrolment or Enrolment(session=session, user=user)
         enrolment.priority = priority_hint(session, user)
         enrolment.waitlisted_at = None
@@ -147,8 +149,10 @@ def cancel(enrolment_id, user):
         held_seat = enrolment.status == Enrolment.Status.CONFIRMED
         enrolment.status = Enrolment.Status.CANCELLED
         enrolment.waitlisted_at = None
-        enrolment.save(update_fields=["status", "waitlisted_at", "updated_at"])
-        emails.notify(enrolment, "cancelled")
+        enrolment.invitation_sequence += 1
+        enrolment.save(update_fields=["status", "waitlisted_at", "invitation_sequence",
+                                      "updated_at"])
+        emails.notify(enrolment, "cancelled", invitation="CANCEL" if held_seat else None)
         if held_seat:
             fill_from_waitlist(session)
         return enrolment
@@ -233,10 +237,12 @@ def cancel_session(session_id):
         session.save(update_fields=["status", "updated_at"])
         affected = list(session.enrolments.active().select_related("user"))
         for enrolment in affected:
+            held_seat = enrolment.status == Enrolment.Status.CONFIRMED
             enrolment.status = Enrolment.Status.CANCELLED_BY_ORGANISER
             enrolment.waitlisted_at = None
             enrolment.save(update_fields=["status", "waitlisted_at", "updated_at"])
-            emails.notify(enrolment, "session_cancelled")
+            emails.notify(enrolment, "session_cancelled",
+                          invitation="CANCEL" if held_seat else None)
         return affected
 
 

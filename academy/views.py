@@ -21,6 +21,8 @@ from .models import MANDATE_LEVELS, Audience, Enrolment, OfficialProfile, Sessio
 from .profile_forms import MandateFormSet, OfficialProfileForm
 
 PAGE_SIZE = 12
+# Catalogue filters that the public sessions feed understands (see calendar.feed_filters).
+FEED_FILTERS = ("theme", "department", "region", "format", "audience")
 
 
 def catalog(request, page):
@@ -32,7 +34,11 @@ def catalog(request, page):
     attach_next_sessions(paginated.object_list, sessions)
     query = request.GET.copy()
     query.pop("page", None)
+    feed_query = urlencode({k: v for k, v in form.filters.items() if k in FEED_FILTERS})
+    feed_url = reverse("academy_calendar:sessions") + (f"?{feed_query}" if feed_query else "")
     return TemplateResponse(request, "academy/catalog_page.html", {
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + request.get_host() + feed_url,
         "page": page,
         "self": page,
         "form": form,

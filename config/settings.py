@@ -7,6 +7,7 @@ With nothing set, the platform runs on SQLite with Celery tasks executed eagerly
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "cms",
     "academy",
     "advisors",
+    "calendars",  # after the feature apps: its "Mon espace" block comes last
     "demo",
     # Design system
     "dsfr",
@@ -261,6 +263,8 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 SERVICE_NAME = "Agence nationale de la cohésion des territoires"
 SERVICE_TAGLINE = "Académie des territoires · Conseillers numériques"
+# Gross monthly legal minimum wage (SMIC, full time): no advisor contract may pay less.
+ADVISOR_MINIMUM_MONTHLY_SALARY = Decimal("1823.03")
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Académie des territoires <academie@anct.gouv.fr>")
@@ -296,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
     "academy-send-surveys": {
         "task": "academy.tasks.send_surveys",
         "schedule": crontab(hour=18, minute=0),
+    },
+    "advisors-send-prefect-digests": {
+        # New applications of their territory, once a day, to each préfet.
+        "task": "advisors.tasks.send_prefect_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
     "cms-publish-scheduled": {
         # Pages and snippets whose "go live" / "expiry" dates have passed.

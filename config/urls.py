@@ -20,6 +20,8 @@ urlpatterns = [
     path("espace/", include("accounts.urls")),
     path("inscriptions/", include("academy.urls")),
     path("territoires/", include("territories.urls")),
+    path("calendrier/", include("academy.calendar_urls")),
+    path("calendrier/", include("calendars.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("recherche/", search, name="search"),

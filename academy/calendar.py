@@ -1,0 +1,197 @@
+"""Sessions as calendar events: the one-session download, the public feed of upcoming
+sessions (with the catalogue's filters), the élu's confirmed sessions in the personal
+feed, and the invitations attached to emails. The iCalendar itself is built by
+``calendars``, which knows nothing of sessions."""
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.views.decorators.http import require_GET
+
+from calendars.events import Event, Feed, make_uid
+from calendars.http import calendar_response
+from calendars.ical import to_ics
+from calendars.registry import PersonalSource
+from territories.models import Department, Region
+
+from .models import Audience, Enrolment, Format, Session, Theme
+
+UID_KIND = "session"
+
+
+def _place(session):
+    if session.commune_id:
+        return ", ".join(p for p in [session.address, session.place_label] if p)
+    return "À distance (visioconférence)"
+
+
+def session_event(session, *, private=False, sequence_offset=0) -> Event:
+    """``private`` events (the person's own feed, invitations) may carry the visio link;
+    shared ones never carry a private link."""
+    course = session.course
+    lines = [course.summary]
+    if session.trainers:
+        lines.append(f"Avec {session.trainers}.")
+    if private and session.remote_url:
+        lines.append(f"Lien de connexion : {session.remote_url}")
+    if session.contact_email:
+        lines.append(f"Contact : {session.contact_email}")
+    course_url = f"{settings.SITE_URL}{course.url or ''}"
+    lines.append(f"Programme et inscription : {course_url}")
+    return Event(
+        uid=make_uid(UID_KIND, session.pk),
+        summary=("ANNULÉE — " if session.is_cancelled else "") + course.title,
+        start=session.start,
+        end=session.end,
+        last_modified=session.updated_at,
+        sequence=session.calendar_sequence + sequence_offset,
+        cancelled=session.is_cancelled,
+        description="\n".join(lines),
+        location=_place(session),
+        url=course_url,
+        categories=("Académie des territoires",),
+    )
+
+
+def _sessions():
+    return Session.objects.select_related("course", "commune__department")
+
+
+def _stamp(queryset):
+    """(count, latest change, greatest id) in one aggregate query."""
+    figures = queryset.order_by().aggregate(count=Count("pk"), latest=Max("updated_at"),
+                                            top=Max("pk"))
+    return figures["count"], figures["latest"], figures["top"]
+
+
+@require_GET
+def session_feed(request, session_id):
+    session = get_object_or_404(_sessions().filter(course__live=True), pk=session_id)
+    return calendar_response(
+        request,
+        fingerprint=(UID_KIND, session.pk, session.updated_at, session.calendar_sequence),
+        last_modified=session.updated_at,
+        build=lambda: Feed(name=session.course.title,
+                           description=f"Session du {_when(session)}",
+                           events=[session_event(session)]),
+        filename=f"session-{session.pk}.ics",
+    )
+
+
+def _when(session):
+    return date_format(localtime(session.start), "l j F Y à H\\hi")
+
+
+def public_sessions(filters):
+    """Upcoming sessions of live courses, cancelled ones included so subscribers see the
+    cancellation, narrowed by the catalogue's filters."""
+    sessions = _sessions().filter(course__live=True).upcoming()
+    if filters.get("theme"):
+        sessions = sessions.filter(course__themes__slug=filters["theme"])
+    if filters.get("format"):
+        sessions = sessions.filter(course__format=filters["format"])
+    if filters.get("audience"):
+        sessions = sessions.filter(course__audience=filters["audience"])
+    if filters.get("region"):
+        sessions = sessions.filter(commune__department__region__code=filters["region"])
+    if filters.get("department"):
+        sessions = sessions.filter(commune__department__code=filters["department"])
+    return sessions.distinct()
+
+
+class FeedFilterError(ValueError):
+    pass
+
+
+def feed_filters(params):
+    """(filters, labels) from the query string; an unknown value is an error, never a
+    silently wider feed. Only the filters present cost a query."""
+    filters, labels = {}, []
+    lookups = {
+        "theme": lambda v: Theme.objects.filter(slug=v).values_list("name", flat=True),
+        "region": lambda v: Region.objects.filter(code=v).values_list("name", flat=True),
+        "department": lambda v: Department.objects.filter(code=v).values_list("name",
+                                                                               flat=True),
+        "format": lambda v: [dict(Format.choices)[v]] if v in Format.values else [],
+        "audience": lambda v: [dict(Audience.choices)[v]] if v in Audience.values else [],
+    }
+    for name, lookup in lookups.items():
+        value = params.get(name, "").strip()
+        if not value:
+            continue
+        found = list(lookup(value))
+        if not found:
+            raise FeedFilterError(f"Filtre inconnu : {name}={value}.")
+        filters[name] = value
+        labels.append(str(found[0]))
+    return filters, labels
+
+
+@require_GET
+def sessions_feed(request):
+    """/calendrier/formations.ics?theme=…&department=…&format=…: anyone can subscribe."""
+    try:
+        filters, labels = feed_filters(request.GET)
+    except FeedFilterError as error:
+        return HttpResponseBadRequest(
+            f"{error} Copiez le lien d'abonnement depuis le catalogue des formations.",
+            content_type="text/plain; charset=utf-8")
+    sessions = public_sessions(filters)
+    count, latest, top = _stamp(sessions)
+    name = "Formations de l'Académie des territoires"
+    return calendar_response(
+        request,
+        fingerprint=("sessions", sorted(filters.items()), count, latest, top,
+                     localtime().date()),
+        last_modified=latest,
+        build=lambda: Feed(
+            name=f"{name} — {', '.join(labels)}" if labels else name,
+            description="Les sessions à venir des formations de l'Académie des territoires "
+                        "pour les élus locaux.",
+            url=f"{settings.SITE_URL}/formations/",
+            events=[session_event(s) for s in sessions],
+        ),
+        filename="formations.ics",
+    )
+
+
+# The élu's own sessions in their personal feed: confirmed ones, and those the organiser
+# cancelled (so the subscriber's calendar shows the cancellation).
+PERSONAL_STATUSES = [Enrolment.Status.CONFIRMED, Enrolment.Status.CANCELLED_BY_ORGANISER]
+
+
+def _personal_sessions(user):
+    return Session.objects.filter(enrolments__user=user,
+                                  enrolments__status__in=PERSONAL_STATUSES)
+
+
+def _personal_stamp(user):
+    count, latest, _ = _stamp(_personal_sessions(user))
+    # An enrolment cancelled by the person removes the session without touching it.
+    changes = Enrolment.objects.filter(user=user).aggregate(latest=Max("updated_at"))["latest"]
+    return count, max(filter(None, [latest, changes]), default=None)
+
+
+def _personal_events(user):
+    sessions = _sessions().filter(pk__in=_personal_sessions(user).values("pk"))
+    return [session_event(s, private=True) for s in sessions.order_by("start")]
+
+
+personal_source = PersonalSource(name="academy", stamp=_personal_stamp,
+                                  events=_personal_events)
+
+
+def invitation(enrolment, method):
+    """The session as an email invitation: METHOD:REQUEST when a seat is given,
+    METHOD:CANCEL with the same UID and a higher SEQUENCE when it is withdrawn."""
+    session = enrolment.session
+    event = session_event(session, private=True,
+                          sequence_offset=enrolment.invitation_sequence)
+    if method == "CANCEL":
+        event = Event(**{**event.__dict__, "cancelled": True})
+    feed = Feed(name=session.course.title, events=[event], method=method,
+                organizer=settings.DEFAULT_FROM_EMAIL, attendees=(enrolment.user.email,))
+    return to_ics(feed).decode()
