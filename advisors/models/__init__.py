@@ -1,0 +1,20 @@
+"""Conseillers numériques: structures, posts, advisors, contracts, service points, activity."""
+
+from .activity import AGE_BANDS, STATUS_BANDS, ActivityReport, Theme
+from .applications import (
+    Amendment,
+    Application,
+    ApplicationEvent,
+    Convention,
+    PrefectOpinion,
+)
+from .people import Advisor, Contract, ContractExtension
+from .places import Closure, OpeningRange, Service, ServicePoint
+from .structures import PrefectAssignment, Structure
+
+__all__ = [
+    "AGE_BANDS", "STATUS_BANDS", "ActivityReport", "Advisor", "Amendment", "Application",
+    "ApplicationEvent", "Closure", "Contract", "ContractExtension", "Convention",
+    "OpeningRange", "PrefectAssignment", "PrefectOpinion", "Service", "ServicePoint",
+    "Structure", "Theme",
+]

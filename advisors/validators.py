@@ -1,0 +1,46 @@
+"""Field validators with French messages."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.fr import siret as stdnum_siret
+
+PHONE_PATTERN = re.compile(r"^(?:0\d{9}|\+\d{9,14})$")
+
+
+def normalize_siret(value: str) -> str:
+    """Digits only: "732 829 320 00074" → "73282932000074"."""
+    return stdnum_siret.compact(value or "")
+
+
+def validate_siret(value: str) -> None:
+    """14 digits with a valid Luhn key (La Poste's establishments use their own rule, which
+    python-stdnum knows)."""
+    try:
+        stdnum_siret.validate(value)
+    except InvalidLength as error:  # before InvalidFormat, its parent class
+        raise ValidationError("Le SIRET doit comporter 14 chiffres.",
+                              code="siret_length") from error
+    except InvalidFormat as error:
+        raise ValidationError("Le SIRET ne doit contenir que des chiffres.",
+                              code="siret_format") from error
+    except (InvalidChecksum, InvalidComponent) as error:
+        raise ValidationError(
+            "Ce SIRET n'est pas valide : vérifiez les chiffres saisis (clé de contrôle).",
+            code="siret_checksum",
+        ) from error
+
+
+def normalize_phone(value: str) -> str:
+    return re.sub(r"[\s.\-()]", "", value or "")
+
+
+def validate_phone(value: str) -> None:
+    """A French number (10 digits starting with 0) or an international one (+33…)."""
+    if value and not PHONE_PATTERN.match(normalize_phone(value)):
+        raise ValidationError(
+            "Saisissez un numéro de téléphone valide, par exemple 01 23 45 67 89 ou "
+            "+33 1 23 45 67 89.",
+            code="phone",
+        )
