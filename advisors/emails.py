@@ -1,0 +1,99 @@
+"""Messages of the advisors programme (French, plain text), queued after commit."""
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.emails import queue_email
+
+SIGNATURE = "L'équipe Conseillers numériques de l'Agence nationale de la cohésion des territoires"
+
+
+def _send(subject, recipients, paragraphs):
+    to = sorted({address for address in recipients if address})
+    if not to:
+        return
+    text = "\n\n".join(["Bonjour,", *paragraphs, SIGNATURE])
+    queue_email(subject=f"[Conseillers numériques] {subject}", to=to, text=text)
+
+
+def _day(value):
+    return date_format(value, "j F Y")
+
+
+def _managers(structure):
+    return list(structure.managers.filter(is_active=True).values_list("email", flat=True))
+
+
+def _prefects(structure):
+    from .models import PrefectAssignment
+
+    return list(PrefectAssignment.objects.active().covering(structure.commune)
+                .values_list("user__email", flat=True))
+
+
+def application_received(application):
+    structure = application.structure
+    _send(f"Candidature reçue : {structure.name}", _managers(structure), [
+        f"La candidature de {structure.name} pour {application.posts_requested} poste(s) de "
+        "conseiller numérique est bien enregistrée.",
+        "Le préfet de votre département va donner son avis, puis le comité de sélection de "
+        "l'ANCT décidera. Vous serez informé par courriel de sa décision.",
+    ])
+
+
+DECISION_TEXT = {
+    "validated": "Le comité de sélection a validé la candidature de {name} : {posts} poste(s) "
+                 "de conseiller numérique attribué(s) (décision n° {number} du {day}).",
+    "refused": "Le comité de sélection n'a pas retenu la candidature de {name} (décision "
+               "n° {number} du {day}).",
+    "examination": "Le comité de sélection a placé la candidature de {name} en examen "
+                   "complémentaire.",
+}
+
+
+def application_decided(application, reason=""):
+    structure = application.structure
+    paragraphs = [DECISION_TEXT[application.status].format(
+        name=structure.name, posts=application.posts_granted,
+        number=application.decision_number or "—",
+        day=_day(application.decided_on or timezone.localdate()),
+    )]
+    if reason:
+        paragraphs.append(f"Motif : {reason}")
+    if application.status == "validated":
+        paragraphs.append("Prochaine étape : la convention, puis le recrutement des conseillers.")
+    _send(f"Décision sur la candidature de {structure.name} : "
+          f"{application.get_status_display().lower()}",
+          _managers(structure) + _prefects(structure), paragraphs)
+
+
+def contract_decided(contract):
+    paragraphs = [
+        f"Le contrat de {contract.advisor} ({contract.get_kind_display()}, à partir du "
+        f"{_day(contract.start)}) est {contract.get_status_display().lower()} par l'ANCT."
+    ]
+    if contract.refusal_reason:
+        paragraphs.append(f"Motif : {contract.refusal_reason}")
+    _send(f"Contrat de {contract.advisor} : {contract.get_status_display().lower()}",
+          _managers(contract.structure), paragraphs)
+
+
+def prefect_digest(assignment, applications):
+    lines = [
+        f"- {a.structure.name} ({a.structure.commune.label}) : {a.posts_requested} poste(s) "
+        f"demandé(s), candidature déposée le {_day(timezone.localtime(a.created_at))}"
+        for a in applications
+    ]
+    count = len(applications)
+    plural = "s" if count > 1 else ""
+    _send(
+        f"{count} nouvelle{plural} candidature{plural} — {assignment.territory}",
+        [assignment.user.email],
+        [
+            f"Voici les candidatures de structures d'accueil déposées dans votre territoire "
+            f"({assignment.territory}) depuis le dernier récapitulatif :",
+            "\n".join(lines),
+            f"Vous pouvez donner votre avis depuis votre espace : {settings.SITE_URL}/espace/",
+        ],
+    )
