@@ -28,10 +28,15 @@ def _place(session):
     return "À distance (visioconférence)"
 
 
-def session_event(session, *, private=False, sequence_offset=0) -> Event:
+def session_event(session, *, private=False, sequence_offset=0, course_urls=None) -> Event:
     """``private`` events (the person's own feed, invitations) may carry the visio link;
-    shared ones never carry a private link."""
+    shared ones never carry a private link. ``course_urls`` memoises page URLs in a feed."""
     course = session.course
+    if course_urls is None:
+        course_urls = {}
+    if course.pk not in course_urls:
+        course_urls[course.pk] = f"{settings.SITE_URL}{course.url or ''}"
+    course_url = course_urls[course.pk]
     lines = [course.summary]
     if session.trainers:
         lines.append(f"Avec {session.trainers}.")
@@ -39,7 +44,6 @@ def session_event(session, *, private=False, sequence_offset=0) -> Event:
         lines.append(f"Lien de connexion : {session.remote_url}")
     if session.contact_email:
         lines.append(f"Contact : {session.contact_email}")
-    course_url = f"{settings.SITE_URL}{course.url or ''}"
     lines.append(f"Programme et inscription : {course_url}")
     return Event(
         uid=make_uid(UID_KIND, session.pk),
@@ -62,9 +66,12 @@ def _sessions():
 
 def _stamp(queryset):
     """(count, latest change, greatest id) in one aggregate query."""
-    figures = queryset.order_by().aggregate(count=Count("pk"), latest=Max("updated_at"),
-                                            top=Max("pk"))
-    return figures["count"], figures["latest"], figures["top"]
+    figures = queryset.order_by().aggregate(
+        count=Count("pk"), latest=Max("updated_at"), top=Max("pk"),
+        course_changed=Max("course__last_published_at"),  # a renamed course shows too
+    )
+    latest = max(filter(None, [figures["latest"], figures["course_changed"]]), default=None)
+    return figures["count"], latest, figures["top"]
 
 
 @require_GET
@@ -72,8 +79,10 @@ def session_feed(request, session_id):
     session = get_object_or_404(_sessions().filter(course__live=True), pk=session_id)
     return calendar_response(
         request,
-        fingerprint=(UID_KIND, session.pk, session.updated_at, session.calendar_sequence),
-        last_modified=session.updated_at,
+        fingerprint=(UID_KIND, session.pk, session.updated_at, session.calendar_sequence,
+                     session.course.last_published_at),
+        last_modified=max(filter(None, [session.updated_at,
+                                        session.course.last_published_at])),
         build=lambda: Feed(name=session.course.title,
                            description=f"Session du {_when(session)}",
                            events=[session_event(session)]),
@@ -152,7 +161,7 @@ def sessions_feed(request):
             description="Les sessions à venir des formations de l'Académie des territoires "
                         "pour les élus locaux.",
             url=f"{settings.SITE_URL}/formations/",
-            events=[session_event(s) for s in sessions],
+            events=_events(sessions),
         ),
         filename="formations.ics",
     )
@@ -177,7 +186,12 @@ def _personal_stamp(user):
 
 def _personal_events(user):
     sessions = _sessions().filter(pk__in=_personal_sessions(user).values("pk"))
-    return [session_event(s, private=True) for s in sessions.order_by("start")]
+    return _events(sessions.order_by("start"), private=True)
+
+
+def _events(sessions, private=False):
+    course_urls = {}
+    return [session_event(s, private=private, course_urls=course_urls) for s in sessions]
 
 
 personal_source = PersonalSource(name="academy", stamp=_personal_stamp,

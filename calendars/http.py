@@ -5,6 +5,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -13,6 +14,9 @@ from .events import Feed
 from .ical import to_ics
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+# A built feed is kept under its ETag: every subscriber polling an unchanged feed shares one
+# build. The ETag changes with the content, so nothing stale is ever served.
+BUILT_FEED_TIMEOUT = 6 * 3600
 
 
 def etag_for(*parts) -> str:
@@ -32,7 +36,12 @@ def calendar_response(request, *, fingerprint: tuple, last_modified: datetime | 
     if not_modified is not None:
         response = not_modified
     else:
-        response = HttpResponse(to_ics(build()), content_type=CONTENT_TYPE)
+        key = f"calendars:ics:{etag.strip(chr(34))}"
+        body = cache.get(key)
+        if body is None:
+            body = to_ics(build())
+            cache.set(key, body, BUILT_FEED_TIMEOUT)
+        response = HttpResponse(body, content_type=CONTENT_TYPE)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["ETag"] = etag
     if timestamp:

@@ -270,3 +270,16 @@ def test_unpublished_course_sessions_are_not_served(client, communes):
     assert client.get(f"/calendrier/sessions/{session.pk}.ics").status_code == 404
     assert make_uid("session", session.pk).encode() not in client.get(
         "/calendrier/formations.ics").content
+
+
+def test_renaming_the_course_refreshes_the_feeds(client, communes, course):
+    session = make.session(course, communes["Beauvais"])
+    first = client.get("/calendrier/formations.ics")
+    single = client.get(f"/calendrier/sessions/{session.pk}.ics")
+    course.title = "Le budget communal pas à pas"
+    course.save_revision().publish()
+    for url, before in [("/calendrier/formations.ics", first),
+                        (f"/calendrier/sessions/{session.pk}.ics", single)]:
+        response = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+        assert response.status_code == 200
+        assert parse(response).events[0]["SUMMARY"] == "Le budget communal pas à pas"
