@@ -178,10 +178,11 @@ def _personal_sessions(user):
 
 
 def _personal_stamp(user):
-    count, latest, _ = _stamp(_personal_sessions(user))
+    count, latest, top = _stamp(_personal_sessions(user))
     # An enrolment cancelled by the person removes the session without touching it.
     changes = Enrolment.objects.filter(user=user).aggregate(latest=Max("updated_at"))["latest"]
-    return count, max(filter(None, [latest, changes]), default=None)
+    latest = max(filter(None, [latest, changes]), default=None)
+    return (count, top, latest), latest
 
 
 def _personal_events(user):

@@ -3,4 +3,12 @@ from django.apps import AppConfig
 
 class AdvisorsConfig(AppConfig):
     name = "advisors"
+    verbose_name = "Conseillers numériques"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from calendars import registry
+
+        from .calendar import personal_source
+
+        registry.register(personal_source)

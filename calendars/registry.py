@@ -1,8 +1,9 @@
 """What a personal feed lists, contributed by feature apps so calendars imports none.
 
 A feature app registers a ``PersonalSource`` in its ``AppConfig.ready``: ``stamp(user)``
-answers cheaply (a count and the latest change, from one aggregate query) so unchanged
-feeds get a 304 without being built; ``events(user)`` gives the plain events."""
+answers cheaply with ``(fingerprint, latest change)`` — typically a count, the greatest id
+and the latest ``updated_at`` from one aggregate query — so that unchanged feeds get a 304
+without being built; ``events(user)`` gives the plain events."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from .events import Event
 @dataclass(frozen=True)
 class PersonalSource:
     name: str
-    stamp: Callable[[object], tuple[int, datetime | None]]
+    stamp: Callable[[object], tuple[tuple, datetime | None]]
     events: Callable[[object], list[Event]]
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from . import registry
@@ -20,6 +21,7 @@ def personal_feed(request, token):
     sources = registry.sources()
     stamps = [(source.name, *source.stamp(owner)) for source in sources]
     changes = [latest for _, _, latest in stamps if latest]
+    today = timezone.localdate()  # weekly events' holidays look a year ahead from today
 
     def build():
         events = [event for source in sources for event in source.events(owner)]
@@ -31,7 +33,8 @@ def personal_feed(request, token):
         )
 
     return calendar_response(
-        request, fingerprint=(token, *stamps), last_modified=max(changes, default=None),
+        request, fingerprint=(token, today, *stamps),
+        last_modified=max(changes, default=None),
         build=build, filename="mon-agenda.ics", private=True,
     )
 

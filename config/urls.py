@@ -21,6 +21,7 @@ urlpatterns = [
     path("inscriptions/", include("academy.urls")),
     path("territoires/", include("territories.urls")),
     path("calendrier/", include("academy.calendar_urls")),
+    path("calendrier/", include("advisors.calendar_urls")),
     path("calendrier/", include("calendars.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
