@@ -181,6 +181,7 @@ def add_closure(service_point, actor, *, start, end=None, reason=""):
 
 
 def remove_closure(closure, actor):
+    """Deletes the closure; returns its service point, refreshed (sequence bumped)."""
     service_point = closure.service_point
     _require_editable(actor, service_point)
     with transaction.atomic():
@@ -188,3 +189,4 @@ def remove_closure(closure, actor):
         closure.delete()
         bump_calendar_sequence(current)
     service_point.refresh_from_db(fields=["calendar_sequence", "updated_at"])
+    return service_point
