@@ -1,0 +1,39 @@
+"""Periodic jobs of the advisors programme."""
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from . import emails
+from .models import Application, PrefectAssignment
+
+
+@shared_task
+def send_prefect_digests():
+    """Each préfet receives, once a day, the applications filed in their territory since
+    their last digest (since their assignment for the first one). Nothing is sent when
+    nothing is new; a second run finds nothing left to send."""
+    now = timezone.now()
+    sent = 0
+    assignments = (PrefectAssignment.objects.active()
+                   .select_related("user", "department", "region").distinct())
+    for assignment in assignments:
+        since = assignment.last_digest_at or assignment.created_at
+        territory = ({"department": assignment.department} if assignment.department_id
+                     else {"region": assignment.region})
+        applications = list(
+            Application.objects.in_territory(**territory)
+            .filter(created_at__gt=since, created_at__lte=now)
+            .select_related("structure__commune").order_by("created_at", "pk")
+        )
+        if not applications:
+            continue
+        with transaction.atomic():
+            # Claim the window: a concurrent run that read the same last_digest_at loses.
+            claimed = PrefectAssignment.objects.filter(
+                pk=assignment.pk, last_digest_at=assignment.last_digest_at,
+            ).update(last_digest_at=now)
+            if claimed:
+                emails.prefect_digest(assignment, applications)
+                sent += 1
+    return sent
