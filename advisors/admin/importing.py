@@ -1,0 +1,2 @@
+def import_view(request):
+    raise NotImplementedError

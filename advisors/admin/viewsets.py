@@ -1,0 +1,417 @@
+"""The "Conseillers numériques" menu of the Wagtail admin: one read-only ModelViewSet per
+record (listing with filters, search and CSV/XLSX export, inspect view), grouped in a
+ModelViewSetGroup with the import page.
+
+Every listing and inspect view reads ``Model.objects.visible_to(request.user)``: the
+permission policy (``policy.AnctAdminPolicy``) keeps the views to ANCT administrators, and
+the querysets would still keep anyone else to what ``advisors.permissions`` lets them see.
+Changes of status are actions (``views``) that call ``advisors.services``."""
+
+import django_filters
+from django.core.exceptions import ObjectDoesNotExist
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.coreutils import multigetattr
+
+from territories.models import Department, Region
+
+from ..models import (
+    ActivityReport,
+    Advisor,
+    Application,
+    Contract,
+    Convention,
+    ServicePoint,
+    Structure,
+)
+from . import views
+from .policy import is_anct_admin
+
+
+# --- views reading through visible_to -----------------------------------------------------
+class VisibleIndexView(IndexView):
+    """A listing of what the user may see (``visible_to``), with the related rows its
+    columns and exports read."""
+
+    select_related = ()
+    annotate_posts = False
+    computed = {}  # export columns computed from the row: {name: function(instance)}
+
+    def to_row_dict(self, item):
+        return {field: self.computed[field](item) if field in self.computed
+                else _value(item, field) for field in self.list_export}
+
+    def get_base_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.annotate_posts:
+            queryset = queryset.with_posts()
+        return queryset
+
+
+def _value(item, accessor):
+    """``multigetattr``, empty when the path crosses an empty relation (no structure…)."""
+    try:
+        value = multigetattr(item, accessor)
+    except (AttributeError, TypeError, ObjectDoesNotExist):
+        return ""
+    return "" if value is None else value
+
+
+class VisibleInspectView(InspectView):
+    """An inspect view that answers 404 for what the user may not see."""
+
+    select_related = ()
+
+    def get_object(self, queryset=None):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return get_object_or_404(queryset, pk=self.pk)
+
+
+class ReadOnlyViewSet(ModelViewSet):
+    """Listing, filters, search, export and inspect view; no add, edit, copy or delete
+    button (the policy grants only "view")."""
+
+    index_view_class = VisibleIndexView
+    inspect_view_class = VisibleInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    select_related = ()
+    annotate_posts = False
+    computed = {}
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No add, edit, delete, history or usage view: links to them are never built.
+        return super().get_common_view_kwargs(**{
+            "add_url_name": None, "edit_url_name": None, "delete_url_name": None,
+            "history_url_name": None, "usage_url_name": None, **kwargs})
+
+    def get_urlpatterns(self):
+        return [path("", self.index_view, name="index"),
+                path("results/", self.index_results_view, name="index_results"),
+                path("inspect/<int:pk>/", self.inspect_view, name="inspect")]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(select_related=self.select_related,
+                                             annotate_posts=self.annotate_posts,
+                                             computed=self.computed, **kwargs)
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(select_related=self.select_related, **kwargs)
+
+    @cached_property
+    def export_filename(self):
+        return self.name.replace("_", "-")
+
+
+# --- filters ------------------------------------------------------------------------------
+def admin_filterset(model, fields, *, commune=None, dates=None, distinct=False):
+    """A WagtailFilterSet on ``fields`` (choices, booleans), plus département and région
+    through the path to a commune, and date ranges ({name: (field, label)})."""
+    attrs = {}
+    if commune is not None:
+        attrs["departement"] = django_filters.ModelChoiceFilter(
+            field_name=f"{commune}__department", queryset=Department.objects.all(),
+            label="Département", distinct=distinct)
+        attrs["region"] = django_filters.ModelChoiceFilter(
+            field_name=f"{commune}__department__region", queryset=Region.objects.all(),
+            label="Région", distinct=distinct)
+    for name, (field, label) in (dates or {}).items():
+        attrs[name] = django_filters.DateFromToRangeFilter(
+            field_name=field, label=label, widget=DateRangePickerWidget)
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}AdminFilterSet", (WagtailFilterSet,), attrs)
+
+
+DEPARTMENT_HEADINGS = {"commune.name": "Commune", "commune.insee_code": "Code INSEE",
+                       "commune.department.code": "Département",
+                       "commune.department.region.name": "Région"}
+
+
+def _prefixed(prefix, headings):
+    return {f"{prefix}.{key}": value for key, value in headings.items()}
+
+
+# --- structures ---------------------------------------------------------------------------
+class StructureViewSet(ReadOnlyViewSet):
+    model = Structure
+    name = "advisors_structures"
+    icon = "home"
+    menu_label = "Structures"
+    select_related = ("commune__department__region",)
+    annotate_posts = True
+    list_display = ["name", "siret", "kind", "commune", "commune__department",
+                    Column("granted_posts", label="Postes attribués"),
+                    Column("occupied_posts", label="Postes occupés"),
+                    DateColumn("created_at", label="Créée le")]
+    filterset_class = admin_filterset(Structure, ["kind"], commune="commune",
+                                      dates={"creee": ("created_at", "Créée entre")})
+    search_fields = ["name", "siret", "contact_email", "commune__name"]
+    list_export = ["name", "siret", "get_kind_display", "address", *DEPARTMENT_HEADINGS,
+                   "contact_first_name", "contact_last_name", "contact_email", "contact_phone",
+                   "granted_posts", "occupied_posts", "vacant_posts", "created_at"]
+    export_headings = {"name": "Nom", "siret": "SIRET", "get_kind_display": "Type",
+                       "address": "Adresse", **DEPARTMENT_HEADINGS,
+                       "contact_first_name": "Prénom du contact",
+                       "contact_last_name": "Nom du contact",
+                       "contact_email": "Courriel du contact",
+                       "contact_phone": "Téléphone du contact",
+                       "granted_posts": "Postes attribués", "occupied_posts": "Postes occupés",
+                       "vacant_posts": "Postes vacants", "created_at": "Créée le"}
+    inspect_view_fields = ["name", "siret", "kind", "address", "commune", "contact_first_name",
+                           "contact_last_name", "contact_email", "contact_phone", "managers",
+                           "created_at", "updated_at"]
+
+
+# --- applications -------------------------------------------------------------------------
+class ApplicationInspectView(VisibleInspectView):
+    template_name = "advisors/admin/application_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = self.object.events.select_related("actor")
+        context["opinion"] = getattr(self.object, "opinion", None)
+        context["can_decide"] = self.object.is_open and is_anct_admin(self.request.user)
+        context["decide_url"] = reverse("advisors_applications:decide", args=[self.object.pk])
+        return context
+
+    def get_header_more_buttons(self):
+        buttons = super().get_header_more_buttons()
+        if self.object.is_open and is_anct_admin(self.request.user):
+            buttons.append(HeaderButton(
+                "Enregistrer la décision du comité", icon_name="tick",
+                url=reverse("advisors_applications:decide", args=[self.object.pk])))
+        return buttons
+
+
+class ApplicationViewSet(ReadOnlyViewSet):
+    model = Application
+    name = "advisors_applications"
+    icon = "form"
+    menu_label = "Candidatures"
+    inspect_view_class = ApplicationInspectView
+    select_related = ("structure__commune__department__region", "opinion")
+    list_display = ["structure", "structure__commune__department", "status",
+                    "posts_requested", "posts_granted",
+                    Column("opinion_label", label="Avis du préfet",
+                           accessor=lambda a: _opinion_label(a)),
+                    "decision_number", DateColumn("created_at", label="Déposée le")]
+    filterset_class = admin_filterset(
+        Application, ["status"], commune="structure__commune",
+        dates={"deposee": ("created_at", "Déposée entre"),
+               "decidee": ("decided_on", "Décidée entre")})
+    search_fields = ["structure__name", "structure__siret", "decision_number"]
+    list_export = ["structure.name", "structure.siret", *_prefixed("structure",
+                                                                   DEPARTMENT_HEADINGS),
+                   "get_status_display", "posts_requested", "posts_granted", "opinion_label",
+                   "decision_number", "decided_on", "desired_start", "created_at"]
+    export_headings = {"structure.name": "Structure", "structure.siret": "SIRET",
+                       **_prefixed("structure", DEPARTMENT_HEADINGS),
+                       "get_status_display": "Statut", "posts_requested": "Postes demandés",
+                       "posts_granted": "Postes attribués", "opinion_label": "Avis du préfet",
+                       "decision_number": "Numéro de décision",
+                       "decided_on": "Date de décision",
+                       "desired_start": "Démarrage souhaité", "created_at": "Déposée le"}
+    inspect_view_fields = ["structure", "status", "posts_requested", "posts_granted",
+                           "motivation", "desired_start", "decision_number", "decided_on",
+                           "created_by", "created_at"]
+
+    computed = {"opinion_label": lambda application: _opinion_label(application)}
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(),
+                path("decide/<int:pk>/", views.decide_application, name="decide")]
+
+
+def _opinion_label(application):
+    try:
+        opinion = application.opinion
+    except Application.opinion.RelatedObjectDoesNotExist:
+        return "En attente"
+    return opinion.get_verdict_display()
+
+
+# --- conventions --------------------------------------------------------------------------
+class ConventionViewSet(ReadOnlyViewSet):
+    model = Convention
+    name = "advisors_conventions"
+    icon = "doc-full"
+    menu_label = "Conventions"
+    select_related = ("structure__commune__department__region",)
+    list_display = ["structure", "kind", "status", "posts", "start", "end",
+                    "structure__commune__department"]
+    filterset_class = admin_filterset(
+        Convention, ["kind", "status"], commune="structure__commune",
+        dates={"debut": ("start", "Début entre"), "fin": ("end", "Fin entre")})
+    search_fields = ["structure__name", "structure__siret"]
+    list_export = ["structure.name", "structure.siret",
+                   *_prefixed("structure", DEPARTMENT_HEADINGS), "get_kind_display",
+                   "get_status_display", "posts", "start", "end", "validated_at"]
+    export_headings = {"structure.name": "Structure", "structure.siret": "SIRET",
+                       **_prefixed("structure", DEPARTMENT_HEADINGS),
+                       "get_kind_display": "Type", "get_status_display": "Statut",
+                       "posts": "Postes conventionnés", "start": "Début", "end": "Fin",
+                       "validated_at": "Validée le"}
+
+
+# --- advisors -----------------------------------------------------------------------------
+class AdvisorViewSet(ReadOnlyViewSet):
+    model = Advisor
+    name = "advisors_advisors"
+    icon = "user"
+    menu_label = "Conseillers"
+    list_display = ["last_name", "first_name", "email", "phone", "is_coordinator",
+                    "pix_level", "ccp1_obtained", DateColumn("created_at", label="Créé le")]
+    filterset_class = admin_filterset(
+        Advisor, ["is_coordinator", "ccp1_obtained"], commune="contracts__structure__commune",
+        dates={"formation": ("training_start", "Formation commencée entre")}, distinct=True)
+    search_fields = ["first_name", "last_name", "email"]
+    list_export = ["last_name", "first_name", "email", "phone", "is_coordinator",
+                   "training_start", "training_end", "training_hours", "pix_level",
+                   "ccp1_obtained", "ccp1_obtained_on", "created_at"]
+    export_headings = {"last_name": "Nom", "first_name": "Prénom", "email": "Courriel",
+                       "phone": "Téléphone", "is_coordinator": "Coordinateur",
+                       "training_start": "Début de formation", "training_end": "Fin de formation",
+                       "training_hours": "Heures de formation", "pix_level": "Niveau Pix",
+                       "ccp1_obtained": "CCP1 obtenu", "ccp1_obtained_on": "CCP1 obtenu le",
+                       "created_at": "Créé le"}
+    inspect_view_fields = ["first_name", "last_name", "email", "phone", "user",
+                           "is_coordinator", "training_start", "training_end", "training_hours",
+                           "pix_level", "ccp1_obtained", "ccp1_obtained_on", "created_at"]
+
+
+# --- contracts ----------------------------------------------------------------------------
+class ContractInspectView(VisibleInspectView):
+    template_name = "advisors/admin/contract_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["actions"] = views.contract_actions(self.object, self.request.user)
+        return context
+
+
+class ContractViewSet(ReadOnlyViewSet):
+    model = Contract
+    name = "advisors_contracts"
+    icon = "doc-full-inverse"
+    menu_label = "Contrats"
+    inspect_view_class = ContractInspectView
+    select_related = ("advisor", "structure__commune__department__region")
+    list_display = ["advisor", "structure", "kind", "status", "start", "end",
+                    "monthly_gross_salary", "rupture_status"]
+    filterset_class = admin_filterset(
+        Contract, ["status", "kind", "rupture_status"], commune="structure__commune",
+        dates={"debut": ("start", "Début entre"), "fin": ("end", "Fin entre")})
+    search_fields = ["advisor__first_name", "advisor__last_name", "advisor__email",
+                     "structure__name", "structure__siret"]
+    list_export = ["advisor.last_name", "advisor.first_name", "advisor.email", "structure.name",
+                   "structure.siret", "structure.commune.department.code", "get_kind_display",
+                   "start", "end", "monthly_gross_salary", "get_status_display",
+                   "get_rupture_status_display", "get_rupture_reason_display", "rupture_date"]
+    export_headings = {"advisor.last_name": "Nom", "advisor.first_name": "Prénom",
+                       "advisor.email": "Courriel", "structure.name": "Structure",
+                       "structure.siret": "SIRET",
+                       "structure.commune.department.code": "Département",
+                       "get_kind_display": "Type de contrat", "start": "Début", "end": "Fin",
+                       "monthly_gross_salary": "Salaire brut mensuel",
+                       "get_status_display": "Statut", "get_rupture_status_display": "Rupture",
+                       "get_rupture_reason_display": "Motif de la rupture",
+                       "rupture_date": "Date d'effet de la rupture"}
+    inspect_view_fields = ["advisor", "structure", "kind", "start", "end",
+                           "monthly_gross_salary", "status", "refusal_reason", "validated_by",
+                           "validated_at", "rupture_status", "rupture_reason", "rupture_date",
+                           "rupture_requested_at", "rupture_validated_at", "created_by",
+                           "created_at"]
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(),
+                path("action/<int:pk>/<slug:action>/", views.contract_action, name="action")]
+
+
+# --- service points -----------------------------------------------------------------------
+class ServicePointViewSet(ReadOnlyViewSet):
+    model = ServicePoint
+    name = "advisors_service_points"
+    icon = "site"
+    menu_label = "Lieux d'activité"
+    select_related = ("structure", "commune__department__region")
+    list_display = ["name", "structure", "commune", "commune__department", "access",
+                    "is_itinerant", "is_public"]
+    filterset_class = admin_filterset(ServicePoint, ["access", "is_itinerant", "is_public"],
+                                      commune="commune")
+    search_fields = ["name", "structure__name", "commune__name", "address"]
+    list_export = ["name", "structure.name", "structure.siret", "address",
+                   *DEPARTMENT_HEADINGS, "get_access_display", "is_itinerant", "is_public",
+                   "phone", "email", "latitude", "longitude"]
+    export_headings = {"name": "Nom", "structure.name": "Structure", "structure.siret": "SIRET",
+                       "address": "Adresse", **DEPARTMENT_HEADINGS,
+                       "get_access_display": "Accès", "is_itinerant": "Itinérant",
+                       "is_public": "Public", "phone": "Téléphone", "email": "Courriel",
+                       "latitude": "Latitude", "longitude": "Longitude"}
+
+
+# --- activity reports ---------------------------------------------------------------------
+class ActivityReportViewSet(ReadOnlyViewSet):
+    model = ActivityReport
+    name = "advisors_activity_reports"
+    icon = "list-ul"
+    menu_label = "Comptes rendus d'activité"
+    select_related = ("advisor", "structure", "commune__department__region")
+    list_display = ["date", "advisor", "structure", "commune", "kind", "channel",
+                    "participants", "duration"]
+    filterset_class = admin_filterset(
+        ActivityReport, ["kind", "channel", "duration"], commune="commune",
+        dates={"periode": ("date", "Accompagnement entre")})
+    search_fields = ["advisor__last_name", "advisor__email", "structure__name", "commune__name"]
+    list_export = ["date", "advisor.full_name", "advisor.email", "structure.name",
+                   *DEPARTMENT_HEADINGS, "get_kind_display", "get_channel_display",
+                   "participants", "get_duration_display", "themes", "redirected"]
+    export_headings = {"date": "Date", "advisor.full_name": "Conseiller",
+                       "advisor.email": "Courriel du conseiller", "structure.name": "Structure",
+                       **DEPARTMENT_HEADINGS, "get_kind_display": "Type",
+                       "get_channel_display": "Canal", "participants": "Participants",
+                       "get_duration_display": "Durée", "themes": "Thèmes",
+                       "redirected": "Réorientée"}
+
+
+# --- import -------------------------------------------------------------------------------
+class ImportViewSet(ViewSet):
+    """The "Importer" page of the group (structures, advisors or contracts)."""
+
+    name = "advisors_import"
+    icon = "upload"
+    menu_label = "Importer"
+
+    @cached_property
+    def menu_item_class(self):
+        menu_item_class = super().menu_item_class
+
+        class ImportMenuItem(menu_item_class):
+            def is_shown(self, request):
+                return is_anct_admin(request.user)
+
+        return ImportMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", views.import_file, name="index")]
+
+
+class AdvisorsAdminGroup(ModelViewSetGroup):
+    menu_label = "Conseillers numériques"
+    menu_icon = "group"
+    menu_name = "conseillers-numeriques"
+    menu_order = 220
+    items = (StructureViewSet, ApplicationViewSet, ConventionViewSet, AdvisorViewSet,
+             ContractViewSet, ServicePointViewSet, ActivityReportViewSet, ImportViewSet)
