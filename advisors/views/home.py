@@ -1,0 +1,30 @@
+"""The programme's landing page for signed-in people, and their "Mon espace" section: links
+to the pages of each of their roles."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+
+from .. import permissions
+from ..models import Structure
+
+
+def links_for(user):
+    """[(label, url, description)] of the pages this person can use."""
+    if not user.is_authenticated:
+        return []
+    links = []
+    scope = permissions.scope_of(user)
+    if Structure.objects.filter(managers=user).exists():
+        links.append(("Ma structure", reverse("advisors:my_structures"),
+                      "Candidatures, postes, conventions, contrats et conseillers."))
+    if scope.is_prefect or scope.is_admin:
+        links.append(("Candidatures de mon territoire",
+                      reverse("advisors:prefect_applications"),
+                      "Les candidatures des structures et vos avis."))
+    return links
+
+
+@login_required
+def home(request):
+    return render(request, "advisors/home.html", {"links": links_for(request.user)})
