@@ -294,11 +294,8 @@ class ServicePointForm(BaseForm):
                                                               "proposé.")
         self.fields["structure"].choices = [(s.pk, s.name) for s in structures]
         self.structures = {s.pk: s for s in structures}
-        if not structures:
+        if len(structures) <= 1:  # nothing to choose
             del self.fields["structure"]
-        elif len(structures) == 1:
-            self.fields["structure"].widget = forms.HiddenInput()
-            self.fields["structure"].initial = structures[0].pk
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
@@ -313,6 +310,11 @@ class ServicePointForm(BaseForm):
     def data_for_service(self):
         return {name: self.cleaned_data[name] for name in self.DATA_FIELDS}
 
+    def chosen_structure(self):
+        if "structure" in self.fields:
+            return self.structures[self.cleaned_data["structure"]]
+        return next(iter(self.structures.values()))
+
     @classmethod
     def initial_from(cls, service_point):
         initial = {name: getattr(service_point, name) for name in cls.DATA_FIELDS}
@@ -326,11 +328,12 @@ class OpeningHoursForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for weekday, _ in OpeningRange.Weekday.choices:
+        for weekday, day_label in OpeningRange.Weekday.choices:
             for period, period_label in OpeningRange.Period.choices:
                 for end, end_label in (("opens", "ouverture"), ("closes", "fermeture")):
                     self.fields[self.name(weekday, period, end)] = forms.TimeField(
-                        label=f"{period_label}, {end_label}", required=False, widget=TIME,
+                        label=f"{day_label} {period_label.lower()} : {end_label}",
+                        required=False, widget=TIME,
                         error_messages={"invalid": "Saisissez une heure, par exemple 09:00."})
 
     @staticmethod
@@ -412,7 +415,7 @@ def _band_field(label):
                         "max_value": f"Au plus {MAX_PARTICIPANTS}.",
                         "invalid": "Saisissez un nombre entier."},
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0,
-                                        "class": "advisors-band"}))
+                                        "class": "fr-input"}))
 
 
 class ActivityReportForm(BaseForm):
@@ -448,11 +451,11 @@ class ActivityReportForm(BaseForm):
         self.fields["service_point"].choices = [("", "Aucun")] + [
             (sp.pk, str(sp)) for sp in service_points]
 
-    def age_fields(self):
-        return [self[name] for name, _ in AGE_BANDS]
-
-    def status_fields(self):
-        return [self[name] for name, _ in STATUS_BANDS]
+    def band_groups(self):
+        """For the template: (legend, bound fields, id) of the age and status bands."""
+        return [("Participants par tranche d'âge", [self[n] for n, _ in AGE_BANDS], "ages"),
+                ("Participants par situation", [self[n] for n, _ in STATUS_BANDS],
+                 "situations")]
 
     def clean_date(self):
         value = self.cleaned_data["date"]

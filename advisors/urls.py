@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, home, structures
+from .views import activity, applications, coordination, home, places, structures
 
 app_name = "advisors"
 
@@ -16,4 +16,16 @@ urlpatterns = [
     # Applications: préfets, and the structure's managers
     path("candidatures/", applications.prefect_applications, name="prefect_applications"),
     path("candidatures/<int:pk>/", applications.application_detail, name="application"),
+    # Advisors: service points and activity reports
+    path("lieux/", places.place_list, name="places"),
+    path("lieux/nouveau/", places.place_create, name="place_create"),
+    path("lieux/<int:pk>/", places.place_edit, name="place"),
+    path("lieux/<int:pk>/fermetures/", places.closure_add, name="closure_add"),
+    path("fermetures/<int:pk>/supprimer/", places.closure_remove, name="closure_remove"),
+    path("activite/", activity.report_list, name="reports"),
+    path("activite/saisir/", activity.report_create, name="report_create"),
+    # Coordinators
+    path("coordination/", coordination.coordinated_list, name="coordination"),
+    path("coordination/conseillers/<int:pk>/", coordination.coordinated_detail,
+         name="coordinated_advisor"),
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from .. import permissions
 from ..models import Structure
+from .common import own_advisor
 
 
 def links_for(user):
@@ -15,13 +16,28 @@ def links_for(user):
         return []
     links = []
     scope = permissions.scope_of(user)
-    if Structure.objects.filter(managers=user).exists():
+    manages = Structure.objects.filter(managers=user).exists()
+    if manages:
         links.append(("Ma structure", reverse("advisors:my_structures"),
                       "Candidatures, postes, conventions, contrats et conseillers."))
     if scope.is_prefect or scope.is_admin:
         links.append(("Candidatures de mon territoire",
                       reverse("advisors:prefect_applications"),
                       "Les candidatures des structures et vos avis."))
+    advisor = own_advisor(user)
+    if advisor is not None:
+        links += [
+            ("Saisir un accompagnement", reverse("advisors:report_create"),
+             "Un compte rendu d'activité en quelques secondes."),
+            ("Mes comptes rendus", reverse("advisors:reports"),
+             "Vos accompagnements récents."),
+        ]
+        if advisor.is_coordinator:
+            links.append(("Les conseillers que je coordonne", reverse("advisors:coordination"),
+                          "Leur activité récente, en lecture seule."))
+    if advisor is not None or manages:
+        links.append(("Mes lieux d'activité", reverse("advisors:places"),
+                      "Adresses, horaires, fermetures et calendrier."))
     return links
 
 

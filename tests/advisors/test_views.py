@@ -54,6 +54,9 @@ def application_post(town, **overrides):
     ("advisors:home", []), ("advisors:apply", []), ("advisors:my_structures", []),
     ("advisors:structure", [1]), ("advisors:contract_create", [1]), ("advisors:rupture", [1]),
     ("advisors:prefect_applications", []), ("advisors:application", [1]),
+    ("advisors:places", []), ("advisors:place_create", []), ("advisors:place", [1]),
+    ("advisors:reports", []), ("advisors:report_create", []), ("advisors:coordination", []),
+    ("advisors:coordinated_advisor", [1]),
 ])
 def test_anonymous_people_are_sent_to_log_in(client, name, args):
     url = reverse(name, args=args)
@@ -61,6 +64,13 @@ def test_anonymous_people_are_sent_to_log_in(client, name, args):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert "next=" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["advisors:closure_add", "advisors:closure_remove"])
+def test_anonymous_posts_are_sent_to_log_in(client, name):
+    response = client.post(reverse(name, args=[1]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 # --- structure manager: applying --------------------------------------------------------------
@@ -368,3 +378,293 @@ def test_a_manager_cannot_post_an_opinion(manager_client, structure, communes):
                                    {"verdict": "favourable", "comment": COMMENT})
     assert response.status_code == 403
     assert not PrefectOpinion.objects.exists()
+
+
+# --- advisor: service points ------------------------------------------------------------------
+
+@pytest.fixture
+def advisor_user(db):
+    return make.user(email="ines.garnier@conseiller-numerique.fr", first_name="Inès")
+
+
+@pytest.fixture
+def advisor(advisor_user, structure):
+    """An advisor of the Beauvais structure, under a validated contract."""
+    advisor = make.advisor(advisor_user, first_name="Inès", last_name="Garnier")
+    make.contract(structure, advisor)
+    return advisor
+
+
+@pytest.fixture
+def advisor_client(client, advisor, advisor_user):
+    client.force_login(advisor_user)
+    return client
+
+
+@pytest.fixture
+def place(structure, advisor):
+    return make.service_point(structure, [advisor], name="Médiathèque du centre")
+
+
+@pytest.fixture
+def other_place(other_structure):
+    return make.service_point(other_structure, [other_structure.contracts.get().advisor],
+                              name="Maison France Services de Lille")
+
+
+def place_post(town, **overrides):
+    data = {"name": "Mairie annexe Saint-Jean", "address": "2 rue Saint-Jean",
+            "commune": town.label, "access": "appointment",
+            "services": ["aide-aux-demarches-administratives", "parentalite"],
+            "booking_url": "https://rdv.example.fr/beauvais", "is_public": "on",
+            "h0_am_opens": "09:00", "h0_am_closes": "12:00",
+            "h2_pm_opens": "14:00", "h2_pm_closes": "17:30"}
+    data.update(overrides)
+    return data
+
+
+def test_advisor_lists_their_service_points(advisor_client, place, other_place):
+    response = advisor_client.get(reverse("advisors:places"))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Médiathèque du centre" in page and "Maison France Services" not in page
+    assert "Ajouter un lieu" in page
+
+
+def test_advisor_creates_a_service_point_with_hours(advisor_client, advisor, communes):
+    url = reverse("advisors:place_create")
+    page = text(advisor_client.get(url))
+    assert "Lundi matin : ouverture" in page and "Dimanche après-midi : fermeture" in page
+    response = advisor_client.post(url, place_post(communes["Beauvais"]), follow=True)
+    created = advisor.service_points.get(name="Mairie annexe Saint-Jean")
+    assert "Le lieu « Mairie annexe Saint-Jean » est enregistré." in text(response)
+    assert created.access == "appointment" and created.is_public
+    assert created.services == ["aide-aux-demarches-administratives", "parentalite"]
+    assert [str(r) for r in created.opening_ranges.all()] == [
+        "Lundi matin : 09:00–12:00", "Mercredi après-midi : 14:00–17:30"]
+    assert f"/calendrier/lieux/{created.pk}.ics" in text(response)
+
+
+def test_service_point_errors_keep_what_was_typed(advisor_client, advisor, communes):
+    response = advisor_client.post(reverse("advisors:place_create"), place_post(
+        communes["Beauvais"], address="", services=[], h0_am_closes="15:00",
+        h2_pm_closes=""))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Indiquez l&#x27;adresse du lieu (sauf permanence itinérante)." in page
+    assert "Choisissez au moins un service proposé." in page
+    assert "Une plage du matin se termine au plus tard à 14 h." in page
+    assert "Indiquez l&#x27;heure d&#x27;ouverture et l&#x27;heure de fermeture" in page
+    assert 'value="Mairie annexe Saint-Jean"' in page and 'value="15:00"' in page
+    assert not advisor.service_points.filter(name="Mairie annexe Saint-Jean").exists()
+
+
+def test_advisor_edits_a_service_point_and_its_hours(advisor_client, place, communes):
+    url = reverse("advisors:place", args=[place.pk])
+    page = text(advisor_client.get(url))
+    assert 'value="Médiathèque du centre"' in page and "Fermetures exceptionnelles" in page
+    response = advisor_client.post(url, place_post(communes["Beauvais"],
+                                                   name="Médiathèque Madeleine",
+                                                   is_itinerant="on", address=""))
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.name == "Médiathèque Madeleine" and place.is_itinerant
+    assert place.opening_ranges.count() == 2 and place.calendar_sequence >= 1
+
+
+def test_overlapping_half_days_are_refused_and_nothing_is_saved(advisor_client, place,
+                                                                communes):
+    response = advisor_client.post(reverse("advisors:place", args=[place.pk]), place_post(
+        communes["Beauvais"], name="Nouveau nom", h0_am_closes="13:30", h0_pm_opens="13:00",
+        h0_pm_closes="17:00"))
+    assert response.status_code == 200
+    assert "la plage du matin doit se terminer avant le début" in text(response)
+    place.refresh_from_db()
+    assert place.name == "Médiathèque du centre"
+
+
+def test_adding_and_removing_a_closure(advisor_client, place):
+    start = TODAY + timedelta(days=20)
+    response = advisor_client.post(reverse("advisors:closure_add", args=[place.pk]), {
+        "start": start.isoformat(), "end": (start + timedelta(days=6)).isoformat(),
+        "reason": "Congés d'été"}, follow=True)
+    assert "Fermeture enregistrée" in text(response) and "Congés d&#x27;été" in text(response)
+    closure = place.closures.get()
+    response = advisor_client.post(reverse("advisors:closure_remove", args=[closure.pk]))
+    assert response.status_code == 302 and not place.closures.exists()
+
+
+def test_a_closure_ending_before_it_starts_is_refused(advisor_client, place):
+    response = advisor_client.post(reverse("advisors:closure_add", args=[place.pk]), {
+        "start": (TODAY + timedelta(days=5)).isoformat(), "end": TODAY.isoformat()})
+    assert response.status_code == 200
+    assert "Le dernier jour de fermeture doit suivre le premier." in text(response)
+    assert not place.closures.exists()
+
+
+def test_another_structures_service_point_is_a_404(advisor_client, other_place):
+    closure = other_place.closures.create(start=TODAY, end=TODAY)
+    assert advisor_client.get(reverse("advisors:place", args=[other_place.pk])).status_code == 404
+    assert advisor_client.post(reverse("advisors:place", args=[other_place.pk]),
+                               {}).status_code == 404
+    assert advisor_client.post(reverse("advisors:closure_add", args=[other_place.pk]),
+                               {"start": TODAY.isoformat()}).status_code == 404
+    assert advisor_client.post(reverse("advisors:closure_remove",
+                                       args=[closure.pk])).status_code == 404
+    assert other_place.closures.exists()
+
+
+def test_people_without_a_structure_cannot_create_a_service_point(client):
+    client.force_login(make.user())
+    assert client.get(reverse("advisors:place_create")).status_code == 403
+
+
+def test_a_manager_creates_a_service_point_for_their_structure(manager_client, structure,
+                                                               communes):
+    response = manager_client.post(reverse("advisors:place_create"),
+                                   place_post(communes["Beauvais"]))
+    assert response.status_code == 302
+    assert structure.service_points.filter(name="Mairie annexe Saint-Jean").exists()
+
+
+# --- advisor: activity reports ----------------------------------------------------------------
+
+def report_post(place, **overrides):
+    data = {"date": TODAY.isoformat(), "kind": "individual", "participants": "1",
+            "channel": "service_point", "service_point": str(place.pk),
+            "commune": place.commune.label, "themes": ["email", "smartphone"],
+            "duration": "30_60", "age_over_60": "1"}
+    for name in ("age_under_12", "age_12_18", "age_18_35", "age_35_60", "status_student",
+                 "status_job_seeker", "status_employed", "status_retired", "status_unknown"):
+        data.setdefault(name, "0")
+    data.update(overrides)
+    return data
+
+
+def test_report_form_has_sensible_defaults(advisor_client, place):
+    response = advisor_client.get(reverse("advisors:report_create"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["date"].value() == TODAY
+    assert form["kind"].value() == "individual" and form["participants"].value() == 1
+    assert form["service_point"].value() == place.pk
+    assert form["commune"].value() == "Beauvais (60)"
+    assert form["channel"].value() == "service_point"
+    assert 'type="checkbox" name="themes"' in text(response)
+
+
+def test_recording_an_activity_report(advisor_client, advisor, place):
+    response = advisor_client.post(reverse("advisors:report_create"), report_post(place),
+                                   follow=True)
+    assert response.redirect_chain[-1][0] == reverse("advisors:reports")
+    report = advisor.activity_reports.get()
+    assert report.participants == 1 and report.age_over_60 == 1
+    assert report.status_unknown == 1  # situations left at 0: "non renseignée"
+    assert report.service_point == place and report.structure == place.structure
+    assert "Prendre en main un smartphone" in text(response)
+
+
+def test_save_and_record_another_keeps_date_and_place(advisor_client, advisor, place):
+    yesterday = TODAY - timedelta(days=1)
+    response = advisor_client.post(reverse("advisors:report_create"), report_post(
+        place, date=yesterday.isoformat(), another=""))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("advisors:report_create") + "?")
+    form = advisor_client.get(response["Location"]).context["form"]
+    assert form["date"].value() == yesterday.isoformat()
+    assert str(form["service_point"].value()) == str(place.pk)
+
+
+def test_an_activity_with_no_participant_is_refused_in_french(advisor_client, advisor, place):
+    response = advisor_client.post(reverse("advisors:report_create"),
+                                   report_post(place, participants="0", age_over_60="0"))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Le nombre de participants est compris entre 1 et 100." in page
+    assert 'value="smartphone"' in page and "checked" in page
+    assert not advisor.activity_reports.exists()
+
+
+def test_activity_band_and_theme_errors(advisor_client, advisor, place):
+    response = advisor_client.post(reverse("advisors:report_create"), report_post(
+        place, kind="workshop", participants="3", themes=[]))
+    page = text(response)
+    assert ("La répartition par tranches d&#x27;âge (1) doit correspondre au nombre de "
+            "participants (3).") in page
+    assert "Choisissez au moins un thème." in page
+    response = advisor_client.post(reverse("advisors:report_create"),
+                                   report_post(place, participants="2"))
+    assert "Un accompagnement individuel concerne une personne." in text(response)
+    response = advisor_client.post(reverse("advisors:report_create"), report_post(
+        place, date=(TODAY + timedelta(days=1)).isoformat()))
+    assert "La date de l&#x27;accompagnement ne peut pas être dans le futur." in text(response)
+    assert not advisor.activity_reports.exists()
+
+
+def test_another_advisors_service_point_cannot_be_chosen(advisor_client, advisor, place,
+                                                         other_place):
+    response = advisor_client.post(reverse("advisors:report_create"),
+                                   report_post(place, service_point=str(other_place.pk)))
+    assert response.status_code == 200
+    assert "n&#x27;est pas un choix valide" in text(response) or "Sélectionnez" in text(
+        response)
+    assert not advisor.activity_reports.exists()
+
+
+def test_my_reports_are_paginated_and_only_mine(advisor_client, advisor, other_structure,
+                                                communes):
+    for _ in range(22):
+        make.activity_report(advisor, communes["Beauvais"])
+    make.activity_report(other_structure.contracts.get().advisor, communes["Lille"])
+    response = advisor_client.get(reverse("advisors:reports"))
+    assert response.status_code == 200
+    assert response.context["reports"].paginator.count == 22
+    assert "page=2" in text(response) and "Lille" not in text(response)
+
+
+def test_activity_pages_are_for_advisors(manager_client):
+    assert manager_client.get(reverse("advisors:report_create")).status_code == 403
+    assert manager_client.get(reverse("advisors:reports")).status_code == 403
+
+
+# --- coordinator ------------------------------------------------------------------------------
+
+@pytest.fixture
+def coordinator_client(client, advisor, communes):
+    account = make.user(email="coordinatrice@conseiller-numerique.fr")
+    coordinator = make.advisor(account, is_coordinator=True)
+    coordinator.coordinated.add(advisor)
+    make.activity_report(advisor, communes["Beauvais"])
+    client.force_login(account)
+    return client
+
+
+def test_coordinator_lists_their_advisors_and_recent_activity(coordinator_client, advisor,
+                                                              other_structure):
+    response = coordinator_client.get(reverse("advisors:coordination"))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Inès Garnier" in page
+    stranger = other_structure.contracts.get().advisor
+    assert stranger.full_name not in page
+    row = response.context["advisors"][0]
+    assert row.recent_reports == 1 and row.recent_participants == 3
+
+
+def test_coordinator_sees_one_advisors_activity(coordinator_client, advisor, place):
+    response = coordinator_client.get(reverse("advisors:coordinated_advisor", args=[advisor.pk]))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Atelier collectif" in page and "Médiathèque du centre" in page
+
+
+def test_an_advisor_not_coordinated_is_a_404(coordinator_client, other_structure):
+    stranger = other_structure.contracts.get().advisor
+    response = coordinator_client.get(reverse("advisors:coordinated_advisor",
+                                              args=[stranger.pk]))
+    assert response.status_code == 404
+
+
+def test_home_lists_the_pages_of_each_role(advisor_client):
+    page = text(advisor_client.get(reverse("advisors:home")))
+    assert "Saisir un accompagnement" in page and "Mes lieux d&#x27;activité" in page
