@@ -135,6 +135,11 @@ def admin_filterset(model, fields, *, commune=None, dates=None, distinct=False):
     return type(f"{model.__name__}AdminFilterSet", (WagtailFilterSet,), attrs)
 
 
+def department_column(commune):
+    """The département of the commune at that dotted path."""
+    return Column("departement", label="Département", accessor=f"{commune}.department")
+
+
 DEPARTMENT_HEADINGS = {"commune.name": "Commune", "commune.insee_code": "Code INSEE",
                        "commune.department.code": "Département",
                        "commune.department.region.name": "Région"}
@@ -152,7 +157,7 @@ class StructureViewSet(ReadOnlyViewSet):
     menu_label = "Structures"
     select_related = ("commune__department__region",)
     annotate_posts = True
-    list_display = ["name", "siret", "kind", "commune", "commune__department",
+    list_display = ["name", "siret", "kind", "commune", department_column("commune"),
                     Column("granted_posts", label="Postes attribués"),
                     Column("occupied_posts", label="Postes occupés"),
                     DateColumn("created_at", label="Créée le")]
@@ -203,7 +208,7 @@ class ApplicationViewSet(ReadOnlyViewSet):
     menu_label = "Candidatures"
     inspect_view_class = ApplicationInspectView
     select_related = ("structure__commune__department__region", "opinion")
-    list_display = ["structure", "structure__commune__department", "status",
+    list_display = ["structure", department_column("structure.commune"), "status",
                     "posts_requested", "posts_granted",
                     Column("opinion_label", label="Avis du préfet",
                            accessor=lambda a: _opinion_label(a)),
@@ -251,7 +256,7 @@ class ConventionViewSet(ReadOnlyViewSet):
     menu_label = "Conventions"
     select_related = ("structure__commune__department__region",)
     list_display = ["structure", "kind", "status", "posts", "start", "end",
-                    "structure__commune__department"]
+                    department_column("structure.commune")]
     filterset_class = admin_filterset(
         Convention, ["kind", "status"], commune="structure__commune",
         dates={"debut": ("start", "Début entre"), "fin": ("end", "Fin entre")})
@@ -347,7 +352,7 @@ class ServicePointViewSet(ReadOnlyViewSet):
     icon = "site"
     menu_label = "Lieux d'activité"
     select_related = ("structure", "commune__department__region")
-    list_display = ["name", "structure", "commune", "commune__department", "access",
+    list_display = ["name", "structure", "commune", department_column("commune"), "access",
                     "is_itinerant", "is_public"]
     filterset_class = admin_filterset(ServicePoint, ["access", "is_itinerant", "is_public"],
                                       commune="commune")

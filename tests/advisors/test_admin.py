@@ -267,3 +267,48 @@ def test_a_contract_action_refused_by_the_rules_shows_the_message(anct, programm
                          follow=True)
     assert "Aucune rupture de ce contrat n&#x27;attend de validation." in (
         response.content.decode())
+
+
+def test_the_listings_read_visible_to_so_a_prefect_would_see_only_their_territory(
+    client, programme, communes, monkeypatch
+):
+    """Should the back office ever open to préfets, the querysets already keep each one to
+    their territory: here the policy is opened to everyone for the test."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.models import Permission
+
+    from advisors.admin import policy
+
+    monkeypatch.setattr(policy, "is_anct_admin", lambda user: True)
+    prefect = make.prefect(department=communes["Beauvais"].department)
+    prefect.is_staff = True
+    prefect.save()
+    prefect.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    Authenticator.objects.create(user=prefect, type=Authenticator.Type.TOTP,
+                                 data={"secret": "x"})
+    client.force_login(prefect)
+
+    listed = client.get("/admin/advisors_structures/").context["object_list"]
+    assert [s.name for s in listed] == ["Mairie de Beauvais"]
+    export = client.get("/admin/advisors_structures/?export=csv")
+    assert "Lille" not in b"".join(export.streaming_content).decode()
+    lille = programme["lille"]
+    assert client.get(f"/admin/advisors_structures/inspect/{lille.pk}/").status_code == 404
+
+
+def test_the_decision_page_recalls_the_request_and_the_opinion(anct, programme, communes):
+    pending = programme["pending"]
+    services.give_opinion(pending, make.prefect(department=communes["Paris"].department),
+                          PrefectOpinion.Verdict.FAVOURABLE, COMMENT)
+    response = anct.get(f"/admin/advisors_applications/decide/{pending.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "demande 3 postes" in page
+    assert COMMENT in page
+    assert response.context["form"]["posts_granted"].value() == 3
+
+
+def test_a_closed_application_offers_no_decision(anct, programme):
+    validated = programme["beauvais"].applications.get()
+    page = anct.get(f"/admin/advisors_applications/inspect/{validated.pk}/").content.decode()
+    assert "/admin/advisors_applications/decide/" not in page
