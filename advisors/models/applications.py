@@ -131,6 +131,10 @@ class Application(models.Model):
 class ApplicationEventQuerySet(StructureScopedQuerySet):
     structure_path = "application__structure"
 
+    def editable_by(self, user):
+        """History is written by the services only, never edited."""
+        return self.none()
+
 
 class ApplicationEvent(models.Model):
     """One line of an application's history: every change of status, with who and why."""
@@ -163,6 +167,10 @@ class PrefectOpinionQuerySet(models.QuerySet):
         scope = permissions.scope_of(user)
         return scope.restrict(self, scope.structures("application__structure"),
                               scope.structures("amendment__convention__structure"))
+
+    def editable_by(self, user):
+        """An opinion is given once (``services.give_opinion``), never edited."""
+        return self.none()
 
 
 class PrefectOpinion(models.Model):

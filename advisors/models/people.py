@@ -1,5 +1,6 @@
 """Advisors (conseillers numériques), their employment contracts and contract extensions."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -301,7 +302,7 @@ class Contract(models.Model):
     def effective_end(self):
         """The last day the contract runs (None: open-ended)."""
         if self.rupture_status == self.Rupture.VALIDATED and self.rupture_date:
-            return self.rupture_date - timezone.timedelta(days=1)
+            return self.rupture_date - datetime.timedelta(days=1)
         return self.end
 
     def is_active(self, on=None) -> bool:

@@ -156,6 +156,17 @@ class ServicePoint(models.Model):
         return [labels.get(code, code) for code in self.services]
 
 
+class ServicePointChildQuerySet(models.QuerySet):
+    """Rows of a service point (hours, closures): seen and changed like the service point."""
+
+    def visible_to(self, user):
+        return self.filter(service_point__in=ServicePoint.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user):
+        return self.filter(
+            service_point__in=ServicePoint.objects.editable_by(user).values("pk"))
+
+
 class OpeningRange(models.Model):
     """Opening hours of one half-day of the week (weekday 0 = Monday)."""
 
@@ -182,6 +193,8 @@ class OpeningRange(models.Model):
     period = models.CharField("demi-journée", max_length=2, choices=Period.choices)
     opens = models.TimeField("ouverture")
     closes = models.TimeField("fermeture")
+
+    objects = ServicePointChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = "plage d'ouverture"
@@ -227,6 +240,8 @@ class Closure(models.Model):
     start = models.DateField("premier jour de fermeture")
     end = models.DateField("dernier jour de fermeture")
     reason = models.CharField("motif", max_length=255, blank=True)
+
+    objects = ServicePointChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = "fermeture exceptionnelle"

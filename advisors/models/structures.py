@@ -129,6 +129,16 @@ class Structure(models.Model):
 
 
 class PrefectAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """ANCT sees every assignment, a préfet their own."""
+        scope = permissions.scope_of(user)
+        own = Q(user=scope.user) if scope.user is not None else None
+        return scope.restrict(self, own)
+
+    def editable_by(self, user):
+        scope = permissions.scope_of(user)
+        return scope.restrict(self)
+
     def active(self):
         """Assignments whose user still holds the préfet role."""
         from accounts.roles import Role

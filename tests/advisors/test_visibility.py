@@ -158,3 +158,42 @@ def test_amendments_and_history_follow_their_structure(world, communes):
         assert not Amendment.objects.visible_to(user).exists()
         assert not ApplicationEvent.objects.visible_to(user).exists()
         assert not PrefectOpinion.objects.visible_to(user).exists()
+
+
+def test_hours_and_closures_follow_their_service_point(world):
+    from datetime import date, time
+
+    from advisors.models import Closure, OpeningRange
+
+    point = world["a"]["service_point"]
+    hours = OpeningRange.objects.create(service_point=point, weekday=0, period="am",
+                                        opens=time(9), closes=time(12))
+    closure = Closure.objects.create(service_point=point, start=date(2026, 8, 1),
+                                     end=date(2026, 8, 15))
+    for role, sees, edits in [("advisor_of_a", True, True),
+                              ("coordinator_of_advisor_of_a", True, False),
+                              ("prefect_of_oise", True, False),
+                              ("prefect_of_nord", False, False)]:
+        user = world["people"][role]
+        for row in (hours, closure):
+            assert (row in type(row).objects.visible_to(user)) == sees
+            assert (row in type(row).objects.editable_by(user)) == edits
+
+
+def test_history_and_opinions_are_never_editable(world):
+    from advisors.models import ApplicationEvent, PrefectOpinion
+
+    for role in ("manager_of_a", "anct_admin"):
+        user = world["people"][role]
+        assert not ApplicationEvent.objects.editable_by(user).exists()
+        assert not PrefectOpinion.objects.editable_by(user).exists()
+
+
+def test_a_prefect_sees_their_own_assignment_and_anct_sees_all(world):
+    from advisors.models import PrefectAssignment
+
+    prefect = world["people"]["prefect_of_oise"]
+    assert list(PrefectAssignment.objects.visible_to(prefect)) == [prefect.prefect_assignment]
+    assert not PrefectAssignment.objects.editable_by(prefect).exists()
+    admin = world["people"]["anct_admin"]
+    assert PrefectAssignment.objects.visible_to(admin).count() == 4
