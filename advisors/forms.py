@@ -349,7 +349,7 @@ class OpeningHoursForm(BaseForm):
         return initial
 
     def days(self):
-        """For the template: [(weekday label, [(period label, opens field, closes field)])]."""
+        """For the template: [(day label, weekday, [(period label, opens, closes)])]."""
         return [
             (day_label, weekday, [(period_label, self[self.name(weekday, period, "opens")],
                                    self[self.name(weekday, period, "closes")])

@@ -434,7 +434,8 @@ def test_advisor_lists_their_service_points(advisor_client, place, other_place):
 def test_advisor_creates_a_service_point_with_hours(advisor_client, advisor, communes):
     url = reverse("advisors:place_create")
     page = text(advisor_client.get(url))
-    assert "Lundi matin : ouverture" in page and "Dimanche après-midi : fermeture" in page
+    assert '<span class="fr-sr-only">Lundi </span>Matin : ouverture' in page
+    assert '<span class="fr-sr-only">Dimanche </span>Après-midi : fermeture' in page
     response = advisor_client.post(url, place_post(communes["Beauvais"]), follow=True)
     created = advisor.service_points.get(name="Mairie annexe Saint-Jean")
     assert "Le lieu « Mairie annexe Saint-Jean » est enregistré." in text(response)
