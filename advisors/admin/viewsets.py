@@ -17,7 +17,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.button import Button
 from wagtail.coreutils import multigetattr
 
 from territories.models import Department, Region
@@ -76,6 +76,10 @@ class VisibleInspectView(InspectView):
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         return get_object_or_404(queryset, pk=self.pk)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None or value == "" else value
 
 
 class ReadOnlyViewSet(ModelViewSet):
@@ -195,7 +199,7 @@ class ApplicationInspectView(VisibleInspectView):
     def get_header_more_buttons(self):
         buttons = super().get_header_more_buttons()
         if self.object.is_open and is_anct_admin(self.request.user):
-            buttons.append(HeaderButton(
+            buttons.append(Button(
                 "Enregistrer la décision du comité", icon_name="tick",
                 url=reverse("advisors_applications:decide", args=[self.object.pk])))
         return buttons
