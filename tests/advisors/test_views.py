@@ -669,3 +669,24 @@ def test_an_advisor_not_coordinated_is_a_404(coordinator_client, other_structure
 def test_home_lists_the_pages_of_each_role(advisor_client):
     page = text(advisor_client.get(reverse("advisors:home")))
     assert "Saisir un accompagnement" in page and "Mes lieux d&#x27;activité" in page
+
+
+def test_mon_espace_section_lists_the_pages_of_the_roles(rf, advisor, advisor_user,
+                                                         oise_prefect):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    from advisors.views.space import TEMPLATE, space_section
+
+    request = rf.get("/espace/")
+    request.user = advisor_user
+    section = space_section(request)
+    html = render_to_string(TEMPLATE, {"section": section})
+    assert "Saisir un accompagnement" in html and "Mes lieux d&#x27;activité" in html
+    request.user = oise_prefect
+    assert [label for label, _, _ in space_section(request)["links"]] == [
+        "Candidatures de mon territoire"]
+    request.user = make.user()
+    assert space_section(request) is None
+    request.user = AnonymousUser()
+    assert space_section(request) is None

@@ -1,0 +1,20 @@
+"""The "Mon espace" section of the advisors programme: links to the pages of the person's
+roles (structure manager, préfet, advisor, coordinator). Registered from
+``AdvisorsConfig.ready`` with ``accounts.spaces.register``."""
+
+from .home import links_for
+
+TEMPLATE = "advisors/space/section.html"
+
+
+def space_section(request):
+    links = links_for(request.user)
+    if not links:
+        return None
+    return {"links": links}
+
+
+def register_space_section():
+    from accounts import spaces
+
+    spaces.register(TEMPLATE, space_section)
