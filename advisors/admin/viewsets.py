@@ -362,11 +362,12 @@ class ServicePointViewSet(ReadOnlyViewSet):
                                       commune="commune")
     search_fields = ["name", "structure__name", "commune__name", "address"]
     list_export = ["name", "structure.name", "structure.siret", "address",
-                   *DEPARTMENT_HEADINGS, "get_access_display", "is_itinerant", "is_public",
-                   "phone", "email", "latitude", "longitude"]
+                   *DEPARTMENT_HEADINGS, "get_access_display", "get_services_display",
+                   "is_itinerant", "is_public", "phone", "email", "latitude", "longitude"]
     export_headings = {"name": "Nom", "structure.name": "Structure", "structure.siret": "SIRET",
                        "address": "Adresse", **DEPARTMENT_HEADINGS,
-                       "get_access_display": "Accès", "is_itinerant": "Itinérant",
+                       "get_access_display": "Accès",
+                       "get_services_display": "Services proposés", "is_itinerant": "Itinérant",
                        "is_public": "Public", "phone": "Téléphone", "email": "Courriel",
                        "latitude": "Latitude", "longitude": "Longitude"}
 
@@ -386,12 +387,12 @@ class ActivityReportViewSet(ReadOnlyViewSet):
     search_fields = ["advisor__last_name", "advisor__email", "structure__name", "commune__name"]
     list_export = ["date", "advisor.full_name", "advisor.email", "structure.name",
                    *DEPARTMENT_HEADINGS, "get_kind_display", "get_channel_display",
-                   "participants", "get_duration_display", "themes", "redirected"]
+                   "participants", "get_duration_display", "get_themes_display", "redirected"]
     export_headings = {"date": "Date", "advisor.full_name": "Conseiller",
                        "advisor.email": "Courriel du conseiller", "structure.name": "Structure",
                        **DEPARTMENT_HEADINGS, "get_kind_display": "Type",
                        "get_channel_display": "Canal", "participants": "Participants",
-                       "get_duration_display": "Durée", "themes": "Thèmes",
+                       "get_duration_display": "Durée", "get_themes_display": "Thèmes",
                        "redirected": "Réorientée"}
 
 

@@ -312,3 +312,14 @@ def test_a_closed_application_offers_no_decision(anct, programme):
     validated = programme["beauvais"].applications.get()
     page = anct.get(f"/admin/advisors_applications/inspect/{validated.pk}/").content.decode()
     assert "/admin/advisors_applications/decide/" not in page
+
+
+def test_activity_and_service_point_exports_give_labels_not_codes(anct, programme):
+    reports = anct.get("/admin/advisors_activity_reports/?export=csv")
+    text = b"".join(reports.streaming_content).decode()
+    assert "Courriels" in text and "Démarches en ligne" in text
+    points = anct.get("/admin/advisors_service_points/?export=xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(points.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    services_column = rows[0].index("Services proposés")
+    assert rows[1][services_column] == "Aide aux démarches administratives"
