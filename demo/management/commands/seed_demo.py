@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from demo.accounts import DEMO_PASSWORD, create_demo_accounts
+from demo.advisors import create_demo_deployment
 from demo.content import create_demo_content
 from demo.enrolments import create_demo_enrolments
 
@@ -21,6 +22,13 @@ class Command(BaseCommand):
             enrolled = create_demo_enrolments()
         if enrolled:
             self.stdout.write(f"Inscriptions de l'élu de démonstration : {enrolled}.")
+        deployment = create_demo_deployment()
+        if deployment:
+            self.stdout.write(
+                f"Conseillers numériques : {deployment['structures']} structures, "
+                f"{deployment['advisors']} conseillers, {deployment['service_points']} lieux "
+                f"d'activité, {deployment['reports']} comptes rendus d'activité."
+            )
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
         for email, role in accounts:
             self.stdout.write(f"  {role:<28} {email:<28} mot de passe : {DEMO_PASSWORD}")
