@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import permissions
+from .structures import Structure
 
 MOTIVATION_MAX_LENGTH = 2500
 OPINION_COMMENT_MIN_LENGTH = 10
@@ -44,10 +45,16 @@ class ApplicationQuerySet(StructureScopedQuerySet):
     def awaiting_opinion_of(self, user):
         """Open applications without an opinion that this préfet may give one on."""
         scope = permissions.scope_of(user)
-        if not scope.department_id:
-            return self.none()
-        return self.awaiting_opinion().filter(
-            structure__commune__department_id=scope.department_id)
+        region = Structure.Kind.REGION
+        if scope.department_id:  # the département's structures, régions excepted
+            return self.awaiting_opinion().filter(
+                structure__commune__department_id=scope.department_id,
+            ).exclude(structure__kind=region)
+        if scope.region_id:  # the regional préfet: the région itself
+            return self.awaiting_opinion().filter(
+                structure__kind=region,
+                structure__commune__department__region_id=scope.region_id)
+        return self.none()
 
     def in_territory(self, *, department=None, region=None):
         if department is not None:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from advisors import services
-from advisors.models import Application, PrefectOpinion
+from advisors.models import Application, PrefectOpinion, Structure
 
 from . import factories as make
 
@@ -173,6 +173,16 @@ def test_only_the_prefect_of_the_department_may_give_the_opinion(pending, commun
     with pytest.raises(services.NotAllowed, match="Seul le préfet du département"):
         opinion(pending, person)
     assert not PrefectOpinion.objects.exists()
+
+
+def test_for_a_region_the_regional_prefect_gives_the_opinion(communes, manager, oise_prefect):
+    region_structure = make.structure(communes["Beauvais"], manager=manager,
+                                      kind=Structure.Kind.REGION)
+    application = make.application(region_structure)
+    with pytest.raises(services.NotAllowed, match="préfet de région"):
+        opinion(application, oise_prefect)
+    regional = make.prefect(region=communes["Beauvais"].department.region)
+    assert opinion(application, regional).author == regional
 
 
 def test_the_opinion_is_given_only_once(pending, oise_prefect):
