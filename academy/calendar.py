@@ -17,6 +17,7 @@ from calendars.ical import to_ics
 from calendars.registry import PersonalSource
 from territories.models import Department, Region
 
+from .catalog import filter_by_territory
 from .models import Audience, Enrolment, Format, Session, Theme
 
 UID_KIND = "session"
@@ -104,11 +105,7 @@ def public_sessions(filters):
         sessions = sessions.filter(course__format=filters["format"])
     if filters.get("audience"):
         sessions = sessions.filter(course__audience=filters["audience"])
-    if filters.get("region"):
-        sessions = sessions.filter(commune__department__region__code=filters["region"])
-    if filters.get("department"):
-        sessions = sessions.filter(commune__department__code=filters["department"])
-    return sessions.distinct()
+    return filter_by_territory(sessions, filters).distinct()
 
 
 class FeedFilterError(ValueError):

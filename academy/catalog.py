@@ -11,12 +11,16 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def matching_sessions(filters):
-    sessions = Session.objects.scheduled().upcoming()
+def filter_by_territory(sessions, filters):
     if filters.get("region"):
         sessions = sessions.filter(commune__department__region__code=filters["region"])
     if filters.get("department"):
         sessions = sessions.filter(commune__department__code=filters["department"])
+    return sessions
+
+
+def matching_sessions(filters):
+    sessions = filter_by_territory(Session.objects.scheduled().upcoming(), filters)
     if filters.get("date_from"):
         sessions = sessions.filter(start__gte=_day_start(filters["date_from"]))
     if filters.get("date_to"):
