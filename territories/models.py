@@ -91,6 +91,10 @@ class Commune(models.Model):
         Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
     )
     search_name = models.CharField(max_length=200, db_index=True, editable=False)
+    # An approximate centre (the middle of the commune's bounding box), for "near me"
+    # searches; None where the source has no outline for the commune.
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
 
     objects = CommuneQuerySet.as_manager()
 
@@ -107,6 +111,12 @@ class Commune(models.Model):
         self.search_name = normalize_name(self.name)
         self.postal_codes_text = "".join(f" {code}" for code in self.postal_codes) + " "
         super().save(*args, **kwargs)
+
+    @property
+    def coordinates(self):
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
 
     @property
     def label(self):

@@ -115,3 +115,39 @@ def test_real_package_import_has_the_whole_of_france():
     assert Epci.objects.count() > 1_200
     first = Client().get("/territoires/communes/?q=beauv").json()["results"][0]
     assert (first["name"], first["insee_code"]) == ("Beauvais", "60057")
+    assert Commune.objects.filter(latitude__isnull=True).count() < 20
+
+
+def test_import_places_communes_from_the_bounding_boxes_and_is_idempotent(dataset):
+    out, _ = run_import(dataset)
+    beauvais = Commune.objects.get(insee_code="60057")
+    # The middle of Beauvais' box, from @etalab/fr-bounding-boxes: close to the town centre.
+    assert beauvais.latitude == pytest.approx(49.43, abs=0.03)
+    assert beauvais.longitude == pytest.approx(2.09, abs=0.03)
+    assert Commune.objects.filter(latitude__isnull=True).count() == 0
+    assert "Coordonnées : 3 communes situées (3 mises à jour)" in out
+    out, _ = run_import(dataset)
+    assert "(0 mises à jour)" in out
+
+
+def test_a_commune_nouvelle_is_placed_over_its_former_communes(tmp_path):
+    boxes = tmp_path / "boxes.json"
+    boxes.write_text(json.dumps([
+        {"id": "fr:commune:60057", "bbox": [2.0, 49.0, 2.2, 49.2]},
+        {"id": "fr:commune:60058", "bbox": [2.2, 49.2, 2.4, 49.4]},
+    ]))
+    write_dataset(tmp_path, communes=[
+        {"code": "60057", "nom": "Beauvais", "departement": "60", "type": "commune-actuelle",
+         "zone": "metro"},
+        {"code": "60058", "nom": "Ancienne", "departement": "60", "type": "commune-deleguee",
+         "chefLieu": "60057", "zone": "metro"},
+        {"code": "60059", "nom": "Beauvoir", "departement": "60", "type": "commune-actuelle",
+         "zone": "metro"},
+    ])
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import_territories", data_dir=tmp_path, boxes_file=boxes, stdout=out)
+    assert Commune.objects.get(insee_code="60057").coordinates == (49.2, 2.2)
+    assert Commune.objects.get(insee_code="60059").coordinates is None
+    assert "1 sans coordonnées" in out.getvalue()
