@@ -690,3 +690,24 @@ def test_mon_espace_section_lists_the_pages_of_the_roles(rf, advisor, advisor_us
     assert space_section(request) is None
     request.user = AnonymousUser()
     assert space_section(request) is None
+
+
+# --- lists read in a fixed number of queries -------------------------------------------------
+
+def test_list_pages_do_not_query_per_row(client, manager, structure, oise_prefect, advisor,
+                                        advisor_user, place, communes,
+                                        django_assert_max_num_queries):
+    for _ in range(15):
+        make.contract(structure, make.advisor(), status=Contract.Status.REFUSED)
+        make.application(make.structure(communes["Compiègne"]))
+        make.activity_report(advisor, communes["Beauvais"], service_point=place)
+        make.service_point(structure, [advisor])
+    for user, url in [
+        (manager, reverse("advisors:structure", args=[structure.pk])),
+        (oise_prefect, reverse("advisors:prefect_applications")),
+        (advisor_user, reverse("advisors:reports")),
+        (advisor_user, reverse("advisors:places")),
+    ]:
+        client.force_login(user)
+        with django_assert_max_num_queries(30):
+            assert client.get(url).status_code == 200
