@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import views as academy_views
+from advisors.api import api
 from cms.views import robots_txt, search
 
 handler403 = "config.errors.permission_denied"
@@ -27,6 +28,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("recherche/", search, name="search"),
+    path("donnees/", include("advisors.opendata.urls")),
+    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,387 @@
+"""The public read-only API at /api/v1/ (django-ninja): service points, structures, academy
+sessions and statistics by département. The rows are those of the open data files
+(``advisors.opendata.exports``), with the same French field names.
+
+Anonymous, GET only, rate limited per client address (``API_RATE_LIMIT``, default
+``DEFAULT_RATE_LIMIT``), CORS open (settings ``CORS_URLS_REGEX``). Errors answer
+``{"detail": "…"}`` in French: 400 for a bad parameter, 404 for an unknown id, 429 past the
+rate limit."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import HttpError, Throttled, ValidationError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.throttling import AnonRateThrottle
+
+from academy.calendar import FeedFilterError, feed_filters, public_sessions
+from academy.models import Audience, Format
+from territories.models import Department
+
+from .geo import nearest
+from .models import Contract, Service, ServicePoint, Structure
+from .opendata import exports
+
+DEFAULT_RATE_LIMIT = "60/min"
+MAX_PAGE_SIZE = 100
+MAX_ID = 2**63 - 1  # beyond, no row (and the database would refuse the number)
+DEPARTMENT_PATTERN = r"^(\d{2,3}|2[AB])$"
+
+
+class PublicRateThrottle(AnonRateThrottle):
+    """Requests per client address; the rate is read on each request so that the setting
+    ``API_RATE_LIMIT`` (e.g. "60/min") can change it without a restart."""
+
+    def __init__(self):
+        super().__init__(rate=DEFAULT_RATE_LIMIT)
+
+    def allow_request(self, request):
+        rate = getattr(settings, "API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+        if rate != self.rate:
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+
+api = NinjaAPI(
+    urls_namespace="api-v1",
+    title="API des Conseillers numériques et de l'Académie des territoires",
+    version="1",
+    description=(
+        "Données publiques, en lecture seule : lieux de médiation numérique (schéma national "
+        "v1.0.2), structures d'accueil, sessions de formation et statistiques par "
+        "département. Licence Ouverte 2.0. Sans authentification, limitée à "
+        f"{DEFAULT_RATE_LIMIT} requêtes par adresse."),
+    throttle=[PublicRateThrottle()],
+)
+
+
+# --- Errors -----------------------------------------------------------------------------
+
+class Error(Schema):
+    detail: str = Field(..., description="Explication en français.")
+
+
+ERRORS = {400: Error, 429: Error}
+
+
+def _describe_validation(errors) -> str:
+    parts = []
+    for error in errors:
+        location = [str(p) for p in error.get("loc", ()) if p not in ("query", "path",
+                                                                      "ninja_pagination")]
+        name = ".".join(location) or "requête"
+        parts.append(f"{name} : valeur invalide")
+    return "Paramètres invalides — " + ", ".join(parts) + "." if parts else (
+        "Paramètres invalides.")
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    return api.create_response(request, {"detail": _describe_validation(exc.errors)},
+                               status=400)
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    response = api.create_response(
+        request, {"detail": "Trop de requêtes : réessayez dans un instant."}, status=429)
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Ressource introuvable."},
+                               status=404)
+
+
+class Pagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000, description="Numéro de page (à partir de 1).")
+        page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE,
+                               description=f"Résultats par page ({MAX_PAGE_SIZE} au plus).")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(..., description="Nombre total de résultats.")
+
+    def __init__(self, **kwargs):
+        super().__init__(page_size=20, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+# --- Service points ---------------------------------------------------------------------
+
+class Lieu(Schema):
+    """A service point, in the national "lieux de médiation numérique" schema."""
+
+    id: str
+    pivot: str
+    nom: str
+    commune: str
+    code_postal: str | None
+    code_insee: str | None
+    adresse: str
+    complement_adresse: str | None
+    latitude: float | None
+    longitude: float | None
+    typologie: str | None
+    telephone: str | None
+    courriels: str | None
+    site_web: str | None
+    horaires: str | None
+    presentation_resume: str | None
+    presentation_detail: str | None
+    source: str | None
+    itinerance: str | None
+    structure_parente: str | None
+    date_maj: str
+    services: str | None
+    publics_specifiquement_adresses: str | None
+    prise_en_charge_specifique: str | None
+    frais_a_charge: str | None
+    dispositif_programmes_nationaux: str | None
+    formations_labels: str | None
+    autres_formations_labels: str | None
+    modalites_acces: str | None
+    modalites_accompagnement: str | None
+    fiche_acces_libre: str | None
+    prise_rdv: str | None
+    distance_km: float | None = Field(
+        None, description="Distance au point « near », en kilomètres.")
+
+
+class LieuFilters(Schema):
+    departement: str | None = Field(None, pattern=DEPARTMENT_PATTERN,
+                                    description="Code du département, par exemple 60.")
+    commune: str | None = Field(None, pattern=r"^([013-9]\d|2[AB1-9])\d{3}$",
+                                description="Code INSEE de la commune, par exemple 60057.")
+    service: Service | None = Field(None, description="Code du service proposé.")
+    near: str | None = Field(
+        None, pattern=r"^-?\d{1,2}(\.\d{1,8})?,-?\d{1,3}(\.\d{1,8})?$",
+        description="Point de recherche « latitude,longitude », par exemple 49.43,2.08 : "
+                    "les lieux sont alors triés du plus proche au plus lointain.")
+    rayon_km: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False,
+                                   description="Avec « near » : distance maximale en km.")
+
+
+def _near(value):
+    latitude, longitude = (float(part) for part in value.split(","))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise HttpError(400, "near : latitude entre -90 et 90, longitude entre -180 et 180.")
+    return latitude, longitude
+
+
+class LieuxPage:
+    """Rows built lazily: the paginator slices the queryset, then rows are made for the
+    page only (with the prefetches of ``service_points_queryset``)."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self):
+        return self.queryset.count()
+
+    def all(self):
+        return self
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        rows = []
+        for point in self.queryset[item]:
+            row = exports.service_point_row(point)
+            row["distance_km"] = (round(point.distance_km, 3)
+                                  if getattr(point, "distance_km", None) is not None else None)
+            rows.append(row)
+        return rows
+
+
+@api.get("/lieux", response={200: list[Lieu], **ERRORS}, tags=["Lieux"],
+         summary="Lieux de médiation numérique des conseillers numériques")
+@paginate(Pagination)
+def lieux(request, filters: Query[LieuFilters]):
+    if filters.rayon_km is not None and not filters.near:
+        raise HttpError(400, "rayon_km s'utilise avec near=latitude,longitude.")
+    points = exports.service_points_queryset()
+    if filters.departement:
+        points = points.filter(commune__department__code=filters.departement)
+    if filters.commune:
+        points = points.filter(commune__insee_code=filters.commune)
+    if filters.service:
+        points = points.filter(_offers(filters.service.value))
+    if filters.near:
+        latitude, longitude = _near(filters.near)
+        points = nearest(points, latitude, longitude, within_km=filters.rayon_km)
+    else:
+        points = points.order_by("pk")
+    return LieuxPage(points)
+
+
+def _offers(code):
+    """Service points whose ``services`` list holds the code: JSON containment where the
+    database has it (PostgreSQL), else the quoted code in the JSON text (SQLite)."""
+    if connection.features.supports_json_field_contains:
+        return Q(services__contains=[code])
+    return Q(services__icontains=f'"{code}"')
+
+
+@api.get("/lieux/{lieu_id}", response={200: Lieu, 404: Error, **ERRORS}, tags=["Lieux"],
+         summary="Un lieu de médiation numérique")
+def lieu(request, lieu_id: Path[int]):
+    point = None
+    if 1 <= lieu_id <= MAX_ID:
+        point = exports.service_points_queryset().filter(pk=lieu_id).first()
+    if point is None:
+        raise Http404("Lieu introuvable.")
+    return exports.service_point_row(point)
+
+
+# --- Structures -------------------------------------------------------------------------
+
+class StructureOut(Schema):
+    siret: str
+    nom: str
+    type: str
+    type_libelle: str
+    code_insee: str
+    commune: str
+    code_departement: str
+    departement: str
+    code_region: str
+    region: str
+    postes_attribues: int
+    conseillers_actifs: int
+
+
+class StructureFilters(Schema):
+    departement: str | None = Field(None, pattern=DEPARTMENT_PATTERN,
+                                    description="Code du département.")
+    type: Structure.Kind | None = Field(None, description="Type de structure.")
+
+
+class RowsPage:
+    """A queryset whose slices come out as open data rows."""
+
+    def __init__(self, queryset, build):
+        self.queryset, self.build = queryset, build
+
+    def all(self):
+        return self
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        return [self.build(obj) for obj in self.queryset[item]]
+
+
+@api.get("/structures", response={200: list[StructureOut], **ERRORS}, tags=["Structures"],
+         summary="Structures d'accueil (candidature validée)")
+@paginate(Pagination)
+def structures(request, filters: Query[StructureFilters]):
+    queryset = Structure.objects.all()
+    if filters.departement:
+        queryset = queryset.filter(commune__department__code=filters.departement)
+    if filters.type:
+        queryset = queryset.filter(kind=filters.type.value)
+    return RowsPage(exports.structures_queryset(queryset), exports.structure_row)
+
+
+# --- Academy sessions -------------------------------------------------------------------
+
+class SessionOut(Schema):
+    id: int
+    formation: str
+    debut: str
+    fin: str
+    format: str
+    format_libelle: str
+    lieu: str | None
+    code_insee: str | None
+    commune: str | None
+    code_departement: str | None
+    places: int
+    places_restantes: int
+    statut: str
+    statut_libelle: str
+
+
+class SessionFilters(Schema):
+    theme: str | None = Field(None, pattern=r"^[-a-zA-Z0-9_]{1,50}$",
+                              description="Thème du catalogue (identifiant).")
+    departement: str | None = Field(None, pattern=DEPARTMENT_PATTERN,
+                                    description="Code du département.")
+    region: str | None = Field(None, pattern=r"^\d{2,3}$", description="Code de la région.")
+    format: Format | None = None
+    audience: Audience | None = None
+
+
+@api.get("/sessions", response={200: list[SessionOut], **ERRORS}, tags=["Académie"],
+         summary="Sessions à venir de l'Académie des territoires")
+@paginate(Pagination)
+def sessions(request, filters: Query[SessionFilters]):
+    params = {"theme": filters.theme, "department": filters.departement,
+              "region": filters.region,
+              "format": filters.format.value if filters.format else None,
+              "audience": filters.audience.value if filters.audience else None}
+    try:
+        found, _labels = feed_filters({k: v for k, v in params.items() if v})
+    except FeedFilterError as error:
+        raise HttpError(400, str(error)) from error
+    upcoming = public_sessions(found).values("pk")
+    return RowsPage(exports.sessions_queryset().filter(pk__in=upcoming), exports.session_row)
+
+
+# --- Statistics -------------------------------------------------------------------------
+
+class DepartementStats(Schema):
+    code_departement: str
+    departement: str
+    code_region: str
+    structures_validees: int
+    postes_attribues: int
+    conseillers_actifs: int
+    lieux_publics: int
+
+
+def department_statistics(region=None):
+    """One row per département, from four aggregate queries."""
+    departments = Department.objects.select_related("region").order_by("code")
+    if region:
+        departments = departments.filter(region__code=region)
+    validated = Structure.objects.with_validated_application()
+    structures = dict(validated.order_by().values_list("commune__department")
+                      .annotate(n=Count("pk")))
+    posts = dict(validated.with_posts().order_by().values_list("commune__department")
+                 .annotate(n=Sum("granted_posts")))
+    advisors = dict(Contract.objects.active().order_by()
+                    .values_list("structure__commune__department")
+                    .annotate(n=Count("advisor_id", distinct=True)))
+    points = dict(ServicePoint.objects.public().order_by().values_list("commune__department")
+                  .annotate(n=Count("pk")))
+    return [{
+        "code_departement": d.code, "departement": d.name, "code_region": d.region.code,
+        "structures_validees": structures.get(d.pk, 0),
+        "postes_attribues": posts.get(d.pk) or 0,
+        "conseillers_actifs": advisors.get(d.pk, 0),
+        "lieux_publics": points.get(d.pk, 0),
+    } for d in departments]
+
+
+class StatsFilters(Schema):
+    region: str | None = Field(None, pattern=r"^\d{2,3}$", description="Code de la région.")
+
+
+@api.get("/statistiques/departements", response={200: list[DepartementStats], **ERRORS},
+         tags=["Statistiques"], summary="Chiffres du programme par département")
+@paginate(Pagination)
+def statistiques_departements(request, filters: Query[StatsFilters]):
+    return department_statistics(filters.region)
