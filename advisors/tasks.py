@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import emails
+from .dashboards.tasks import build_export, take_daily_snapshots  # noqa: F401
 from .models import Application, PrefectAssignment
 
 

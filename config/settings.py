@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisors.tasks.send_prefect_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "advisors-take-daily-snapshots": {
+        # The dashboards' indicators of every département, for their history.
+        "task": "advisors.tasks.take_daily_snapshots",
+        "schedule": crontab(hour=23, minute=30),
+    },
     "cms-publish-scheduled": {
         # Pages and snippets whose "go live" / "expiry" dates have passed.
         "task": "cms.tasks.publish_scheduled",

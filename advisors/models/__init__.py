@@ -8,6 +8,7 @@ from .applications import (
     Convention,
     PrefectOpinion,
 )
+from .dashboards import DailySnapshot, ExportJob  # noqa: F401  (dashboards models)
 from .people import Advisor, Contract, ContractExtension
 from .places import Closure, OpeningRange, Service, ServicePoint
 from .structures import PrefectAssignment, Structure

@@ -1,0 +1,397 @@
+"""Deployment dashboards (/tableau-de-bord/): figures against hand-computed expectations,
+who may open what, the daily snapshots, the exports."""
+
+import io
+from datetime import time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from academy.models import Attendance, Enrolment
+from advisors.dashboards import indicators
+from advisors.dashboards.indicators import Territory
+from advisors.dashboards.tasks import take_daily_snapshots
+from advisors.models import (
+    ActivityReport,
+    Contract,
+    DailySnapshot,
+    ExportJob,
+    OpeningRange,
+)
+from territories.models import Department, Region
+from tests import factories as site
+
+from . import factories as make
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def data(communes):
+    """Beauvais (60, 56,000 inh.), Compiègne (60, 3,000), Lille (59, 230,000), Paris (75,
+    2,000,000).
+
+    - S1 Beauvais, 3 posts: A1 active and in training; A2 recruited then ruptured 10 days ago.
+    - S2 Compiègne, 2 posts: A3 active; A4 submitted (holds a post, not recruited).
+    - S3 Lille, 1 post: A5 validated, starts tomorrow (recruited, not active).
+    - S4 Paris: application not decided (no posts).
+    Service points: S1's is public with hours (open); S2's has no hours; S3's is not public.
+    Activity (yesterday): a workshop of 3 in Beauvais, one person remotely in Compiègne,
+    a one-off request of 2 teenagers at home in Lille; and a report two years ago.
+    """
+    today = TODAY()
+    for name, population in [("Beauvais", 56000), ("Compiègne", 3000), ("Lille", 230000),
+                             ("Paris", 2000000)]:
+        communes[name].population = population
+        communes[name].save()
+    manager = make.user(email="gestion@beauvais.fr")
+    s1 = make.validated_structure(communes["Beauvais"], posts=3, manager=manager)
+    s2 = make.validated_structure(communes["Compiègne"], posts=2)
+    s3 = make.validated_structure(communes["Lille"], posts=1)
+    s4 = make.structure(communes["Paris"])
+    make.application(s4)
+    a1 = make.advisor(training_start=today - timedelta(days=5),
+                      training_end=today + timedelta(days=5))
+    a2, a3, a4, a5 = (make.advisor() for _ in range(4))
+    make.contract(s1, a1)
+    make.contract(s1, a2, start=today - timedelta(days=100),
+                  rupture_status=Contract.Rupture.VALIDATED,
+                  rupture_reason=Contract.RuptureReason.RESIGNATION,
+                  rupture_date=today - timedelta(days=10))
+    make.contract(s2, a3)
+    make.contract(s2, a4, status=Contract.Status.SUBMITTED)
+    make.contract(s3, a5, start=today + timedelta(days=1))
+    open_point = make.service_point(s1, advisors=[a1])
+    OpeningRange.objects.create(service_point=open_point, weekday=0, period="am",
+                                opens=time(9), closes=time(12))
+    make.service_point(s2, advisors=[a3])
+    hidden = make.service_point(s3, advisors=[a5], is_public=False)
+    OpeningRange.objects.create(service_point=hidden, weekday=1, period="pm",
+                                opens=time(14), closes=time(17))
+    make.activity_report(a1, communes["Beauvais"], s1)
+    make.activity_report(a3, communes["Compiègne"], s2, kind=ActivityReport.Kind.INDIVIDUAL,
+                         channel=ActivityReport.Channel.REMOTE, participants=1, age_18_35=0,
+                         age_35_60=0, age_over_60=1, status_employed=0, status_retired=1,
+                         themes=["email"])
+    make.activity_report(a5, communes["Lille"], s3, kind=ActivityReport.Kind.ONE_OFF,
+                         channel=ActivityReport.Channel.HOME, participants=2, age_18_35=0,
+                         age_35_60=0, age_over_60=0, age_12_18=2, status_employed=0,
+                         status_retired=0, status_student=2, themes=["smartphone"])
+    make.activity_report(a1, communes["Beauvais"], s1, date=today - timedelta(days=730))
+    return {"manager": manager, "s1": s1, "s2": s2, "s3": s3, "s4": s4,
+            "oise": communes["Beauvais"].department, "nord": communes["Lille"].department,
+            "hdf": communes["Lille"].department.region}
+
+
+def period():
+    return TODAY() - timedelta(days=365), TODAY()
+
+
+# --- indicators ---------------------------------------------------------------------------------
+def test_national_figures(data):
+    figures = indicators.summary(Territory("national"), *period())
+    assert figures["granted"] == 6
+    assert figures["target"] == 4000 and figures["target_rate"] == 0.1  # 6 / 4000
+    assert figures["recruited"] == 4  # A1, A2, A3, A5
+    assert figures["in_training"] == 1  # A1
+    assert figures["active"] == 2  # A1, A3
+    assert figures["occupied"] == 4  # A1, A3, A4, A5
+    assert figures["vacant"] == 2  # S1: 3 − 1
+    assert figures["activation_rate"] == 33.3  # 2 / 6
+    assert figures["ruptures"] == 1
+    assert figures["population"] == 2_289_000
+    assert figures["per_10000"] == round(2 * 10000 / 2_289_000, 2)
+    assert figures["small_communes_rate"] == 50.0  # A3 in Compiègne (3,000 inh.)
+    assert figures["service_points"] == 1
+    activity = figures["activity"]
+    assert activity["totals"]["accompaniments"] == 3
+    assert activity["totals"]["people"] == 6
+    assert dict(activity["by_kind"]) == {"Accompagnement individuel": 1,
+                                         "Atelier collectif": 1, "Demande ponctuelle": 1}
+    assert dict(activity["by_channel"])["À distance"] == 1
+    assert dict(activity["by_channel"])["Au lieu d'activité"] == 0
+    themes = dict(activity["by_theme"])
+    assert themes["Courriels"] == 2
+    assert themes["Démarches en ligne"] == 1
+    assert themes["Prendre en main un smartphone ou une tablette"] == 1
+    assert themes["Santé"] == 0
+    assert activity["by_theme"][0] == ("Courriels", 2)  # most frequent first
+    assert dict(activity["by_age"]) == {"moins de 12 ans": 0, "12 à 18 ans": 2,
+                                        "18 à 35 ans": 1, "35 à 60 ans": 1,
+                                        "plus de 60 ans": 2}
+    months = activity["by_month"]
+    assert len(months) == 1 and months[0][1:] == (3, 6)
+
+
+def test_period_filter_reaches_older_activity(data):
+    start = TODAY() - timedelta(days=800)
+    figures = indicators.activity(Territory("national"), start, TODAY())
+    assert figures["totals"]["accompaniments"] == 4
+    assert len(figures["by_month"]) == 2
+
+
+def test_department_and_region_figures(data):
+    oise = indicators.summary(Territory("department", data["oise"]), *period())
+    assert (oise["granted"], oise["recruited"], oise["active"], oise["in_training"],
+            oise["vacant"], oise["ruptures"]) == (5, 3, 2, 1, 2, 1)
+    assert oise["population"] == 59_000
+    assert oise["target"] is None
+    assert oise["activity"]["totals"]["people"] == 4
+    hdf = indicators.summary(Territory("region", data["hdf"]), *period())
+    assert (hdf["granted"], hdf["recruited"], hdf["active"]) == (6, 4, 2)
+    structure = indicators.summary(Territory("structure", data["s2"]), *period())
+    assert (structure["granted"], structure["occupied"], structure["vacant"],
+            structure["recruited"], structure["active"]) == (2, 2, 0, 1, 1)
+    assert structure["population"] is None and structure["academy"] is None
+
+
+def test_breakdown_by_region_and_department(data):
+    rows = {row["code"]: row for row in indicators.breakdown(
+        "region", Territory("national"), *period())}
+    assert rows["32"]["granted"] == 6 and rows["32"]["active"] == 2
+    assert rows["32"]["activation_rate"] == 33.3
+    assert rows["11"]["granted"] == 0 and rows["11"]["population"] == 2_000_000
+    departments = indicators.breakdown("department", Territory("region", data["hdf"]),
+                                       *period())
+    assert [row["code"] for row in departments] == ["59", "60"]
+    nord, oise = departments
+    assert (nord["granted"], nord["recruited"], nord["active"], nord["accompaniments"]) == (
+        1, 1, 0, 1)
+    assert (oise["granted"], oise["service_points"], oise["people"]) == (5, 1, 4)
+    ordered, sort = indicators.sort_rows(departments, "-granted")
+    assert sort == "-granted" and [row["code"] for row in ordered] == ["60", "59"]
+    assert indicators.sort_rows(departments, "nonsense")[1] == ""
+
+
+def test_academy_figures(data, communes):
+    course = site.course()
+    past = site.session(course, commune=communes["Beauvais"], days=-10)
+    site.session(course, commune=communes["Lille"], days=-5)
+    people = [make.user() for _ in range(3)]
+    enrolments = [Enrolment.objects.create(session=past, user=person,
+                                           status=Enrolment.Status.CONFIRMED)
+                  for person in people[:2]]
+    Enrolment.objects.create(session=past, user=people[2], status=Enrolment.Status.CANCELLED)
+    day = past.start.date()
+    for enrolment, status in zip(enrolments, ["present", "absent"], strict=True):
+        for half in ("am", "pm"):
+            Attendance.objects.create(enrolment=enrolment, day=day, period=half,
+                                      status=status if half == "am" else "present")
+    academy = indicators.academy(Territory("national"), *period())
+    assert academy["sessions"] == 2
+    assert academy["enrolments"] == 2
+    assert academy["attendance_rate"] == 75.0  # 3 of 4 half-days
+    by_code = {row["code"]: row for row in academy["by_department"]}
+    assert by_code["60"]["sessions"] == 1 and by_code["60"]["enrolments"] == 2
+    assert by_code["59"]["sessions"] == 1 and by_code["59"]["attendance_rate"] is None
+    nord = indicators.academy(Territory("department", data["nord"]), *period())
+    assert (nord["sessions"], nord["enrolments"]) == (1, 0)
+
+
+# --- who sees what ------------------------------------------------------------------------------
+def _get(client, user, url):
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+def test_anonymous_is_sent_to_login(client, data):
+    for url in [reverse("dashboards:national"), reverse("dashboards:department", args=["60"]),
+                reverse("dashboards:structure", args=[data["s1"].pk])]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/comptes/" in response["Location"]
+
+
+def test_admin_opens_every_dashboard(client, admin, data):
+    client.force_login(admin)
+    for url in [reverse("dashboards:national"), reverse("dashboards:region", args=["32"]),
+                reverse("dashboards:department", args=["75"]),
+                reverse("dashboards:structure", args=[data["s3"].pk])]:
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("dashboards:index"))["Location"] == reverse(
+        "dashboards:national")
+
+
+def test_department_prefect_sees_only_their_department(client, data):
+    prefect = make.prefect(department=data["oise"])
+    client.force_login(prefect)
+    assert client.get(reverse("dashboards:department", args=["60"])).status_code == 200
+    assert client.get(reverse("dashboards:structure", args=[data["s1"].pk])).status_code == 200
+    assert client.get(reverse("dashboards:index"))["Location"] == reverse(
+        "dashboards:department", args=["60"])
+    # Préfet of the Oise (60) asking for the Somme (80), the Nord, the région, the nation.
+    somme = Department.objects.create(code="80", name="Somme", region=data["hdf"])
+    assert client.get(reverse("dashboards:department", args=[somme.code])).status_code == 403
+    assert client.get(reverse("dashboards:department", args=["59"])).status_code == 403
+    assert client.get(reverse("dashboards:region", args=["32"])).status_code == 403
+    assert client.get(reverse("dashboards:national")).status_code == 403
+    assert client.get(reverse("dashboards:structure", args=[data["s3"].pk])).status_code == 403
+    assert client.get(reverse("dashboards:table_export",
+                              args=["department", "80", "activite", "csv"])).status_code == 403
+
+
+def test_regional_prefect_sees_their_region_and_its_departments(client, data):
+    prefect = make.prefect(region=data["hdf"])
+    client.force_login(prefect)
+    assert client.get(reverse("dashboards:region", args=["32"])).status_code == 200
+    assert client.get(reverse("dashboards:department", args=["59"])).status_code == 200
+    assert client.get(reverse("dashboards:department", args=["75"])).status_code == 403
+    assert client.get(reverse("dashboards:region", args=["11"])).status_code == 403
+
+
+def test_structure_manager_sees_only_their_structure(client, data):
+    client.force_login(data["manager"])
+    assert client.get(reverse("dashboards:structure", args=[data["s1"].pk])).status_code == 200
+    assert client.get(reverse("dashboards:structure", args=[data["s2"].pk])).status_code == 403
+    assert client.get(reverse("dashboards:department", args=["60"])).status_code == 403
+    assert client.get(reverse("dashboards:national")).status_code == 403
+    assert client.get(reverse("dashboards:index"))["Location"] == reverse(
+        "dashboards:structure", args=[data["s1"].pk])
+
+
+def test_someone_else_is_refused(client, data):
+    client.force_login(make.user())
+    assert client.get(reverse("dashboards:index")).status_code == 403
+    assert client.get(reverse("dashboards:department", args=["60"])).status_code == 403
+
+
+def test_prefect_without_the_role_is_refused(client, data):
+    client.force_login(make.prefect(department=data["oise"], with_role=False))
+    assert client.get(reverse("dashboards:department", args=["60"])).status_code == 403
+
+
+# --- pages --------------------------------------------------------------------------------------
+def test_national_page_shows_figures_table_map_and_sorts(client, admin, data):
+    client.force_login(admin)
+    response = client.get(reverse("dashboards:national") + "?tri=-granted")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "sur un objectif de 4000" in html
+    assert 'aria-sort="descending"' in html
+    rows = response.context["breakdown"]
+    assert rows[0]["code"] == "32"
+    assert response.context["map"] is not None
+    assert "Oise (60) : 2 conseillers en poste" in html
+
+
+def test_period_filter_on_the_page(client, admin, data):
+    client.force_login(admin)
+    start = TODAY() - timedelta(days=800)
+    response = client.get(reverse("dashboards:national"),
+                          {"du": start.isoformat(), "au": TODAY().isoformat()})
+    assert response.context["activity"]["totals"]["accompaniments"] == 4
+    response = client.get(reverse("dashboards:national"), {"du": "2025-05-01",
+                                                           "au": "2025-01-01"})
+    assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_national_page_query_count_does_not_grow(client, admin, data, communes,
+                                                django_assert_max_num_queries):
+    client.force_login(admin)
+    client.get(reverse("dashboards:national"))  # warm caches (site, session)
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("dashboards:national")).status_code == 200
+    # Ten times more data: the same bound.
+    s1 = data["s1"]
+    for _ in range(10):
+        advisor = make.advisor()
+        make.contract(s1, advisor)
+        make.activity_report(advisor, communes["Beauvais"], s1)
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("dashboards:national")).status_code == 200
+
+
+# --- snapshots ----------------------------------------------------------------------------------
+def test_daily_snapshots_are_idempotent(data, communes):
+    take_daily_snapshots()
+    assert DailySnapshot.objects.count() == Department.objects.count() == 3
+    oise = DailySnapshot.objects.get(department=data["oise"], date=TODAY())
+    assert (oise.granted_posts, oise.recruited, oise.active, oise.ruptures,
+            oise.accompaniments) == (5, 3, 2, 1, 3)
+    make.contract(data["s1"], make.advisor())
+    take_daily_snapshots()
+    assert DailySnapshot.objects.count() == 3
+    oise.refresh_from_db()
+    assert oise.active == 3
+
+
+def test_history_shows_the_last_snapshot_of_each_month(client, admin, data):
+    today = TODAY()
+    earlier = today.replace(day=1) - timedelta(days=20)
+    take_daily_snapshots(earlier.isoformat())
+    take_daily_snapshots((earlier + timedelta(days=1)).isoformat())
+    take_daily_snapshots()
+    history = indicators.history(Territory("region", data["hdf"]), on=today)
+    assert [row["date"] for row in history] == [earlier + timedelta(days=1), today]
+    assert history[-1]["granted_posts"] == 6
+    client.force_login(admin)
+    response = client.get(reverse("dashboards:national"))
+    assert len(response.context["history"]) == 2
+
+
+# --- exports ------------------------------------------------------------------------------------
+def test_table_exports_csv_and_xlsx(client, admin, data):
+    client.force_login(admin)
+    response = client.get(reverse("dashboards:table_export",
+                                  args=["national", "france", "repartition", "csv"]))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Territoire;Postes accordés")
+    assert "Hauts-de-France;6;4;2" in text
+    response = client.get(reverse("dashboards:table_export",
+                                  args=["region", "32", "activite", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert ["Type", "Atelier collectif", 1] in [list(row) for row in
+                                                sheet.iter_rows(values_only=True)]
+
+
+def test_large_export_job(client, django_capture_on_commit_callbacks, data):
+    prefect = make.prefect(region=data["hdf"])
+    client.force_login(prefect)
+    start = TODAY() - timedelta(days=800)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("dashboards:export_request", args=["region", "32"]),
+                               {"du": start.isoformat(), "au": TODAY().isoformat()})
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("dashboards:export_job", args=[job.pk])
+    assert (job.status, job.progress, job.requester) == ("done", 100, prefect)
+    status = client.get(reverse("dashboards:export_status", args=[job.pk])).json()
+    assert status["progress"] == 100 and status["download_url"]
+    assert client.get(reverse("dashboards:export_job", args=[job.pk])).status_code == 200
+    download = client.get(status["download_url"])
+    assert download.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Date" and len(rows) == 1 + 4  # HDF's four reports
+    # Running the task again leaves the finished job as it is.
+    from advisors.dashboards.tasks import build_export
+
+    assert build_export(str(job.pk)) == "done"
+    assert ExportJob.objects.count() == 1
+    # Nobody else may download it, not even an ANCT administrator.
+    other = make.admin()
+    client.force_login(other)
+    assert client.get(status["download_url"]).status_code == 404
+    assert client.get(reverse("dashboards:export_status", args=[job.pk])).status_code == 404
+
+
+def test_export_request_is_scoped(client, data):
+    client.force_login(make.prefect(department=data["oise"]))
+    response = client.post(reverse("dashboards:export_request", args=["region", "32"]))
+    assert response.status_code == 403
+    assert not ExportJob.objects.exists()
+
+
+def test_region_code_unknown_is_404(client, admin, data):
+    client.force_login(admin)
+    assert client.get(reverse("dashboards:region", args=["99"])).status_code == 404
+    assert Region.objects.filter(code="99").count() == 0
