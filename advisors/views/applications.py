@@ -13,10 +13,12 @@ from .common import form_errors, paginate
 
 
 def _can_give_opinion(user, application):
-    assignment = permissions.prefect_assignment(user)
-    return (assignment is not None
-            and assignment.department_id == application.structure.commune.department_id
-            and application.is_open
+    """The préfet of the structure's département (the regional préfet for a région), on an
+    open application without opinion: the service's own rule decides who."""
+    from ..services.applications import gives_opinions_on
+
+    return (application.is_open
+            and gives_opinions_on(permissions.prefect_assignment(user), application.structure)
             and not PrefectOpinion.objects.filter(application=application).exists())
 
 

@@ -711,3 +711,19 @@ def test_list_pages_do_not_query_per_row(client, manager, structure, oise_prefec
         client.force_login(user)
         with django_assert_max_num_queries(30):
             assert client.get(url).status_code == 200
+
+
+def test_the_regional_prefect_gives_the_opinion_on_a_region(client, communes):
+    region = make.structure(communes["Lille"], kind=Structure.Kind.REGION,
+                            name="Région Hauts-de-France")
+    application = make.application(region)
+    regional = make.prefect(region=communes["Lille"].department.region)
+    client.force_login(regional)
+    page = text(client.get(reverse("advisors:prefect_applications")))
+    assert "Région Hauts-de-France" in page and "1 candidature attend votre avis" in page
+    url = reverse("advisors:application", args=[application.pk])
+    assert "Donner mon avis" in text(client.get(url))
+    client.post(url, {"verdict": "favourable", "comment": COMMENT})
+    assert PrefectOpinion.objects.get(application=application).author == regional
+    client.force_login(make.prefect(department=communes["Lille"].department))
+    assert "Donner mon avis" not in text(client.get(url))
