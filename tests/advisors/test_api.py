@@ -1,0 +1,215 @@
+"""The public read-only API at /api/v1/: filters, distance ordering, pagination, French
+errors, CORS, rate limiting, and a schemathesis run against its OpenAPI document."""
+
+import pytest
+from django.urls import reverse
+
+from academy.models import Audience, Format
+from advisors.models import Service
+
+from .test_opendata import build_dataset
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def dataset(db):
+    from tests import factories as academy_make
+
+    academy_make.ensure_site()
+    return build_dataset()
+
+
+def get(client, path, **params):
+    return client.get(f"{API}{path}", params)
+
+
+def names(response):
+    assert response.status_code == 200, response.content
+    return [item["nom"] for item in response.json()["items"]]
+
+
+def test_service_points_and_filters(client, dataset):
+    response = get(client, "/lieux")
+    body = response.json()
+    assert body["count"] == 4
+    assert "Bureau caché" not in names(response)  # hidden from the public
+    full = next(i for i in body["items"] if i["nom"] == "Médiathèque du centre")
+    assert full["pivot"] == dataset["structures"]["beauvais"].siret
+    assert full["code_postal"] == "60000" and full["latitude"] == 49.4295
+    assert full["services"].startswith("Aide aux démarches administratives|")
+    assert full["distance_km"] is None
+
+    assert sorted(names(get(client, "/lieux", departement="59"))) == [
+        "Maison de quartier Wazemmes"]
+    assert sorted(names(get(client, "/lieux", commune="60159"))) == [
+        "Bus numérique", "Mairie de Compiègne"]
+    assert names(get(client, "/lieux", service=Service.PARENTING)) == ["Bus numérique"]
+    assert sorted(names(get(client, "/lieux", service=Service.LEISURE,
+                            departement="60"))) == ["Mairie de Compiègne"]
+    assert names(get(client, "/lieux", departement="75")) == []
+
+
+def test_near_sorts_by_distance(client, dataset):
+    response = get(client, "/lieux", near="49.43,2.08")
+    items = response.json()["items"]
+    # The itinerant point without coordinates has no distance: left out.
+    assert [i["nom"] for i in items] == ["Médiathèque du centre", "Mairie de Compiègne",
+                                         "Maison de quartier Wazemmes"]
+    distances = [i["distance_km"] for i in items]
+    assert distances == sorted(distances)
+    assert distances[0] < 1
+    assert 50 < distances[1] < 56  # Beauvais → Compiègne, about 54 km
+    assert names(get(client, "/lieux", near="49.43,2.08", rayon_km=60)) == [
+        "Médiathèque du centre", "Mairie de Compiègne"]
+
+
+def test_pagination(client, dataset):
+    first = get(client, "/lieux", page_size=3).json()
+    second = get(client, "/lieux", page_size=3, page=2).json()
+    assert first["count"] == second["count"] == 4
+    assert len(first["items"]) == 3 and len(second["items"]) == 1
+    ids = [i["id"] for i in first["items"] + second["items"]]
+    assert len(set(ids)) == 4
+    assert get(client, "/lieux", page=9).json()["items"] == []
+    too_big = get(client, "/lieux", page_size=101)
+    assert too_big.status_code == 400
+    assert "page_size" in too_big.json()["detail"]
+
+
+def test_errors_in_french(client, dataset):
+    hidden = dataset["points"]["hidden"]
+    response = get(client, f"/lieux/{hidden.pk}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Lieu introuvable."}
+    assert get(client, "/lieux/999999999").json() == {"detail": "Lieu introuvable."}
+    full = dataset["points"]["full"]
+    assert get(client, f"/lieux/{full.pk}").json()["nom"] == "Médiathèque du centre"
+
+    for params, fragment in [
+        ({"near": "nord"}, "near"),
+        ({"near": "95,2"}, "latitude entre -90 et 90"),
+        ({"rayon_km": 10}, "rayon_km s'utilise avec near"),
+        ({"departement": "Oise"}, "departement"),
+        ({"service": "inconnu"}, "service"),
+        ({"page": 0}, "page"),
+    ]:
+        response = get(client, "/lieux", **params)
+        assert response.status_code == 400, params
+        assert fragment in response.json()["detail"], (params, response.json())
+    response = get(client, "/lieux/abc")
+    assert response.status_code == 400
+    assert "Paramètres invalides" in response.json()["detail"]
+    response = get(client, "/sessions", theme="inconnu")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Filtre inconnu : theme=inconnu."
+
+
+def test_structures(client, dataset):
+    items = get(client, "/structures").json()["items"]
+    assert [(i["nom"], i["postes_attribues"], i["conseillers_actifs"]) for i in items] == [
+        ("Association Lille Numérique", 2, 1), ("Mairie de Beauvais", 3, 2)]
+    assert set(items[0]) == {"siret", "nom", "type", "type_libelle", "code_insee", "commune",
+                             "code_departement", "departement", "code_region", "region",
+                             "postes_attribues", "conseillers_actifs"}
+    assert names(get(client, "/structures", departement="60")) == ["Mairie de Beauvais"]
+    assert names(get(client, "/structures", type="association")) == [
+        "Association Lille Numérique"]
+    assert get(client, "/structures", type="inconnu").status_code == 400
+
+
+def test_sessions_with_catalogue_filters(client, dataset):
+    sessions = dataset["sessions"]
+
+    def ids(**params):
+        response = get(client, "/sessions", **params)
+        assert response.status_code == 200, response.content
+        return [item["id"] for item in response.json()["items"]]
+
+    both = [sessions["on_site"].pk, sessions["remote"].pk]
+    assert ids() == both  # never the unpublished course's
+    assert ids(departement="60") == [sessions["on_site"].pk]
+    assert ids(region="32") == [sessions["on_site"].pk]
+    assert ids(theme="numerique") == both
+    assert ids(format=Format.ON_SITE) == both
+    assert ids(format=Format.REMOTE) == []
+    assert ids(audience=Audience.ELECTED_OFFICIALS) == both
+    item = get(client, "/sessions").json()["items"][0]
+    assert item["formation"] == "Transition numérique des territoires"
+    assert (item["places"], item["places_restantes"]) == (12, 12)
+    assert "trainers" not in item and "remote_url" not in item
+
+
+def test_department_statistics(client, dataset, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = get(client, "/statistiques/departements")
+    rows = {row["code_departement"]: row for row in response.json()["items"]}
+    assert rows["60"] == {"code_departement": "60", "departement": "Oise", "code_region": "32",
+                          "structures_validees": 1, "postes_attribues": 3,
+                          "conseillers_actifs": 2, "lieux_publics": 3}
+    assert rows["59"]["structures_validees"] == 1 and rows["59"]["lieux_publics"] == 1
+    assert rows["75"]["structures_validees"] == 0  # still applying
+    only = get(client, "/statistiques/departements", region="11").json()["items"]
+    assert [row["code_departement"] for row in only] == ["75"]
+
+
+def test_cors_open_on_get(client, dataset):
+    response = client.get(f"{API}/lieux", HTTP_ORIGIN="https://carte.example.org")
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_rate_limited(client, db, settings):
+    settings.API_RATE_LIMIT = "3/min"
+    for _ in range(3):
+        assert get(client, "/structures").status_code == 200
+    response = get(client, "/structures")
+    assert response.status_code == 429
+    assert response.json() == {"detail": "Trop de requêtes : réessayez dans un instant."}
+    # Another address has its own allowance.
+    assert client.get(f"{API}/structures", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_openapi_and_docs(client, db):
+    schema = client.get(f"{API}/openapi.json").json()
+    assert schema["info"]["version"] == "1"
+    assert set(schema["paths"]) == {f"{API}/lieux", f"{API}/lieux/{{lieu_id}}",
+                                    f"{API}/structures", f"{API}/sessions",
+                                    f"{API}/statistiques/departements"}
+    assert client.get(f"{API}/docs").status_code == 200
+    assert reverse("api-v1:openapi-json") == f"{API}/openapi.json"
+
+
+def test_schemathesis_conformance(dataset, settings):
+    """Generated requests for every operation: never a 5xx, and every answer matches the
+    OpenAPI document (status code, content type, body schema)."""
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given
+    from hypothesis import settings as hypothesis_settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    from config.wsgi import application
+
+    settings.API_RATE_LIMIT = "100000/min"
+    schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", application)
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
+              response_schema_conformance]
+    ran = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @hypothesis_settings(max_examples=30, deadline=None, database=None,
+                             phases=[Phase.explicit, Phase.generate],
+                             suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def check(case):
+            case.call_and_validate(checks=checks)
+            ran.append(case)
+
+        check()
+    print(f"schemathesis: {len(ran)} cases")
+    assert len(ran) >= 5 * 10
