@@ -275,6 +275,7 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # --- Platform -------------------------------------------------------------------------------
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+DIRECTORY_TILE_URL = env("DIRECTORY_TILE_URL", "")  # e.g. an OSM tile server's {z}/{x}/{y}.png
 SERVICE_NAME = "Agence nationale de la cohésion des territoires"
 SERVICE_TAGLINE = "Académie des territoires · Conseillers numériques"
 # Gross monthly legal minimum wage (SMIC, full time): no advisor contract may pay less.

@@ -25,6 +25,7 @@ urlpatterns = [
     path("calendrier/", include("advisors.calendar_urls")),
     path("calendrier/", include("calendars.urls")),
     path("conseillers-numeriques/", include("advisors.urls")),
+    path("conseillers/", include("advisors.directory.urls")),
     path("tableau-de-bord/", include("advisors.dashboards.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -1,0 +1,28 @@
+from django import forms
+
+from ..models import OpeningRange, Service, ServicePoint
+
+
+class DirectoryForm(forms.Form):
+    """The directory's search, read from the query string (GET)."""
+
+    q = forms.CharField(
+        label="Commune ou code postal", required=False, max_length=200,
+        help_text="Par exemple « Beauvais » ou « 60000 ».",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-directory-commune": "",
+                                      "inputmode": "search"}))
+    commune = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
+    service = forms.ChoiceField(label="Service", required=False,
+                                choices=[("", "Tous les services"), *Service.choices])
+    access = forms.ChoiceField(label="Accès", required=False,
+                               choices=[("", "Tous les accès"), *ServicePoint.Access.choices])
+    open_now = forms.BooleanField(label="Ouvert maintenant", required=False)
+    weekday = forms.TypedChoiceField(
+        label="Ouvert le", required=False, coerce=int, empty_value=None,
+        choices=[("", "N'importe quel jour"),
+                 *[(value, label.lower()) for value, label in OpeningRange.Weekday.choices]])
+
+    def filters(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"service": data.get("service") or "", "access": data.get("access") or "",
+                "open_now": bool(data.get("open_now")), "weekday": data.get("weekday")}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:service_point_id>/", views.service_point, name="service_point"),
+]

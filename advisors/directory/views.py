@@ -1,0 +1,72 @@
+"""/conseillers/: the public directory of service points ("find a service point near me")
+and the page of each service point. Hidden service points (is_public=False) answer 404."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ..calendar import hours_in_words, osm_hours
+from ..models import ServicePoint
+from ..views.common import paginate
+from . import queries
+from .forms import DirectoryForm
+
+PER_PAGE = 10
+
+
+def distance_label(kilometres):
+    """"à 3,2 km" (French decimal comma), or "" when unknown."""
+    if kilometres is None:
+        return ""
+    return f"à {kilometres:.1f} km".replace(".", ",")
+
+
+@require_GET
+def search(request):
+    form = DirectoryForm(request.GET)
+    form.is_valid()
+    text = form.cleaned_data.get("q", "")
+    commune, candidates = queries.find_communes(text, form.cleaned_data.get("commune", ""))
+    origin = queries.origin_of(commune) if commune else None
+    ambiguous = bool(text) and commune is None
+    now = timezone.now()
+    points = None
+    if not ambiguous:
+        points = paginate(request, queries.service_points(origin=origin, now=now,
+                                                          **form.filters()),
+                          per_page=PER_PAGE)
+        for point in points:
+            point.distance_text = distance_label(getattr(point, "distance_km", None))
+            point.open_now = queries.open_at(point, now)
+    markers = [
+        {"name": p.name, "url": reverse("directory:service_point", args=[p.pk]),
+         "lat": p.latitude, "lon": p.longitude, "distance": p.distance_text,
+         "open": p.open_now}
+        for p in (points or []) if p.coordinates
+    ]
+    return render(request, "advisors/directory/search.html", {
+        "form": form, "commune": commune, "candidates": candidates if ambiguous else [],
+        "ambiguous": ambiguous, "origin": origin, "points": points,
+        "map_data": {"tiles": settings.DIRECTORY_TILE_URL, "markers": markers,
+                     "origin": [origin.latitude, origin.longitude] if origin else None},
+    })
+
+
+@require_GET
+def service_point(request, service_point_id):
+    point = get_object_or_404(ServicePoint.objects.public().with_calendar_data(),
+                              pk=service_point_id)
+    feed = request.build_absolute_uri(
+        reverse("advisors_calendar:service_point", args=[point.pk]))
+    return render(request, "advisors/directory/service_point.html", {
+        "point": point,
+        "hours": hours_in_words(point),
+        "osm_hours": osm_hours(point),
+        "closures": queries.upcoming_closures(point),
+        "open_now": queries.open_at(point),
+        "feed_url": feed,
+        "webcal_url": "webcal://" + feed.split("://", 1)[1],
+        "first_names": sorted({a.first_name for a in point.advisors.all() if a.first_name}),
+    })
