@@ -10,5 +10,7 @@ class AdvisorsConfig(AppConfig):
         from calendars import registry
 
         from .calendar import personal_source
+        from .views.space import register_space_section
 
         registry.register(personal_source)
+        register_space_section()
