@@ -330,6 +330,14 @@ def breakdown(by: str, territory: Territory, start, end, on=None):
     return result
 
 
+def structures_table(territory: Territory, on=None):
+    """The structures of a département with their posts (one query)."""
+    return list(Structure.objects.with_posts(on).filter(territory.filter("commune"))
+                .with_validated_application()
+                .values("pk", "name", "commune__name", "granted_posts", "occupied_posts",
+                        "vacant_posts").order_by("name", "pk"))
+
+
 def _department_filter(territory: Territory) -> Q:
     if territory.level == "region":
         return Q(region=territory.obj)

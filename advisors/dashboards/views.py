@@ -180,7 +180,7 @@ def _choropleth(rows, field, label, url_for=None):
     legend = [{"colour": colour, "from": round(top * n / steps) if steps else 0}
               for n, colour in enumerate(MAP_SCALE)]
     return {"view_box": view_box, "paths": paths, "legend": legend, "label": label,
-            "top": top}
+            "top": top, "rows": rows}
 
 
 def _dashboard(request, level, code=None):
@@ -212,6 +212,8 @@ def _dashboard(request, level, code=None):
             request.GET.get("tri", ""))
         context.update(breakdown=rows, sort=sort, breakdown_by=by,
                        columns=_columns(sort))
+    if level == "department":
+        context["structures"] = indicators.structures_table(territory, on=today)
     if level in ("national", "region"):
         departments = (context["breakdown"] if by == "department" else
                        indicators.breakdown("department", territory, start, end, on=today))
