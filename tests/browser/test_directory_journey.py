@@ -1,0 +1,84 @@
+"""The public directory in a real browser, on a 375 px phone: a resident types their
+commune, sees the nearest open service point first with its distance, opens its page and
+finds its hours and the calendar link."""
+
+import re
+from datetime import time
+
+import pytest
+from django.utils import timezone
+
+from advisors.models import OpeningRange, Service, ServicePoint
+from calendars.holidays import public_holidays
+from tests.advisors import factories as make
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 375, "height": 812}
+
+
+def open_all_day_every_day(point):
+    for day in range(7):
+        OpeningRange.objects.create(service_point=point, weekday=day, period="am",
+                                    opens=time(0, 0), closes=time(13, 59))
+        OpeningRange.objects.create(service_point=point, weekday=day, period="pm",
+                                    opens=time(11, 0), closes=time(23, 59, 59))
+
+
+def test_a_resident_finds_the_nearest_open_service_point_on_a_phone(live_server, browser):
+    today = timezone.localdate()
+    if public_holidays("60", today, today):
+        pytest.skip("Public holiday: every service point is closed today.")
+    communes = make.geography()
+    beauvais = communes["Beauvais"]
+    beauvais.latitude, beauvais.longitude, beauvais.postal_codes = 49.43, 2.08, ["60000"]
+    beauvais.save()
+    structure = make.validated_structure(beauvais, posts=2)
+    nearest = make.service_point(
+        structure, name="Médiathèque du centre", latitude=49.435, longitude=2.085,
+        services=[Service.ADMINISTRATIVE_PROCEDURES],
+        advisors=[make.advisor(first_name="Inès", last_name="Martinez")])
+    open_all_day_every_day(nearest)
+    make.service_point(structure, name="Maison France services", latitude=49.417,
+                       longitude=2.826, access=ServicePoint.Access.APPOINTMENT)
+    hidden = make.service_point(structure, name="Bureau interne", latitude=49.43,
+                                longitude=2.08, is_public=False)
+    open_all_day_every_day(hidden)
+
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/conseillers/")
+    field = page.get_by_label(re.compile("^Commune ou code postal"))
+    field.fill("Beauv")
+    # The autocomplete suggests the commune (a <datalist> fed by /territoires/communes/).
+    page.wait_for_function(
+        "document.querySelector('#id_q-options option[value=\"Beauvais (60)\"]') !== null")
+    field.fill("Beauvais (60)")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"q=Beauvais"))
+
+    first = page.locator("[data-directory-point]").first
+    assert "Médiathèque du centre" in first.inner_text()
+    assert "à 0,7 km" in first.inner_text()
+    assert "Ouvert maintenant" in first.text_content()
+    assert "Bureau interne" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The map is an enhancement below the list: markers on a plain background.
+    page.wait_for_selector("#directory-map .leaflet-marker-icon")
+    assert page.locator("#directory-map .leaflet-marker-icon").count() == 3  # + the origin
+
+    # Keyboard: the result's link is reachable and opens the service point's page.
+    first.get_by_role("link", name="Médiathèque du centre").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/conseillers/{nearest.pk}/$"))
+    assert page.get_by_role("heading", name="Médiathèque du centre").is_visible()
+    assert page.locator("#open-status").text_content() == "Ouvert maintenant"
+    assert page.get_by_role("heading", name="Horaires", exact=True).is_visible()
+    assert "Lundi" in page.content() and "0 h – 13 h 59" in page.content()
+    subscribe = page.get_by_role("link", name="S'abonner au calendrier")
+    assert subscribe.get_attribute("href").startswith("webcal://")
+    assert subscribe.get_attribute("href").endswith(f"/calendrier/lieux/{nearest.pk}.ics")
+    assert page.get_by_text("Inès").is_visible() and "Martinez" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
