@@ -183,6 +183,29 @@ def _choropleth(rows, field, label, url_for=None):
             "top": top, "rows": rows}
 
 
+def _history_chart(history, width=600, height=200, margin=30):
+    """Two lines (granted posts, active advisors) over the monthly snapshots, as SVG points.
+    Decorative: the table under it carries the figures."""
+    if len(history) < 2:
+        return None
+    top = max(max(row["granted_posts"], row["active"]) for row in history) or 1
+    step = (width - 2 * margin) / (len(history) - 1)
+
+    scale = (height - 2 * margin) / top
+
+    def points(field):
+        return " ".join(f"{margin + n * step:.1f},{height - margin - row[field] * scale:.1f}"
+                        for n, row in enumerate(history))
+
+    return {"width": width, "height": height, "top": top, "margin": margin,
+            "series": [{"label": "Postes accordés", "points": points("granted_posts"),
+                        "colour": "#000091", "dash": ""},
+                       {"label": "Conseillers en poste", "points": points("active"),
+                        "colour": "#000091", "dash": "6 4"}],
+            "labels": [{"x": f"{margin + n * step:.1f}", "text": f"{row['date']:%m/%y}"}
+                       for n, row in enumerate(history)]}
+
+
 def _dashboard(request, level, code=None):
     territory = _territory(request, level, code)
     form, start, end = _period(request)
@@ -196,6 +219,7 @@ def _dashboard(request, level, code=None):
         "history": indicators.history(territory, on=today),
         "territory_code": _code(level, territory),
     }
+    context["history_chart"] = _history_chart(context["history"])
     activity = figures["activity"]
     context["charts"] = [
         ("kind", "Accompagnements par type", _bars(activity["by_kind"])),

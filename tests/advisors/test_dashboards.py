@@ -350,6 +350,7 @@ def test_history_shows_the_last_snapshot_of_each_month(client, admin, data):
     client.force_login(admin)
     response = client.get(reverse("dashboards:national"))
     assert len(response.context["history"]) == 2
+    assert response.context["history_chart"]["series"][0]["label"] == "Postes accordés"
 
 
 # --- exports ------------------------------------------------------------------------------------
