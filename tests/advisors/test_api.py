@@ -228,3 +228,13 @@ def _run_schemathesis(application):
 
         check()
     return ran
+
+
+def test_lists_read_a_bounded_number_of_queries(client, dataset,
+                                                django_assert_max_num_queries):
+    """A page costs the same few queries whatever its length (count, rows, prefetches)."""
+    for path, params in [("/lieux", {}), ("/lieux", {"near": "49.43,2.08"}),
+                         ("/structures", {}), ("/sessions", {"departement": "60"})]:
+        with django_assert_max_num_queries(6):
+            response = get(client, path, page_size=100, **params)
+        assert response.status_code == 200
