@@ -151,3 +151,21 @@ def test_a_commune_nouvelle_is_placed_over_its_former_communes(tmp_path):
     assert Commune.objects.get(insee_code="60057").coordinates == (49.2, 2.2)
     assert Commune.objects.get(insee_code="60059").coordinates is None
     assert "1 sans coordonnées" in out.getvalue()
+
+
+def test_skip_if_loaded_still_places_communes_loaded_before_coordinates(dataset, monkeypatch):
+    from io import StringIO
+
+    from territories.management.commands import import_territories as command
+
+    run_import(dataset)
+    Commune.objects.update(latitude=None, longitude=None)
+    monkeypatch.setattr(command, "UNPLACED_TOLERATED", 2)
+    out = StringIO()
+    call_command("import_territories", data_dir=dataset, skip_if_loaded=True, stdout=out)
+    assert "import ignoré" in out.getvalue()
+    assert "Coordonnées : 3 communes situées (3 mises à jour)" in out.getvalue()
+    assert not Commune.objects.filter(latitude__isnull=True).exists()
+    out = StringIO()
+    call_command("import_territories", data_dir=dataset, skip_if_loaded=True, stdout=out)
+    assert "Coordonnées" not in out.getvalue()

@@ -14,6 +14,8 @@ DEFAULT_DATA_DIR = Path(settings.BASE_DIR) / "node_modules/@etalab/decoupage-adm
 DEFAULT_BOXES_FILE = (
     Path(settings.BASE_DIR) / "node_modules/@etalab/fr-bounding-boxes/dist/communes.json"
 )
+# The source lacks a handful of communes: more without coordinates means an older import.
+UNPLACED_TOLERATED = 100
 
 
 def commune_boxes(boxes_file: Path) -> dict[str, list[float]]:
@@ -86,6 +88,8 @@ class Command(BaseCommand):
                **options):
         if skip_if_loaded and Commune.objects.exists():
             self.stdout.write("Géographie déjà chargée : import ignoré.")
+            if Commune.objects.filter(latitude__isnull=True).count() > UNPLACED_TOLERATED:
+                self.place(data_dir, boxes_file)  # loaded before communes had coordinates
             return
         started = time.monotonic()
         interactive = sys.stdout.isatty()
