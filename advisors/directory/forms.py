@@ -23,6 +23,7 @@ class DirectoryForm(forms.Form):
                  *[(value, label.lower()) for value, label in OpeningRange.Weekday.choices]])
 
     def filters(self):
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # a wrong value drops that filter only: the others still apply
+        data = self.cleaned_data
         return {"service": data.get("service") or "", "access": data.get("access") or "",
                 "open_now": bool(data.get("open_now")), "weekday": data.get("weekday")}

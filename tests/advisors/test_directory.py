@@ -204,3 +204,25 @@ def test_the_service_point_page_says_closed_outside_hours(places, monkeypatch):
     page = Client().get(f"/conseillers/{places['far'].pk}/").content.decode()
     assert "Fermé maintenant" in page and "Sur rendez-vous" in page
     assert "Mardi" in page and "14 h – 17 h 30" in page
+
+
+def test_a_wrong_filter_value_is_ignored_and_the_others_still_apply(places):
+    response = Client().get("/conseillers/", {"q": "Beauvais", "weekday": "9",
+                                              "access": "appointment"})
+    assert response.status_code == 200
+    assert names(response) == ["Maison France services"]
+
+
+def test_the_directory_reads_a_bounded_number_of_queries(places, structure,
+                                                         django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        Client().get("/conseillers/", {"q": "Beauvais"})
+    for n in range(8):
+        point = make.service_point(structure, name=f"Lieu {n}", latitude=49.5, longitude=2.1,
+                                   advisors=[make.advisor()])
+        OpeningRange.objects.create(service_point=point, weekday=0, period="am",
+                                    opens=time(9), closes=time(12))
+        Closure.objects.create(service_point=point, start=date(2030, 1, 1),
+                               end=date(2030, 1, 2))
+    with django_assert_max_num_queries(12):
+        Client().get("/conseillers/", {"q": "Beauvais"})
