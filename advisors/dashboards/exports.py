@@ -109,7 +109,9 @@ def run_export_job(job_id):
         buffer = io.BytesIO()
         workbook.save(buffer)
         slug = job.territory_code or "france"
-        name = f"activite-{job.level}-{slug}-{timezone.localdate():%Y%m%d}.xlsx"
+        # Under the job's random id: the file's address cannot be guessed, should the media
+        # directory ever be served publicly. Downloads go through the view (requester only).
+        name = f"{job.pk.hex}/activite-{job.level}-{slug}-{timezone.localdate():%Y%m%d}.xlsx"
         if job.file:
             job.file.delete(save=False)
         job.file.save(name, ContentFile(buffer.getvalue()), save=False)

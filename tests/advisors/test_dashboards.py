@@ -380,6 +380,7 @@ def test_large_export_job(client, django_capture_on_commit_callbacks, data):
     job = ExportJob.objects.get()
     assert response["Location"] == reverse("dashboards:export_job", args=[job.pk])
     assert (job.status, job.progress, job.requester) == ("done", 100, prefect)
+    assert job.pk.hex in job.file.name  # not guessable
     status = client.get(reverse("dashboards:export_status", args=[job.pk])).json()
     assert status["progress"] == 100 and status["download_url"]
     assert client.get(reverse("dashboards:export_job", args=[job.pk])).status_code == 200
