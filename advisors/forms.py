@@ -13,6 +13,7 @@ from .models import (
     AGE_BANDS,
     STATUS_BANDS,
     ActivityReport,
+    Amendment,
     Application,
     Contract,
     OpeningRange,
@@ -499,3 +500,57 @@ class ActivityReportForm(BaseForm):
 
     def data_for_service(self):
         return dict(self.cleaned_data)
+
+
+# --- Structure manager: conventions, amendments, extensions, status changes -----------------
+
+class ConventionForm(BaseForm):
+    """The period of a convention (initial or renewal) and, optionally, its posts."""
+
+    start = forms.DateField(label="Début de la convention", widget=DATE)
+    end = forms.DateField(label="Fin de la convention", widget=DATE)
+    posts = forms.IntegerField(
+        label="Postes conventionnés", required=False, min_value=1,
+        help_text="Les postes attribués à la structure si vide.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "La fin de la convention doit suivre son début.")
+        return data
+
+
+class ReasonForm(BaseForm):
+    reason = forms.CharField(label="Motif", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AmendmentForm(BaseForm):
+    kind = forms.ChoiceField(label="Type d'avenant", widget=forms.RadioSelect,
+                             choices=Amendment.Kind.choices)
+    posts = forms.IntegerField(label="Nombre de postes", min_value=1,
+                               max_value=MAX_POSTS_REQUESTED)
+    reason = forms.CharField(label="Motif de l'avenant", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].error_messages["required"] = ("Choisissez un ajout ou un retrait "
+                                                          "de postes.")
+
+
+class ExtensionForm(BaseForm):
+    new_end = forms.DateField(label="Nouvelle date de fin", widget=DATE)
+
+
+class TransitionForm(BaseForm):
+    """The status changes the person may make (``services.allowed_transitions``)."""
+
+    to_status = forms.ChoiceField(label="Nouveau statut", widget=forms.RadioSelect)
+    reason = forms.CharField(label="Motif", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(status, Application.Status(status).label)
+                                            for status in allowed]

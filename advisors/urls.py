@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity, applications, coordination, home, places, structures
+from .views import activity, applications, conventions, coordination, home, places, structures
 
 app_name = "advisors"
 
@@ -13,6 +13,21 @@ urlpatterns = [
     path("structures/<int:pk>/recrutement/", structures.contract_create,
          name="contract_create"),
     path("contrats/<int:pk>/rupture/", structures.rupture, name="rupture"),
+    path("contrats/<int:pk>/prolongation/", conventions.extension_request,
+         name="extension_request"),
+    path("candidatures/<int:pk>/statut/", conventions.application_status,
+         name="application_status"),
+    # Conventions, renewals and amendments
+    path("structures/<int:pk>/convention/", conventions.convention_start,
+         name="convention_start"),
+    path("conventions/<int:pk>/", conventions.convention_detail, name="convention"),
+    path("conventions/<int:pk>/reconventionnement/", conventions.renewal_start,
+         name="renewal_start"),
+    path("conventions/<int:pk>/non-interessee/", conventions.renewal_decline,
+         name="renewal_decline"),
+    path("conventions/<int:pk>/avenant/", conventions.amendment_request,
+         name="amendment_request"),
+    path("avenants/<int:pk>/", conventions.amendment_detail, name="amendment"),
     # Applications: préfets, and the structure's managers
     path("candidatures/", applications.prefect_applications, name="prefect_applications"),
     path("candidatures/<int:pk>/", applications.application_detail, name="application"),

@@ -10,15 +10,17 @@ from .admin.policy import AnctAdminPolicy
 from .models import (
     ActivityReport,
     Advisor,
+    Amendment,
     Application,
     Contract,
+    ContractExtension,
     Convention,
     ServicePoint,
     Structure,
 )
 
-for _model in (Structure, Application, Convention, Advisor, Contract, ServicePoint,
-               ActivityReport):
+for _model in (Structure, Application, Convention, Amendment, Advisor, Contract,
+               ContractExtension, ServicePoint, ActivityReport):
     register_permission_policy(_model, AnctAdminPolicy(_model))
 
 

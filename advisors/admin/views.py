@@ -10,7 +10,14 @@ from django.urls import reverse
 from wagtail.admin.widgets import AdminDateInput
 
 from .. import services
-from ..models import Application, Contract
+from ..models import (
+    Amendment,
+    Application,
+    Contract,
+    ContractExtension,
+    Convention,
+    PrefectOpinion,
+)
 from ..models.applications import MAX_POSTS_REQUESTED
 from .policy import is_anct_admin
 
@@ -150,6 +157,162 @@ def contract_action(request, pk, action):
             {"url": "", "label": label},
         ],
     })
+
+
+# --- shared: one action page -----------------------------------------------------------------
+def _action_page(request, *, form, label, icon, subject, summary, back_url, back_label,
+                 index_url, index_label):
+    """The page of an action: what it applies to, its form (or a confirmation), a way
+    back."""
+    return render(request, "advisors/admin/action.html", {
+        "form": form, "label": label, "summary": summary, "back_url": back_url,
+        "back_label": back_label, "page_title": label, "header_icon": icon,
+        "page_subtitle": str(subject),
+        "breadcrumbs_items": [
+            {"url": index_url, "label": index_label},
+            {"url": back_url, "label": str(subject)},
+            {"url": "", "label": label},
+        ],
+    })
+
+
+def _perform(request, form, call, success):
+    """Runs ``call(data)`` once the form is valid; True when done (success message), False
+    when the form or the service refused (errors on the form and on top of the page)."""
+    if request.method != "POST" or (form is not None and not form.is_valid()):
+        return False
+    try:
+        call(form.cleaned_data if form is not None else {})
+    except services.WorkflowError as error:
+        _show_refusal(request, error, form)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# --- application status: cancelled, duplicate -----------------------------------------------
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label="Nouveau statut", widget=forms.RadioSelect)
+    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(status, S(status).label) for status in allowed]
+
+
+def transition_application(request, pk):
+    """Mark an application cancelled, duplicate or abandoned: the moves
+    ``services.allowed_transitions`` offers ANCT, with a reason."""
+    _require_admin(request)
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user).select_related("structure"), pk=pk)
+    inspect_url = reverse("advisors_applications:inspect", args=[application.pk])
+    allowed = services.allowed_transitions(application, request.user)
+    if not allowed:
+        messages.error(request, f"Une candidature « {application.get_status_display()} » ne "
+                                "peut plus changer de statut.")
+        return redirect(inspect_url)
+    form = TransitionForm(request.POST or None, allowed=allowed)
+    if _perform(request, form,
+                lambda data: services.transition(application, data["to_status"], request.user,
+                                                 data["reason"]),
+                "Statut de la candidature modifié."):
+        return redirect(inspect_url)
+    return _action_page(
+        request, form=form, label="Changer le statut de la candidature", icon="form",
+        subject=application, back_url=inspect_url, back_label="Revenir à la candidature",
+        summary=[f"Statut actuel : {application.get_status_display()}.",
+                 f"{application.posts_requested} poste(s) demandé(s)."],
+        index_url=reverse("advisors_applications:index"), index_label="Candidatures")
+
+
+# --- conventions ----------------------------------------------------------------------------
+def validate_convention(request, pk):
+    """ANCT validates a convention in progress or an initiated renewal."""
+    _require_admin(request)
+    convention = get_object_or_404(
+        Convention.objects.visible_to(request.user).select_related("structure"), pk=pk)
+    inspect_url = reverse("advisors_conventions:inspect", args=[convention.pk])
+    if request.method == "POST":
+        _perform(request, None,
+                 lambda data: services.validate_convention(convention, request.user),
+                 "Convention validée.")
+        return redirect(inspect_url)
+    return _action_page(
+        request, form=None, label="Valider la convention", icon="doc-full",
+        subject=convention, back_url=inspect_url, back_label="Revenir à la convention",
+        summary=[f"Statut actuel : {convention.get_status_display()}.",
+                 f"{convention.posts} poste(s) conventionné(s), du {convention.start:%d/%m/%Y}"
+                 f" au {convention.end:%d/%m/%Y}."],
+        index_url=reverse("advisors_conventions:index"), index_label="Conventions")
+
+
+# --- amendments -----------------------------------------------------------------------------
+class AmendmentDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Décision", widget=forms.RadioSelect,
+        choices=[(Amendment.Status.VALIDATED, "Validé"), (Amendment.Status.REFUSED, "Refusé")],
+        error_messages={"required": "Choisissez « validé » ou « refusé »."})
+    comment = forms.CharField(label="Commentaire", required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def decide_amendment(request, pk):
+    """ANCT validates or refuses an amendment (after the préfet's opinion for additions)."""
+    _require_admin(request)
+    amendment = get_object_or_404(
+        Amendment.objects.visible_to(request.user).select_related("convention__structure"),
+        pk=pk)
+    inspect_url = reverse("advisors_amendments:inspect", args=[amendment.pk])
+    form = AmendmentDecisionForm(request.POST or None)
+    if _perform(request, form,
+                lambda data: services.decide_amendment(amendment, request.user,
+                                                       data["outcome"], data["comment"]),
+                "Décision enregistrée sur l'avenant."):
+        return redirect(inspect_url)
+    opinion = PrefectOpinion.objects.filter(amendment=amendment).first()
+    summary = [f"{amendment.get_kind_display()} : {amendment.posts} poste(s). "
+               f"Statut : {amendment.get_status_display()}.",
+               f"Motif : {amendment.reason}"]
+    if amendment.kind == Amendment.Kind.ADD:
+        summary.append(f"Avis du préfet : {opinion.get_verdict_display().lower()} — "
+                       f"{opinion.comment}" if opinion
+                       else "Le préfet n'a pas encore donné son avis.")
+    return _action_page(
+        request, form=form, label="Décider de l'avenant", icon="doc-full", subject=amendment,
+        back_url=inspect_url, back_label="Revenir à l'avenant", summary=summary,
+        index_url=reverse("advisors_amendments:index"), index_label="Avenants")
+
+
+# --- contract extensions --------------------------------------------------------------------
+class ExtensionDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label="Décision", widget=forms.RadioSelect,
+                                choices=[("validated", "Validée"), ("refused", "Refusée")],
+                                error_messages={"required": "Choisissez « validée » ou "
+                                                            "« refusée »."})
+
+
+def decide_extension(request, pk):
+    """ANCT validates (the contract's end moves) or refuses a requested extension."""
+    _require_admin(request)
+    extension = get_object_or_404(
+        ContractExtension.objects.visible_to(request.user).select_related(
+            "contract__advisor", "contract__structure"), pk=pk)
+    contract = extension.contract
+    inspect_url = reverse("advisors_contracts:inspect", args=[contract.pk])
+    form = ExtensionDecisionForm(request.POST or None)
+    if _perform(request, form,
+                lambda data: services.decide_extension(extension, request.user,
+                                                       data["outcome"] == "validated"),
+                "Décision enregistrée sur la prolongation."):
+        return redirect(inspect_url)
+    return _action_page(
+        request, form=form, label="Décider de la prolongation", icon="doc-full-inverse",
+        subject=contract, back_url=inspect_url, back_label="Revenir au contrat",
+        summary=[f"Fin actuelle : {contract.end:%d/%m/%Y}." if contract.end else "CDI.",
+                 f"Nouvelle fin demandée : {extension.new_end:%d/%m/%Y} "
+                 f"({extension.get_status_display().lower()})."],
+        index_url=reverse("advisors_contracts:index"), index_label="Contrats")
 
 
 # --- import -------------------------------------------------------------------------------

@@ -25,12 +25,15 @@ from territories.models import Department, Region
 from ..models import (
     ActivityReport,
     Advisor,
+    Amendment,
     Application,
     Contract,
+    ContractExtension,
     Convention,
     ServicePoint,
     Structure,
 )
+from ..services import allowed_transitions
 from . import views
 from .policy import is_anct_admin
 
@@ -194,6 +197,9 @@ class ApplicationInspectView(VisibleInspectView):
         context["opinion"] = getattr(self.object, "opinion", None)
         context["can_decide"] = self.object.is_open and is_anct_admin(self.request.user)
         context["decide_url"] = reverse("advisors_applications:decide", args=[self.object.pk])
+        context["transition_url"] = (reverse("advisors_applications:transition",
+                                             args=[self.object.pk]) if self.transitions
+                                     else None)
         return context
 
     def get_header_more_buttons(self):
@@ -202,7 +208,17 @@ class ApplicationInspectView(VisibleInspectView):
             buttons.append(Button(
                 "Enregistrer la décision du comité", icon_name="tick",
                 url=reverse("advisors_applications:decide", args=[self.object.pk])))
+        if self.transitions:
+            buttons.append(Button(
+                "Changer le statut (annulée, doublon…)", icon_name="edit",
+                url=reverse("advisors_applications:transition", args=[self.object.pk])))
         return buttons
+
+    @cached_property
+    def transitions(self):
+        if not is_anct_admin(self.request.user):
+            return []
+        return allowed_transitions(self.object, self.request.user)
 
 
 class ApplicationViewSet(ReadOnlyViewSet):
@@ -241,7 +257,9 @@ class ApplicationViewSet(ReadOnlyViewSet):
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(),
-                path("decide/<int:pk>/", views.decide_application, name="decide")]
+                path("decide/<int:pk>/", views.decide_application, name="decide"),
+                path("transition/<int:pk>/", views.transition_application,
+                     name="transition")]
 
 
 def _opinion_label(application):
@@ -253,11 +271,36 @@ def _opinion_label(application):
 
 
 # --- conventions --------------------------------------------------------------------------
+VALIDABLE_CONVENTIONS = (Convention.Status.IN_PROGRESS, Convention.Status.INITIATED)
+
+
+class ConventionInspectView(VisibleInspectView):
+    template_name = "advisors/admin/convention_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["amendments"] = self.object.amendments.all()
+        context["renewal"] = Convention.objects.filter(previous=self.object).first()
+        context["validate_url"] = (
+            reverse("advisors_conventions:validate", args=[self.object.pk])
+            if self.object.status in VALIDABLE_CONVENTIONS
+            and is_anct_admin(self.request.user) else None)
+        return context
+
+
 class ConventionViewSet(ReadOnlyViewSet):
     model = Convention
     name = "advisors_conventions"
     icon = "doc-full"
     menu_label = "Conventions"
+    inspect_view_class = ConventionInspectView
+    inspect_view_fields = ["structure", "kind", "status", "previous", "posts", "start", "end",
+                           "reason", "created_by", "created_at", "validated_by",
+                           "validated_at"]
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(),
+                path("validate/<int:pk>/", views.validate_convention, name="validate")]
     select_related = ("structure__commune__department__region",)
     list_display = ["structure", "kind", "status", "posts", "start", "end",
                     department_column("structure.commune")]
@@ -273,6 +316,52 @@ class ConventionViewSet(ReadOnlyViewSet):
                        "get_kind_display": "Type", "get_status_display": "Statut",
                        "posts": "Postes conventionnés", "start": "Début", "end": "Fin",
                        "validated_at": "Validée le"}
+
+
+# --- amendments ----------------------------------------------------------------------------
+class AmendmentInspectView(VisibleInspectView):
+    template_name = "advisors/admin/amendment_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["opinion"] = getattr(self.object, "opinion", None)
+        context["decide_url"] = (
+            reverse("advisors_amendments:decide", args=[self.object.pk])
+            if self.object.status in Amendment.PENDING_STATUSES
+            and is_anct_admin(self.request.user) else None)
+        context["convention_url"] = reverse("advisors_conventions:inspect",
+                                            args=[self.object.convention_id])
+        return context
+
+
+class AmendmentViewSet(ReadOnlyViewSet):
+    model = Amendment
+    name = "advisors_amendments"
+    icon = "doc-full"
+    menu_label = "Avenants"
+    inspect_view_class = AmendmentInspectView
+    select_related = ("convention__structure__commune__department__region",)
+    list_display = [Column("structure", label="Structure", accessor="convention.structure"),
+                     department_column("convention.structure.commune"), "kind", "posts",
+                     "status", DateColumn("requested_at", label="Demandé le")]
+    filterset_class = admin_filterset(
+        Amendment, ["status", "kind"], commune="convention__structure__commune",
+        dates={"demande": ("requested_at", "Demandé entre")})
+    search_fields = ["convention__structure__name", "convention__structure__siret"]
+    list_export = ["convention.structure.name", "convention.structure.siret",
+                   "get_kind_display", "posts", "get_status_display", "reason",
+                   "requested_at", "decided_at", "decision_comment"]
+    export_headings = {"convention.structure.name": "Structure",
+                       "convention.structure.siret": "SIRET", "get_kind_display": "Type",
+                       "posts": "Postes", "get_status_display": "Statut", "reason": "Motif",
+                       "requested_at": "Demandé le", "decided_at": "Décidé le",
+                       "decision_comment": "Commentaire de la décision"}
+    inspect_view_fields = ["convention", "kind", "posts", "reason", "status", "requested_by",
+                           "requested_at", "decided_by", "decided_at", "decision_comment"]
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(),
+                path("decide/<int:pk>/", views.decide_amendment, name="decide")]
 
 
 # --- advisors -----------------------------------------------------------------------------
@@ -308,6 +397,9 @@ class ContractInspectView(VisibleInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["actions"] = views.contract_actions(self.object, self.request.user)
+        context["extensions"] = self.object.extensions.all()
+        context["can_decide_extensions"] = is_anct_admin(self.request.user)
+        context["requested"] = ContractExtension.Status.REQUESTED
         return context
 
 
@@ -346,7 +438,8 @@ class ContractViewSet(ReadOnlyViewSet):
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(),
-                path("action/<int:pk>/<slug:action>/", views.contract_action, name="action")]
+                path("action/<int:pk>/<slug:action>/", views.contract_action, name="action"),
+                path("extension/<int:pk>/", views.decide_extension, name="extension")]
 
 
 # --- service points -----------------------------------------------------------------------
@@ -423,5 +516,6 @@ class AdvisorsAdminGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_name = "conseillers-numeriques"
     menu_order = 220
-    items = (StructureViewSet, ApplicationViewSet, ConventionViewSet, AdvisorViewSet,
-             ContractViewSet, ServicePointViewSet, ActivityReportViewSet, ImportViewSet)
+    items = (StructureViewSet, ApplicationViewSet, ConventionViewSet, AmendmentViewSet,
+             AdvisorViewSet, ContractViewSet, ServicePointViewSet, ActivityReportViewSet,
+             ImportViewSet)

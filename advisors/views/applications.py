@@ -10,6 +10,7 @@ from .. import permissions, services
 from ..forms import ApplicationFilterForm, OpinionForm, add_workflow_error
 from ..models import Application, PrefectOpinion
 from .common import form_errors, paginate
+from .conventions import amendments_awaiting_opinion_of
 
 
 def _can_give_opinion(user, application):
@@ -39,6 +40,8 @@ def prefect_applications(request):
         "form": form,
         "applications": paginate(request, applications),
         "awaiting": Application.objects.awaiting_opinion_of(request.user).count(),
+        "amendments": amendments_awaiting_opinion_of(request.user).select_related(
+            "convention__structure__commune"),
         "assignment": permissions.prefect_assignment(request.user),
     })
 
@@ -78,4 +81,6 @@ def application_detail(request, pk):
         "opinion": opinion,
         "form": form,
         "can_see_structure": permissions.can_see(request.user, application.structure),
+        "transitions": (services.allowed_transitions(application, request.user)
+                        if permissions.can_edit(request.user, application) else []),
     })

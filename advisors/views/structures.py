@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import permissions, services
 from ..forms import ApplicationForm, ContractForm, RuptureForm, add_workflow_error
-from ..models import Advisor, Contract, Structure
+from ..models import Advisor, Contract, Convention, Structure
 from ..models.people import euros, minimum_monthly_salary
 from .common import form_errors, paginate
+from .conventions import renewal_due
 
 
 @login_required
@@ -58,18 +60,27 @@ def structure_detail(request, pk):
         Structure.objects.visible_to(request.user).with_posts().select_related(
             "commune__department"), pk=pk)
     contracts = (Contract.objects.visible_to(request.user).filter(structure=structure)
-                 .select_related("advisor"))
+                 .select_related("advisor").prefetch_related("extensions"))
+    can_edit = permissions.can_edit(request.user, structure)
+    conventions = paginate(request, structure.conventions.annotate(
+        renewed=Exists(Convention.objects.filter(previous=OuterRef("pk")))).order_by(
+        "-start", "-pk"), "conventions", 10)
+    for convention in conventions:
+        convention.renewal_due = (convention.status == Convention.Status.VALIDATED
+                                  and not convention.renewed and renewal_due(convention))
+    validated = structure.applications.validated().exists()
     return render(request, "advisors/structure.html", {
         "structure": structure,
-        "can_edit": permissions.can_edit(request.user, structure),
+        "can_edit": can_edit,
         "applications": paginate(request, structure.applications.select_related("opinion"),
                                  "candidatures", 10),
-        "conventions": paginate(request, structure.conventions.order_by("-start", "-pk"),
-                                "conventions", 10),
+        "conventions": conventions,
+        "can_start_convention": (can_edit and validated and not structure.conventions.filter(
+            kind=Convention.Kind.INITIAL).exists()),
         "contracts": paginate(request, contracts, "contrats", 20),
         "advisors": paginate(request, Advisor.objects.employed_by(structure), "conseillers",
                              20),
-        "can_recruit": structure.applications.validated().exists(),
+        "can_recruit": validated,
     })
 
 
