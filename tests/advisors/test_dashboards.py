@@ -260,6 +260,11 @@ def test_structure_manager_sees_only_their_structure(client, data):
 
 
 def test_someone_else_is_refused(client, data):
+    # An advisor employed by the structure does not see its dashboard.
+    employee = make.user()
+    make.contract(data["s1"], make.advisor(account=employee))
+    client.force_login(employee)
+    assert client.get(reverse("dashboards:structure", args=[data["s1"].pk])).status_code == 403
     client.force_login(make.user())
     assert client.get(reverse("dashboards:index")).status_code == 403
     assert client.get(reverse("dashboards:department", args=["60"])).status_code == 403
