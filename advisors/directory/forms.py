@@ -9,7 +9,8 @@ class DirectoryForm(forms.Form):
     q = forms.CharField(
         label="Commune ou code postal", required=False, max_length=200,
         help_text="Par exemple « Beauvais » ou « 60000 ».",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "data-directory-commune": "",
+        widget=forms.TextInput(attrs={"class": "fr-input", "autocomplete": "off",
+                                      "data-directory-commune": "",
                                       "inputmode": "search"}))
     commune = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
     service = forms.ChoiceField(label="Service", required=False,

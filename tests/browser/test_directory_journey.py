@@ -39,6 +39,7 @@ def test_a_resident_finds_the_nearest_open_service_point_on_a_phone(live_server,
         advisors=[make.advisor(first_name="Inès", last_name="Martinez")])
     open_all_day_every_day(nearest)
     make.service_point(structure, name="Maison France services", latitude=49.417,
+                       commune=communes["Compiègne"],
                        longitude=2.826, access=ServicePoint.Access.APPOINTMENT)
     hidden = make.service_point(structure, name="Bureau interne", latitude=49.43,
                                 longitude=2.08, is_public=False)
