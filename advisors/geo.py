@@ -4,7 +4,7 @@ Haversine on a sphere of the Earth's mean radius: within a few metres at the sca
 département, which is all a "nearest service point" needs."""
 
 from django.db.models import F, FloatField, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -16,7 +16,9 @@ def distance_km(latitude: float, longitude: float, lat_field="latitude", lon_fie
     lat2, lon2 = Radians(F(lat_field)), Radians(F(lon_field))
     half_chord = (Power(Sin((lat2 - lat1) / 2), 2)
                   + Cos(lat1) * Cos(lat2) * Power(Sin((lon2 - lon1) / 2), 2))
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(half_chord), output_field=FloatField())
+    # Rounding can push the square root of an antipodal point just above 1: clamp it.
+    root = Least(Sqrt(half_chord), Value(1.0), output_field=FloatField())
+    return Value(2 * EARTH_RADIUS_KM) * ASin(root, output_field=FloatField())
 
 
 def nearest(queryset, latitude: float, longitude: float, *, within_km: float | None = None):

@@ -23,3 +23,11 @@ def test_service_points_sorted_by_distance_with_kilometres():
     assert distances == [67, 72, 204]
     assert list(nearest(ServicePoint.objects.all(), 48.8530, 2.3499, within_km=70)) == [
         beauvais]
+
+
+def test_the_other_side_of_the_earth_is_about_20_000_km_away():
+    communes = make.geography()
+    point = make.service_point(make.structure(communes["Beauvais"]), latitude=45.0,
+                               longitude=10.0)
+    found = nearest(ServicePoint.objects.all(), -45.0, -170.0).get()
+    assert found == point and round(found.distance_km) == 20015
