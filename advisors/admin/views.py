@@ -247,6 +247,38 @@ def validate_convention(request, pk):
         index_url=reverse("advisors_conventions:index"), index_label="Conventions")
 
 
+class RenewalForm(forms.Form):
+    start = forms.DateField(label="Début du reconventionnement", widget=AdminDateInput)
+    end = forms.DateField(label="Fin du reconventionnement", widget=AdminDateInput)
+    posts = forms.IntegerField(label="Postes conventionnés", required=False, min_value=1,
+                               help_text="Les postes attribués à la structure si vide.")
+
+
+def initiate_renewal(request, pk):
+    """ANCT initiates the renewal of a validated convention: the structure then declines it
+    ("non intéressée") or ANCT validates it."""
+    _require_admin(request)
+    convention = get_object_or_404(
+        Convention.objects.visible_to(request.user).select_related("structure"), pk=pk)
+    inspect_url = reverse("advisors_conventions:inspect", args=[convention.pk])
+    form = RenewalForm(request.POST or None, initial={
+        "start": convention.end, "posts": convention.posts})
+    if _perform(request, form,
+                lambda data: services.start_renewal(convention, request.user,
+                                                    start=data["start"], end=data["end"],
+                                                    posts=data["posts"]),
+                "Reconventionnement initié : la structure peut le décliner, l'ANCT le "
+                "valider."):
+        return redirect(inspect_url)
+    return _action_page(
+        request, form=form, label="Initier le reconventionnement", icon="doc-full",
+        subject=convention, back_url=inspect_url, back_label="Revenir à la convention",
+        summary=[f"Statut actuel : {convention.get_status_display()}.",
+                 f"{convention.posts} poste(s) conventionné(s), du {convention.start:%d/%m/%Y}"
+                 f" au {convention.end:%d/%m/%Y}."],
+        index_url=reverse("advisors_conventions:index"), index_label="Conventions")
+
+
 # --- amendments -----------------------------------------------------------------------------
 class AmendmentDecisionForm(forms.Form):
     outcome = forms.ChoiceField(

@@ -280,7 +280,11 @@ class ConventionInspectView(VisibleInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["amendments"] = self.object.amendments.all()
-        context["renewal"] = Convention.objects.filter(previous=self.object).first()
+        context["renewal"] = renewal = Convention.objects.filter(previous=self.object).first()
+        context["renew_url"] = (
+            reverse("advisors_conventions:renew", args=[self.object.pk])
+            if renewal is None and self.object.status == Convention.Status.VALIDATED
+            and is_anct_admin(self.request.user) else None)
         context["validate_url"] = (
             reverse("advisors_conventions:validate", args=[self.object.pk])
             if self.object.status in VALIDABLE_CONVENTIONS
@@ -300,7 +304,8 @@ class ConventionViewSet(ReadOnlyViewSet):
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(),
-                path("validate/<int:pk>/", views.validate_convention, name="validate")]
+                path("validate/<int:pk>/", views.validate_convention, name="validate"),
+                path("renew/<int:pk>/", views.initiate_renewal, name="renew")]
     select_related = ("structure__commune__department__region",)
     list_display = ["structure", "kind", "status", "posts", "start", "end",
                     department_column("structure.commune")]

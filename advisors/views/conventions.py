@@ -94,6 +94,8 @@ def convention_detail(request, pk):
         "renewal_due": validated and renewal is None and renewal_due(convention),
         "can_decline": (can_edit and convention.kind == Convention.Kind.RENEWAL
                         and convention.status == Convention.Status.INITIATED),
+        "can_decline_renewal": (can_edit and renewal is not None
+                                and renewal.status == Convention.Status.INITIATED),
         "can_amend": (can_edit and validated and not amendments.filter(
             status__in=Amendment.PENDING_STATUSES).exists()),
     })

@@ -226,7 +226,7 @@ def test_manager_abandons_an_open_application(manager_client, communes, manager)
     assert "Le statut de la candidature est modifié." in page
     application.refresh_from_db()
     assert application.status == Application.Status.ABANDONED
-    assert "Créée → Abandonnée" in page.replace("\n", "") or "Projet reporté" in page
+    assert "Déposée → Abandonnée" in page and "Projet reporté" in page
     assert "Abandonner la candidature" not in page
     response = manager_client.get(url, follow=True)
     assert "ne peut plus changer de statut" in text(response)
@@ -489,3 +489,27 @@ def test_non_admins_are_refused_the_admin_actions(staff_prefect, client, structu
     assert addition.status == Amendment.Status.PENDING_DECISION
     assert extension.status == ContractExtension.Status.REQUESTED
     assert application.status == Application.Status.CREATED
+
+
+def test_anct_initiates_a_renewal_that_the_structure_declines(anct, client, convention,
+                                                               manager):
+    inspect = f"/admin/advisors_conventions/inspect/{convention.pk}/"
+    assert "Initier le reconventionnement" in text(anct.get(inspect))
+    url = f"/admin/advisors_conventions/renew/{convention.pk}/"
+    page = text(anct.post(url, {"start": convention.start.isoformat(),
+                                "end": (convention.end + timedelta(days=700)).isoformat()}))
+    assert "Le reconventionnement commence après le début de la convention" in page
+    response = anct.post(url, {"start": convention.end.isoformat(),
+                               "end": (convention.end + timedelta(days=700)).isoformat()},
+                         follow=True)
+    assert "Reconventionnement initié" in text(response)
+    renewal = Convention.objects.get(previous=convention)
+    assert renewal.status == Convention.Status.INITIATED and renewal.posts == 2
+
+    client.force_login(manager)
+    page = text(client.get(reverse("advisors:convention", args=[convention.pk])))
+    assert reverse("advisors:renewal_decline", args=[renewal.pk]) in page
+    client.post(reverse("advisors:renewal_decline", args=[renewal.pk]),
+                {"reason": "La commune reprend l'activité en régie."})
+    renewal.refresh_from_db()
+    assert renewal.status == Convention.Status.NOT_INTERESTED
