@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "corsheaders",
+    "ninja",  # serves the API docs' Swagger UI from our own static files
     # Accounts
     "allauth",
     "allauth.account",
