@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import activity, applications, conventions, coordination, home, places, structures
+from .views import (
+    activity,
+    applications,
+    conventions,
+    coordination,
+    home,
+    places,
+    structures,
+    training,
+)
 
 app_name = "advisors"
 
@@ -39,6 +48,7 @@ urlpatterns = [
     path("fermetures/<int:pk>/supprimer/", places.closure_remove, name="closure_remove"),
     path("activite/", activity.report_list, name="reports"),
     path("activite/saisir/", activity.report_create, name="report_create"),
+    path("ma-formation/", training.my_training, name="training"),
     # Coordinators
     path("coordination/", coordination.coordinated_list, name="coordination"),
     path("coordination/conseillers/<int:pk>/", coordination.coordinated_detail,

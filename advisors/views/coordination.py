@@ -42,6 +42,7 @@ def coordinated_detail(request, pk):
     return render(request, "advisors/coordinated_advisor.html", {
         "advisor": advisor,
         "contract": advisor.current_contract(),
+        "trainings": list(advisor.academy_trainings()),
         "reports": paginate(request, reports, "comptes-rendus", 20),
         "places": paginate(request, places, "lieux", 10),
     })

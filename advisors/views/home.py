@@ -31,6 +31,8 @@ def links_for(user):
              "Un compte rendu d'activité en quelques secondes."),
             ("Mes comptes rendus", reverse("advisors:reports"),
              "Vos accompagnements récents."),
+            ("Ma formation", reverse("advisors:training"),
+             "Formation initiale, certification et formations de l'Académie suivies."),
         ]
         if advisor.is_coordinator:
             links.append(("Les conseillers que je coordonne", reverse("advisors:coordination"),
