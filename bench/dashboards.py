@@ -1,0 +1,248 @@
+"""Dashboards and directory at the national scale: 2,000,000 activity reports.
+
+Builds, in a throwaway PostgreSQL test database, the real geography and a deployment of
+4,000 validated structures, 15,000 advisors with contracts, 20,000 service points with
+hours and 2,000,000 activity reports over three years, then times (server side, through
+Django's test client) the national, régional and départemental dashboards and a directory
+search, and the same main aggregates written as raw SQL, side by side.
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/anct_bench \\
+       .venv/bin/python bench/dashboards.py [--reports 2000000]
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from datetime import time as clock
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+STRUCTURES, ADVISORS, SERVICE_POINTS = 4000, 15000, 20000
+RUNS = 10
+BATCH = 20000
+
+
+def build(reports_wanted):
+    from django.contrib.auth.models import Group
+    from django.db.models import F
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from advisors.models import (
+        ActivityReport,
+        Advisor,
+        Application,
+        Contract,
+        OpeningRange,
+        Service,
+        ServicePoint,
+        Structure,
+    )
+    from advisors.models.activity import AGE_BANDS, STATUS_BANDS, Theme
+    from territories.models import Commune
+
+    started = time.perf_counter()
+    call_command("import_territories", stdout=StringIO(), stderr=StringIO())
+    rng = random.Random(8)
+    communes = list(Commune.objects.filter(latitude__isnull=False)
+                    .order_by(F("population").desc(nulls_last=True))[:8000])
+    today = timezone.localdate()
+    Structure.objects.bulk_create([
+        Structure(name=f"Structure {n}", siret=f"{10000000000000 + n}",
+                  kind=Structure.Kind.COMMUNE, address="1 place de la Mairie",
+                  commune=communes[n % len(communes)], contact_first_name="A",
+                  contact_last_name="B", contact_email=f"s{n}@example.fr")
+        for n in range(STRUCTURES)], batch_size=BATCH)
+    structures = list(Structure.objects.order_by("pk"))
+    Application.objects.bulk_create([
+        Application(structure=s, posts_requested=5, posts_granted=4 + n % 2,
+                    status=Application.Status.VALIDATED, motivation="Inclusion numérique.",
+                    desired_start=date(2021, 1, 1), decision_number=f"C-{n}",
+                    decided_on=date(2021, 1, 1))
+        for n, s in enumerate(structures)], batch_size=BATCH)
+    Advisor.objects.bulk_create([
+        Advisor(first_name="Prénom", last_name=f"Nom{n}", email=f"c{n}@conseiller.fr",
+                training_start=date(2021, 2, 1), training_end=date(2021, 4, 1))
+        for n in range(ADVISORS)], batch_size=BATCH)
+    advisors = list(Advisor.objects.order_by("pk").values_list("pk", flat=True))
+    Contract.objects.bulk_create([
+        Contract(advisor_id=a, structure=structures[n % STRUCTURES], kind=Contract.Kind.CDI,
+                 start=date(2021, 3, 1), monthly_gross_salary=Decimal("2100"),
+                 status=Contract.Status.VALIDATED)
+        for n, a in enumerate(advisors)], batch_size=BATCH)
+    ServicePoint.objects.bulk_create([
+        ServicePoint(structure=structures[n % STRUCTURES], name=f"Lieu {n}",
+                     address="2 rue de la Poste", commune=(c := communes[n % len(communes)]),
+                     latitude=c.latitude + rng.uniform(-0.01, 0.01),
+                     longitude=c.longitude + rng.uniform(-0.01, 0.01),
+                     services=[Service.ADMINISTRATIVE_PROCEDURES], is_public=n % 10 != 0)
+        for n in range(SERVICE_POINTS)], batch_size=BATCH)
+    points = list(ServicePoint.objects.order_by("pk").values_list("pk", "commune_id",
+                                                                   "structure_id"))
+    OpeningRange.objects.bulk_create([
+        OpeningRange(service_point_id=pk, weekday=day, period="am", opens=clock(9),
+                     closes=clock(12))
+        for pk, _, _ in points for day in range(5)], batch_size=BATCH)
+    print(f"deployment built in {time.perf_counter() - started:.0f} s", flush=True)
+
+    started = time.perf_counter()
+    themes, ages, statuses = Theme.values, [a for a, _ in AGE_BANDS], [s for s, _ in STATUS_BANDS]
+    channels, kinds = ActivityReport.Channel.values, ActivityReport.Kind
+    durations = ActivityReport.Duration.values
+    first_day = today - timedelta(days=3 * 365)
+    made = 0
+    while made < reports_wanted:
+        rows = []
+        for _ in range(min(BATCH, reports_wanted - made)):
+            pk, commune_id, structure_id = points[rng.randrange(len(points))]
+            people = 1 if rng.random() < 0.8 else rng.randint(2, 12)
+            rows.append(ActivityReport(
+                advisor_id=advisors[rng.randrange(len(advisors))], structure_id=structure_id,
+                service_point_id=pk, commune_id=commune_id,
+                date=first_day + timedelta(days=rng.randrange(3 * 365)),
+                channel=rng.choice(channels),
+                kind=kinds.INDIVIDUAL if people == 1 else kinds.WORKSHOP,
+                participants=people, **{rng.choice(ages): people, rng.choice(statuses): people},
+                themes=[rng.choice(themes)], duration=rng.choice(durations)))
+        ActivityReport.objects.bulk_create(rows)
+        made += len(rows)
+        if made % 200000 == 0 or made == reports_wanted:
+            print(f"  {made:,} activity reports ({time.perf_counter() - started:.0f} s)",
+                  flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    admin = User.objects.create_user(email="admin@bench.fr", password="x")
+    admin.groups.add(Group.objects.get(name=Role.ANCT_ADMIN))
+    return admin
+
+
+def timed_get(client, url):
+    client.get(url)  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    count = len(queries)  # read now: later requests clear the query log
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return count, statistics.median(timings), timings[-1]
+
+
+RAW = {
+    "national": """
+        SELECT r.kind, count(*), sum(r.participants) FROM advisors_activityreport r
+        WHERE r.date BETWEEN %(start)s AND %(end)s GROUP BY r.kind;
+        SELECT sum(a.posts_granted) FROM advisors_application a WHERE a.status = 'validated';
+        SELECT reg.code, count(*), sum(r.participants) FROM advisors_activityreport r
+        JOIN territories_commune c ON c.id = r.commune_id
+        JOIN territories_department d ON d.id = c.department_id
+        JOIN territories_region reg ON reg.id = d.region_id
+        WHERE r.date BETWEEN %(start)s AND %(end)s GROUP BY reg.code;
+        SELECT date_trunc('month', r.date), count(*) FROM advisors_activityreport r
+        WHERE r.date BETWEEN %(start)s AND %(end)s GROUP BY 1;
+    """,
+    "régional (32)": """
+        SELECT d.code, count(*), sum(r.participants) FROM advisors_activityreport r
+        JOIN territories_commune c ON c.id = r.commune_id
+        JOIN territories_department d ON d.id = c.department_id
+        JOIN territories_region reg ON reg.id = d.region_id
+        WHERE reg.code = '32' AND r.date BETWEEN %(start)s AND %(end)s GROUP BY d.code;
+    """,
+    "départemental (60)": """
+        SELECT r.kind, count(*), sum(r.participants) FROM advisors_activityreport r
+        JOIN territories_commune c ON c.id = r.commune_id
+        JOIN territories_department d ON d.id = c.department_id
+        WHERE d.code = '60' AND r.date BETWEEN %(start)s AND %(end)s GROUP BY r.kind;
+    """,
+}
+
+
+def timed_sql(sql, params):
+    statements = [s for s in sql.split(";") if s.strip()]
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(RUNS + 1):
+            started = time.perf_counter()
+            for statement in statements:
+                cursor.execute(statement, params)
+                cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    timings = sorted(timings[1:])
+    return statistics.median(timings), timings[-1]
+
+
+def profile(admin):
+    import cProfile
+    import pstats
+
+    client = Client()
+    client.force_login(admin)
+    client.get("/tableau-de-bord/national/")
+    profiler = cProfile.Profile()
+    profiler.runcall(client.get, "/tableau-de-bord/national/")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=2_000_000)
+    parser.add_argument("--profile", action="store_true",
+                        help="print where the national page spends its time, then stop")
+    options = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL server: the benchmark is about its scale.")
+    setup_test_environment()
+    settings.DEBUG = False
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        admin = build(options.reports)
+        if options.profile:
+            profile(admin)
+            return
+        client = Client()
+        client.force_login(admin)
+        public = Client()
+        today = timezone.localdate()
+        params = {"start": today - timedelta(days=365), "end": today}
+        pages = [
+            ("national", client, "/tableau-de-bord/national/"),
+            ("régional (32)", client, "/tableau-de-bord/region/32/"),
+            ("départemental (60)", client, "/tableau-de-bord/departement/60/"),
+            ("directory: Beauvais", public, "/conseillers/?q=Beauvais"),
+        ]
+        print(f"\n{options.reports:,} activity reports, PostgreSQL, {RUNS} runs each")
+        print(f"{'page':<22} {'queries':>7} {'median':>9} {'max':>9}   "
+              f"{'raw SQL median':>14} {'max':>9}")
+        for label, who, url in pages:
+            count, median, worst = timed_get(who, url)
+            raw = RAW.get(label)
+            sql = "{:>11.1f} ms {:>6.1f} ms".format(*timed_sql(raw, params)) if raw else ""
+            print(f"{label:<22} {count:>7} {median:>6.1f} ms {worst:>6.1f} ms   {sql}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
