@@ -7,10 +7,16 @@ class AdvisorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from allauth.account.signals import email_confirmed
+
         from calendars import registry
 
         from .calendar import personal_source
+        from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
 
         registry.register(personal_source)
         register_space_section()
+        # An advisor declared by their structure finds their record when they confirm
+        # the same professional email on the platform.
+        email_confirmed.connect(on_email_confirmed, dispatch_uid="advisors-link-account")

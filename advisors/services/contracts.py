@@ -7,14 +7,12 @@ two overlapping contracts."""
 import datetime
 from collections.abc import Mapping
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import Role
-
 from .. import emails
 from ..models import Advisor, Contract, ContractExtension, Structure
+from .accounts import grant_roles, link_record
 from .base import (
     WorkflowError,
     locked,
@@ -41,7 +39,7 @@ def _advisor(advisor):
     created = Advisor(**advisor)
     validate(created)
     created.save()
-    return created
+    return link_record(created)
 
 
 def _check_no_overlap(advisor, start, end, exclude=None):
@@ -92,10 +90,7 @@ def validate_contract(contract, actor):
         contract.validated_by = actor
         contract.validated_at = timezone.now()
         contract.save()
-        if contract.advisor.user_id:
-            contract.advisor.user.groups.add(Group.objects.get(name=Role.ADVISOR))
-            if contract.advisor.is_coordinator:
-                contract.advisor.user.groups.add(Group.objects.get(name=Role.COORDINATOR))
+        grant_roles(link_record(contract.advisor))
         emails.contract_decided(contract)
         return contract
 
