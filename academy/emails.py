@@ -81,11 +81,12 @@ def _context(enrolment):
 INVITING_KINDS = {"confirmed", "promoted", "accepted"}
 
 
-def notify(enrolment, kind, invitation=None):
+def notify(enrolment, kind, invitation=None, key=None):
     """Queues the message of that kind for the enrolment's person (after commit).
 
     ``invitation`` ("REQUEST" or "CANCEL") attaches the session as an iCalendar
-    invitation; kinds that give a seat send a REQUEST by default."""
+    invitation; kinds that give a seat send a REQUEST by default. ``key``: the outbox's
+    idempotency key, for messages that must leave once (reminders, surveys)."""
     from .calendar import invitation as calendar_invitation
 
     if invitation is None and kind in INVITING_KINDS:
@@ -104,4 +105,5 @@ def notify(enrolment, kind, invitation=None):
         html=render_to_string("academy/emails/message.html", context),
         calendar=({"method": invitation, "content": calendar_invitation(enrolment, invitation)}
                   if invitation else None),
+        key=key,
     )

@@ -11,7 +11,10 @@ REMINDERS = [(7, "reminder_7_sent_at", "reminder_7"), (1, "reminder_1_sent_at", 
 
 
 def _claim(enrolment, field):
-    """Marks the message as sent unless another run already did: once, even if run twice."""
+    """Marks the message as sent unless another run already did: once, even if run twice.
+
+    The mark and the message (saved in the outbox) commit together: a run killed midway
+    leaves each reminder either sent-and-queued or untouched for the next run."""
     return Enrolment.objects.filter(pk=enrolment.pk, **{f"{field}__isnull": True}).update(
         **{field: timezone.now()}
     ) == 1
@@ -35,7 +38,8 @@ def send_reminders():
                 continue  # too late for the week reminder: the day-before one will go
             with transaction.atomic():
                 if _claim(enrolment, field):
-                    emails.notify(enrolment, kind)
+                    emails.notify(enrolment, kind, key=f"{kind}:{enrolment.pk}:"
+                                                       f"{enrolment.session.start.isoformat()}")
                     sent += 1
     return sent
 
@@ -57,6 +61,6 @@ def send_surveys():
     for enrolment in due:
         with transaction.atomic():
             if _claim(enrolment, "survey_sent_at"):
-                emails.notify(enrolment, "survey")
+                emails.notify(enrolment, "survey", key=f"survey:{enrolment.pk}")
                 sent += 1
     return sent

@@ -1,16 +1,80 @@
-"""Outgoing email: every message leaves through a Celery task queued after commit."""
+"""Outgoing email: every message is saved in the outbox with the caller's data, then a
+Celery task queued after commit delivers it.
 
-from django.db import transaction
+If the broker is unreachable at commit time, the page still answers: the message waits in
+the outbox and ``accounts.tasks.flush_outbox`` (every minute) hands it to a worker once
+the broker is back."""
 
+import logging
+
+from django.db import IntegrityError, transaction
+
+from . import outbox
+from .models import OutgoingEmail
 from .tasks import send_email
+
+logger = logging.getLogger(__name__)
+
+# Publishing from a request gives up at once when Redis does not answer (one immediate
+# reconnection for a stale pooled connection), instead of Celery's default retries.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                        "interval_max": 0.2}
 
 
 def queue_email(*, subject: str, to: list[str], text: str, html: str | None = None,
-                from_email: str | None = None, calendar: dict | None = None) -> None:
-    """Send an email once the current transaction commits (at once outside a transaction).
+                from_email: str | None = None, calendar: dict | None = None,
+                key: str | None = None) -> OutgoingEmail:
+    """Saves the message in the current transaction and sends it once it commits (at once
+    outside a transaction).
 
     ``calendar``: {"method": "REQUEST" | "CANCEL", "content": iCalendar text}, sent as an
-    invitation that mail clients offer to add to (or remove from) the calendar."""
-    payload = {"subject": subject, "to": list(to), "text": text, "html": html,
-               "from_email": from_email, "calendar": calendar}
-    transaction.on_commit(lambda: send_email.delay(**payload))
+    invitation that mail clients offer to add to (or remove from) the calendar.
+    ``key``: an idempotency key ("reminder_1:<enrolment>:<start>"…): a second message
+    with the same key is not queued again, and the first one is returned."""
+    fields = {"subject": subject, "to": list(to), "text": text, "html": html or "",
+              "from_email": from_email or "",
+              "calendar_method": calendar["method"] if calendar else "",
+              "calendar_content": calendar["content"] if calendar else ""}
+    if key:
+        existing = OutgoingEmail.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+        fields["key"] = key
+    try:
+        with transaction.atomic():
+            outgoing = OutgoingEmail.objects.create(**fields)
+    except IntegrityError:
+        if not key:
+            raise
+        return OutgoingEmail.objects.get(key=key)  # the same key, saved concurrently
+    transaction.on_commit(lambda: enqueue(outgoing.pk))
+    return outgoing
+
+
+def enqueue(outgoing_id) -> bool:
+    """Hands the message to a worker; False (and a warning) when the broker is down: the
+    message stays pending in the outbox for the next ``flush_outbox``."""
+    if send_email.app.conf.task_always_eager:
+        # No broker (development, tests): in-process, the attempts one after the other
+        # without waiting; the outcome is recorded on the message, not raised into the page.
+        while outbox.deliver(outgoing_id).outcome == "retry":
+            pass
+        return True
+    try:
+        send_email.apply_async(args=[outgoing_id], retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception as error:  # kombu.OperationalError, redis errors…
+        logger.warning("Email %s kept in the outbox: %s: %s", outgoing_id,
+                       type(error).__name__, error)
+        return False
+    return True
+
+
+def resend(outgoing: OutgoingEmail) -> bool:
+    """"Renvoyer" in the admin: a failed message gets a fresh set of attempts."""
+    with transaction.atomic():
+        reset = OutgoingEmail.objects.filter(
+            pk=outgoing.pk, status=OutgoingEmail.Status.FAILED
+        ).update(status=OutgoingEmail.Status.PENDING, attempts=0, last_error="")
+        if reset:
+            transaction.on_commit(lambda: enqueue(outgoing.pk))
+    return bool(reset)

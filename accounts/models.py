@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -59,7 +61,73 @@ class User(AbstractUser):
 
     @property
     def must_use_mfa(self) -> bool:
-        """ANCT staff (administrators, editors, any back-office user) must use MFA."""
+        """ANCT staff (administrators, editors, any back-office user) and préfets must use
+        MFA."""
         if self.is_staff or self.is_superuser:
             return True
         return self.groups.filter(name__in=list(MFA_REQUIRED_ROLES)).exists()
+
+
+def new_outgoing_key() -> str:
+    return uuid.uuid4().hex
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def failed(self):
+        return self.filter(status=OutgoingEmail.Status.FAILED)
+
+    def due(self, now, *, fresh_after, lost_after, stale_after):
+        """Messages a worker should (re)try now: never tried and older than ``fresh_after``
+        (the broker was down when they were queued), between two attempts for longer than
+        ``lost_after`` (the retry was lost with its worker), or "sending" for longer than
+        ``stale_after`` (the worker died while talking to the SMTP server)."""
+        Status = OutgoingEmail.Status
+        return self.filter(
+            models.Q(status=Status.PENDING, attempts=0, updated_at__lte=now - fresh_after)
+            | models.Q(status=Status.PENDING, attempts__gt=0, updated_at__lte=now - lost_after)
+            | models.Q(status=Status.SENDING, updated_at__lte=now - stale_after)
+        )
+
+
+class OutgoingEmail(models.Model):
+    """The outbox: every email is saved here in the transaction that decides to send it,
+    then a Celery task delivers it. A message survives a broker outage, and a re-run task
+    never sends a message twice (see ``accounts.outbox``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        SENDING = "sending", "Envoi en cours"
+        SENT = "sent", "Envoyé"
+        FAILED = "failed", "Échec"
+
+    key = models.CharField("clé d'idempotence", max_length=255, unique=True,
+                           default=new_outgoing_key)
+    subject = models.CharField("objet", max_length=998)
+    to = models.JSONField("destinataires", default=list)
+    text = models.TextField("texte")
+    html = models.TextField("HTML", blank=True)
+    from_email = models.CharField("expéditeur", max_length=320, blank=True)
+    calendar_method = models.CharField("méthode iCalendar", max_length=20, blank=True)
+    calendar_content = models.TextField("invitation iCalendar", blank=True)
+    status = models.CharField("statut", max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "courriel sortant"
+        verbose_name_plural = "courriels sortants"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipients}"
+
+    @property
+    def recipients(self) -> str:
+        return ", ".join(self.to)

@@ -1,33 +1,41 @@
-from email.mime.text import MIMEText
-
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 
-
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_email(self, *, subject, to, text, html=None, from_email=None, calendar=None):
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=to,
-    )
-    if html:
-        message.attach_alternative(html, "text/html")
-    if calendar:
-        message.attach(calendar_part(calendar["content"], calendar["method"]))
-    message.send()
+from . import outbox
 
 
-def calendar_part(content, method):
-    """An iMIP part (RFC 6047): text/calendar with the METHOD repeated as a parameter."""
-    part = MIMEText(content, "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment",
-                    filename="annulation.ics" if method == "CANCEL" else "invitation.ics")
-    return part
+@shared_task(bind=True, max_retries=None, acks_late=True)
+def send_email(self, outgoing_id=None, **legacy):
+    """Delivers one message of the outbox; safe to run twice (a sent message is skipped).
+
+    SMTP and network errors are retried with exponential backoff; after the last attempt
+    the message is marked failed, and the admin shows it. ``legacy``: the keyword payload
+    of messages queued before the outbox existed, sent as they were."""
+    if outgoing_id is None:
+        outbox.build(**legacy).send()
+        return "sent"
+    attempt = outbox.deliver(outgoing_id)
+    if attempt.outcome == "retry":
+        raise self.retry(exc=attempt.error, countdown=attempt.delay)
+    return attempt.outcome
+
+
+@shared_task
+def flush_outbox():
+    """Every minute: hands to the workers the messages nobody is taking care of (queued
+    while the broker was down, retries lost with their worker), and forgets old sent ones.
+    Returns how many were handed over."""
+    from .emails import enqueue
+
+    handed = 0
+    for outgoing_id in outbox.due_ids():
+        if not outbox.take_due(outgoing_id):
+            continue
+        if not enqueue(outgoing_id):
+            break  # the broker is down: the next flush tries again
+        handed += 1
+    outbox.purge_sent()
+    return handed
 
 
 @shared_task

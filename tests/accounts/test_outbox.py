@@ -1,0 +1,191 @@
+"""The outbox: messages saved with the caller's data, sent once, retried with backoff,
+marked failed (and shown to ANCT administrators) after the last attempt, kept when the
+broker is down and handed over by the periodic flush."""
+
+import smtplib
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import outbox, tasks
+from accounts.emails import queue_email
+from accounts.models import OutgoingEmail
+from accounts.roles import Role
+from config.celery import app
+from tests import factories as make
+from tests.celery_worker import publishing_to
+
+pytestmark = pytest.mark.django_db
+Status = OutgoingEmail.Status
+CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"  # nothing listens there
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that never answers: every send raises, and is counted."""
+
+    calls = 0
+
+    def send_messages(self, email_messages):
+        type(self).calls += 1
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@pytest.fixture
+def refusing_smtp(settings):
+    RefusingBackend.calls = 0
+    settings.EMAIL_BACKEND = "tests.accounts.test_outbox.RefusingBackend"
+    return RefusingBackend
+
+
+def queue(django_capture_on_commit_callbacks, **kwargs):
+    with django_capture_on_commit_callbacks(execute=True):
+        return queue_email(**{"subject": "Bonjour", "to": ["elu@example.fr"],
+                              "text": "Texte", **kwargs})
+
+
+def test_the_message_is_saved_with_the_callers_data_and_sent_after_commit(
+        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue_email(subject="Annulé", to=["a@example.fr"], text="x")
+            raise RuntimeError
+    assert callbacks == [] and not OutgoingEmail.objects.exists() and mail.outbox == []
+
+    outgoing = queue(django_capture_on_commit_callbacks, html="<p>Texte</p>",
+                     calendar={"method": "REQUEST", "content": "BEGIN:VCALENDAR\r\n"})
+    outgoing.refresh_from_db()
+    assert outgoing.status == Status.SENT and outgoing.attempts == 1 and outgoing.sent_at
+    [message] = mail.outbox
+    assert message.to == ["elu@example.fr"] and message.alternatives[0][1] == "text/html"
+    assert message.attachments[0].get_content_type() == "text/calendar"
+
+
+def test_rerunning_the_task_for_a_sent_message_sends_nothing(
+        django_capture_on_commit_callbacks):
+    outgoing = queue(django_capture_on_commit_callbacks)
+    assert tasks.send_email(outgoing.pk) == "skipped"
+    assert tasks.send_email.apply(args=[outgoing.pk]).get() == "skipped"
+    assert len(mail.outbox) == 1
+    outgoing.refresh_from_db()
+    assert outgoing.attempts == 1
+
+
+def test_a_message_another_worker_is_sending_is_left_to_it_unless_that_worker_died():
+    outgoing = OutgoingEmail.objects.create(subject="S", to=["a@example.fr"], text="x",
+                                            status=Status.SENDING, attempts=1)
+    assert tasks.send_email(outgoing.pk) == "skipped" and mail.outbox == []
+    OutgoingEmail.objects.filter(pk=outgoing.pk).update(
+        updated_at=timezone.now() - outbox.STALE_AFTER - timedelta(seconds=1))
+    assert tasks.send_email(outgoing.pk) == "sent" and len(mail.outbox) == 1
+
+
+def test_the_same_idempotency_key_queues_one_message(django_capture_on_commit_callbacks):
+    first = queue(django_capture_on_commit_callbacks, key="reminder_1:42:2026-12-01")
+    second = queue(django_capture_on_commit_callbacks, key="reminder_1:42:2026-12-01")
+    assert first.pk == second.pk and OutgoingEmail.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_smtp_errors_are_retried_with_backoff_then_the_message_is_failed(
+        refusing_smtp, django_capture_on_commit_callbacks):
+    outgoing = queue(django_capture_on_commit_callbacks)
+    outgoing.refresh_from_db()
+    assert refusing_smtp.calls == outbox.MAX_ATTEMPTS
+    assert outgoing.status == Status.FAILED and outgoing.attempts == outbox.MAX_ATTEMPTS
+    assert "SMTPServerDisconnected" in outgoing.last_error
+    # Running the task again changes nothing: the message waits for "Renvoyer".
+    assert tasks.send_email(outgoing.pk) == "skipped" and refusing_smtp.calls == 6
+
+
+def test_backoff_grows_between_attempts(monkeypatch):
+    monkeypatch.setattr("random.randrange", lambda start, stop=None: (stop or start) - 1)  # the top
+    delays = [outbox.retry_delay(OutgoingEmail(attempts=n)) for n in range(1, 7)]
+    assert delays == sorted(delays) and delays[0] >= outbox.BACKOFF_FACTOR
+    assert delays[-1] <= outbox.BACKOFF_MAX
+
+
+def test_failed_messages_show_an_alert_and_a_listing_to_anct_admins_only(
+        client, refusing_smtp, django_capture_on_commit_callbacks, settings):
+    outgoing = queue(django_capture_on_commit_callbacks, subject="Rappel : Budget demain",
+                     text="Texte secret")
+    queue(django_capture_on_commit_callbacks, subject="Autre")
+    editor = make.staff_user(Role.ANCT_EDITOR)
+    client.force_login(editor)
+    assert "pas pu être envoyé" not in client.get("/admin/").content.decode()
+    assert client.get("/admin/outgoing_emails/").status_code in (302, 403)
+
+    client.force_login(make.staff_user(Role.ANCT_ADMIN))
+    home = client.get("/admin/").content.decode()
+    assert "2 courriels n'ont pas pu être envoyés" in home
+    assert "/admin/outgoing_emails/?status=failed" in home
+    listing = client.get("/admin/outgoing_emails/?status=failed").content.decode()
+    assert "Rappel : Budget demain" in listing and "elu@example.fr" in listing
+    assert client.get("/admin/outgoing_emails/?status=sent").context["object_list"] \
+        .count() == 0
+    inspect = client.get(f"/admin/outgoing_emails/inspect/{outgoing.pk}/").content.decode()
+    assert "SMTPServerDisconnected" in inspect and "Renvoyer" in inspect
+    assert "Texte secret" not in inspect  # bodies may hold password reset links
+
+    # The SMTP server is back: "Renvoyer" sends it, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/outgoing_emails/renvoyer/{outgoing.pk}/")
+    assert response.status_code == 302
+    outgoing.refresh_from_db()
+    assert outgoing.status == Status.SENT and [m.subject for m in mail.outbox] == [
+        "Rappel : Budget demain"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/outgoing_emails/renvoyer/{outgoing.pk}/")
+    assert len(mail.outbox) == 1
+    home = client.get("/admin/").content.decode()
+    assert "1 courriel n'a pas pu être envoyé" in home
+
+
+def test_messages_queued_before_the_outbox_are_still_sent():
+    assert tasks.send_email(subject="Ancien", to=["a@example.fr"], text="x") == "sent"
+    assert mail.outbox[0].subject == "Ancien"
+
+
+def test_the_flush_hands_over_forgotten_messages_and_leaves_recent_ones():
+    now = timezone.now()
+    long_ago = now - timedelta(hours=2)
+
+    def row(status, attempts, updated_at):
+        outgoing = OutgoingEmail.objects.create(subject=f"{status}-{attempts}", to=["a@b.fr"],
+                                                text="x", status=status, attempts=attempts)
+        OutgoingEmail.objects.filter(pk=outgoing.pk).update(updated_at=updated_at)
+        return outgoing
+
+    forgotten = [row(Status.PENDING, 0, now - timedelta(minutes=2)),  # broker was down
+                 row(Status.PENDING, 2, long_ago),  # its retry was lost
+                 row(Status.SENDING, 1, long_ago)]  # its worker died
+    row(Status.PENDING, 0, now)  # its task is on its way
+    row(Status.PENDING, 2, now - timedelta(minutes=5))  # waiting for its retry
+    row(Status.SENDING, 1, now - timedelta(minutes=1))  # being sent
+    row(Status.FAILED, 6, long_ago)
+    sent = row(Status.SENT, 1, long_ago)
+    OutgoingEmail.objects.filter(pk=sent.pk).update(sent_at=now - timedelta(days=31))
+
+    assert tasks.flush_outbox() == 3
+    assert sorted(m.subject for m in mail.outbox) == sorted(o.subject for o in forgotten)
+    assert not OutgoingEmail.objects.filter(pk=sent.pk).exists()  # personal data purged
+    assert tasks.flush_outbox() == 0 and len(mail.outbox) == 3
+
+
+def test_with_the_broker_down_queueing_answers_at_once_and_keeps_the_message(
+        django_capture_on_commit_callbacks, caplog):
+    """Real kombu/redis client against a closed port: no hang, no exception."""
+    with publishing_to(CLOSED_PORT_BROKER):
+        started = time.monotonic()
+        outgoing = queue(django_capture_on_commit_callbacks)
+        elapsed = time.monotonic() - started
+    assert elapsed < 3, f"publishing to a dead broker took {elapsed:.1f} s"
+    outgoing.refresh_from_db()
+    assert outgoing.status == Status.PENDING and outgoing.attempts == 0
+    assert mail.outbox == [] and "kept in the outbox" in caplog.text
+    assert app.conf.task_always_eager  # restored for the other tests
