@@ -12,6 +12,7 @@ class AdvisorsConfig(AppConfig):
         from calendars import registry
 
         from .calendar import personal_source
+        from .dashboards.cache import connect_signals
         from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
 
@@ -20,3 +21,5 @@ class AdvisorsConfig(AppConfig):
         # An advisor declared by their structure finds their record when they confirm
         # the same professional email on the platform.
         email_confirmed.connect(on_email_confirmed, dispatch_uid="advisors-link-account")
+        # The dashboards' cached figures are forgotten when what they count changes.
+        connect_signals()

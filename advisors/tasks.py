@@ -5,7 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import emails
-from .dashboards.tasks import build_export, take_daily_snapshots  # noqa: F401
+from .dashboards.tasks import (  # noqa: F401
+    build_export,
+    rebuild_activity_rollups,
+    take_daily_snapshots,
+)
 from .models import Application, PrefectAssignment
 
 

@@ -23,6 +23,8 @@ from django.utils import timezone
 from ..models import (
     AGE_BANDS,
     ActivityReport,
+    Amendment,
+    Application,
     Contract,
     DailySnapshot,
     OpeningRange,
@@ -31,6 +33,8 @@ from ..models import (
     Theme,
 )
 from ..models.people import ContractQuerySet
+from . import rollups
+from .cache import cached
 
 # The national goal: 4,000 advisor posts (announced 17 Nov 2020). Kept here rather than in
 # the settings: it is a fact of the programme, not of the deployment.
@@ -53,13 +57,19 @@ class Territory:
             return "France"
         return self.obj.name
 
+    def departments(self, department_path: str = "") -> Q:
+        """Objects whose département (path to a Department; "" for Department rows
+        themselves) lies in the territory."""
+        prefix = f"{department_path}__" if department_path else ""
+        if self.level == "region":
+            return Q(**{f"{prefix}region": self.obj})
+        if self.level == "department":
+            return Q(**{department_path or "pk": self.obj.pk})
+        return Q()
+
     def filter(self, commune_path: str) -> Q:
         """Objects whose commune (path to a Commune) lies in the territory."""
-        if self.level == "region":
-            return Q(**{f"{commune_path}__department__region": self.obj})
-        if self.level == "department":
-            return Q(**{f"{commune_path}__department": self.obj})
-        return Q()
+        return self.departments(f"{commune_path}__department")
 
     def structures(self, structure_path: str, commune_path: str) -> Q:
         """Objects of the structures of the territory (path to a Structure, and the path
@@ -96,16 +106,19 @@ def _prefixed(condition: Q, prefix: str) -> Q:
 
 
 def _contract_counts(on):
-    """Aggregates over Contract rows: each advisor counted once."""
+    """Aggregates over Contract rows: each advisor counted once. An advisor holds at most
+    one running contract on a day (``services.contracts`` refuses overlapping ones, under a
+    lock), so the running ones are counted as rows; only "recruited", over the whole
+    history, needs a distinct count."""
     validated = Q(status=Contract.Status.VALIDATED)
     active = validated & Q(start__lte=on) & _running(on)
     in_training = (validated & _running(on) & Q(advisor__training_start__lte=on,
                                                   advisor__training_end__gte=on))
     return {
         "recruited": Count("advisor", distinct=True, filter=validated),
-        "active": Count("advisor", distinct=True, filter=active),
-        "in_training": Count("advisor", distinct=True, filter=in_training),
-        "active_small_communes": Count("advisor", distinct=True, filter=active & Q(
+        "active": Count("pk", filter=active),
+        "in_training": Count("pk", filter=in_training),
+        "active_small_communes": Count("pk", filter=active & Q(
             structure__commune__population__lt=SMALL_COMMUNE_POPULATION)),
         "ruptures": Count("pk", filter=Q(rupture_status=Contract.Rupture.VALIDATED,
                                          rupture_date__lte=on)),
@@ -118,28 +131,6 @@ def _open_service_points():
         Exists(OpeningRange.objects.filter(service_point=OuterRef("pk"))))
 
 
-def _theme_lookup(code):
-    # The themes are a JSON list of codes: match the quoted code in its text (works on
-    # SQLite and PostgreSQL alike; no code is a quoted part of another).
-    return Q(themes__icontains=f'"{code}"')
-
-
-def _activity_counts():
-    counts = {
-        "accompaniments": Count("pk"),
-        "people": Coalesce(Sum("participants"), 0),
-    }
-    for kind in ActivityReport.Kind:
-        counts[f"kind_{kind.value}"] = Count("pk", filter=Q(kind=kind))
-    for channel in ActivityReport.Channel:
-        counts[f"channel_{channel.value}"] = Count("pk", filter=Q(channel=channel))
-    for name, _label in AGE_BANDS:
-        counts[name] = Coalesce(Sum(name), 0)
-    for theme in Theme:
-        counts[f"theme_{theme.value}"] = Count("pk", filter=_theme_lookup(theme.value))
-    return counts
-
-
 def _ratio(part, whole, factor=100, digits=1):
     if not whole:
         return None
@@ -147,15 +138,41 @@ def _ratio(part, whole, factor=100, digits=1):
 
 
 # --- the figures of one territory -------------------------------------------------------------
-def posts(territory: Territory, on=None):
-    structures = Structure.objects.with_posts(on).filter(
-        territory.structures("pk", "commune"))
-    totals = structures.aggregate(
-        granted=Coalesce(Sum("granted_posts"), 0),
-        occupied=Coalesce(Sum("occupied_posts"), 0),
-        vacant=Coalesce(Sum("vacant_posts"), 0),
-    )
+def post_totals(territory: Territory, on=None, unit=None):
+    """Granted, occupied and vacant posts of the territory's structures, as
+    ``Structure.objects.with_posts`` defines them per structure, but summed by three
+    aggregate queries over the applications, amendments and contracts themselves rather than
+    by subqueries for each structure. ``unit``: a path from the structure's commune (e.g.
+    ``department_id``) to group by; returns ``{unit value (None without unit): totals}``."""
+    on = on or timezone.localdate()
+
+    def grouped(queryset, structure, **aggregates):
+        scoped = queryset.filter(territory.structures(structure, f"{structure}__commune"))
+        if unit is None:
+            return {None: scoped.aggregate(**aggregates)}
+        return {row.pop("unit"): row for row in  # one aggregated row per unit
+                scoped.order_by().values(unit=F(f"{structure}__commune__{unit}"))
+                .annotate(**aggregates)}
+
+    granted = grouped(Application.objects.filter(status=Application.Status.VALIDATED),
+                      "structure", posts=Coalesce(Sum("posts_granted"), 0))
+    amended = grouped(
+        Amendment.objects.filter(status=Amendment.Status.VALIDATED), "convention__structure",
+        added=Coalesce(Sum("posts", filter=Q(kind=Amendment.Kind.ADD)), 0),
+        withdrawn=Coalesce(Sum("posts", filter=Q(kind=Amendment.Kind.WITHDRAW)), 0))
+    occupied = grouped(Contract.objects.holding_posts(on), "structure", posts=Count("pk"))
+    totals = {}
+    for key in {*granted, *amended, *occupied}:
+        changes = amended.get(key, {})
+        total = ((granted.get(key) or {}).get("posts", 0) + changes.get("added", 0)
+                 - changes.get("withdrawn", 0))
+        taken = (occupied.get(key) or {}).get("posts", 0)
+        totals[key] = {"granted": total, "occupied": taken, "vacant": total - taken}
     return totals
+
+
+def posts(territory: Territory, on=None):
+    return post_totals(territory, on)[None]
 
 
 def advisors(territory: Territory, on=None):
@@ -170,16 +187,8 @@ def population(territory: Territory):
 
     if territory.level == "structure":
         return None
-    return Commune.objects.filter(_commune_filter(territory)).aggregate(
+    return Commune.objects.filter(territory.departments("department")).aggregate(
         total=Coalesce(Sum("population"), 0))["total"]
-
-
-def _commune_filter(territory: Territory) -> Q:
-    if territory.level == "region":
-        return Q(department__region=territory.obj)
-    if territory.level == "department":
-        return Q(department=territory.obj)
-    return Q()
 
 
 def service_points(territory: Territory):
@@ -188,12 +197,19 @@ def service_points(territory: Territory):
 
 
 def activity(territory: Territory, start, end):
-    reports = ActivityReport.objects.filter(territory.activity()).between(start, end)
-    totals = reports.aggregate(**_activity_counts())
-    by_month = list(
-        reports.order_by().annotate(month=TruncMonth("date")).values("month")
-        .annotate(accompaniments=Count("pk"), people=Coalesce(Sum("participants"), 0))
-        .order_by("month"))
+    """The activity of the period: from the rollups (four small queries), except for one
+    structure, whose few reports are counted directly."""
+    if territory.level == "structure":
+        reports = ActivityReport.objects.filter(territory.activity()).between(start, end)
+        totals = reports.aggregate(**rollups.report_aggregates())
+        by_month = [(row.pop("month"), row) for row in
+                    reports.order_by().annotate(month=TruncMonth("date")).values("month")
+                    .annotate(accompaniments=Count("pk"),
+                              people=Coalesce(Sum("participants"), 0))
+                    .order_by("month")]
+    else:
+        totals = rollups.totals(territory.departments("department"), start, end)
+        by_month = rollups.by_month(territory.departments("department"), start, end)
     return {
         "totals": totals,
         "by_kind": [(kind.label, totals[f"kind_{kind.value}"]) for kind in ActivityReport.Kind],
@@ -202,65 +218,73 @@ def activity(territory: Territory, start, end):
         "by_age": [(label, totals[name]) for name, label in AGE_BANDS],
         "by_theme": sorted(((theme.label, totals[f"theme_{theme.value}"]) for theme in Theme),
                            key=lambda pair: -pair[1]),
-        "by_month": [(row["month"], row["accompaniments"], row["people"]) for row in by_month],
+        "by_month": [(month, row["accompaniments"], row["people"]) for month, row in by_month],
     }
 
 
 def academy(territory: Territory, start, end):
-    """Sessions held in the territory during the period, their enrolments and attendance."""
+    """Sessions held in the territory during the period, their confirmed enrolments and
+    attendance: each table counted by its own aggregate (no join fanning rows out, so no
+    distinct counts), in total and by département. Six queries."""
     from academy.models import Attendance, Enrolment, Session
 
     if territory.level == "structure":
         return None
-    sessions = Session.objects.filter(
-        _session_filter(territory), status=Session.Status.SCHEDULED,
-        start__date__gte=start, start__date__lte=end)
-    confirmed = Q(enrolments__status=Enrolment.Status.CONFIRMED)
-    present = Q(enrolments__attendances__status=Attendance.Status.PRESENT)
-    counts = {
-        "sessions": Count("pk", distinct=True),
-        "enrolled": Count("enrolments", distinct=True, filter=confirmed),
-        "present": Count("enrolments__attendances", distinct=True, filter=present),
-        "marked": Count("enrolments__attendances", distinct=True),
-    }
-    totals = sessions.aggregate(**counts)
-    totals["enrolments"] = totals.pop("enrolled")
+    zone = timezone.get_current_timezone()
+    held = territory.departments("commune__department") & Q(
+        status=Session.Status.SCHEDULED,
+        start__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+        start__lt=datetime.datetime.combine(end + datetime.timedelta(days=1),
+                                            datetime.time.min, tzinfo=zone))
+    parts = [
+        ("", Session.objects.filter(held), {"sessions": Count("pk")}),
+        ("session__", Enrolment.objects.filter(_prefixed(held, "session"),
+                                               status=Enrolment.Status.CONFIRMED),
+         {"enrolments": Count("pk")}),
+        ("enrolment__session__", Attendance.objects.filter(_prefixed(held, "enrolment__session")),
+         {"present": Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+          "marked": Count("pk")}),
+    ]
+    totals = {}
+    departments = {}
+    for path, rows, counts in parts:
+        totals.update(rows.aggregate(**counts))
+        for row in (rows.filter(**{f"{path}commune__isnull": False}).order_by()
+                    .values(code=F(f"{path}commune__department__code"),
+                            name=F(f"{path}commune__department__name"))
+                    .annotate(**counts)):  # one aggregated row per département
+            departments.setdefault(row["code"], {"sessions": 0, "enrolments": 0, "present": 0,
+                                                 "marked": 0}).update(row)
     totals["attendance_rate"] = _ratio(totals["present"], totals["marked"])
-    by_department = list(
-        sessions.filter(commune__isnull=False).order_by()
-        .values(code=F("commune__department__code"), name=F("commune__department__name"))
-        .annotate(**counts).order_by("code"))
+    by_department = [departments[code] for code in sorted(departments)]
     for row in by_department:  # ~100 aggregated rows at most: a rate per row
         row["attendance_rate"] = _ratio(row["present"], row["marked"])
-        row["enrolments"] = row.pop("enrolled")
     totals["by_department"] = by_department
     return totals
-
-
-def _session_filter(territory: Territory) -> Q:
-    if territory.level == "region":
-        return Q(commune__department__region=territory.obj)
-    if territory.level == "department":
-        return Q(commune__department=territory.obj)
-    return Q()
 
 
 def summary(territory: Territory, start, end, on=None):
     """Every headline figure of a territory (about ten queries)."""
     on = on or timezone.localdate()
-    figures = {**posts(territory, on), **advisors(territory, on)}
+    figures = dict(cached(("deployment", territory, on), lambda: deployment(territory, on)))
     figures["target"] = ADVISORS_NATIONAL_TARGET if territory.level == "national" else None
     figures["target_rate"] = _ratio(figures["granted"], figures["target"])
     figures["activation_rate"] = _ratio(figures["active"], figures["granted"])
-    figures["population"] = population(territory)
     figures["per_10000"] = _ratio(figures["active"], figures["population"],
                                   factor=PER_INHABITANTS, digits=2)
     figures["small_communes_rate"] = _ratio(figures["active_small_communes"],
                                             figures["active"])
-    figures["service_points"] = service_points(territory)
     figures["activity"] = activity(territory, start, end)
-    figures["academy"] = academy(territory, start, end)
+    figures["academy"] = cached(("academy", territory, start, end),
+                                lambda: academy(territory, start, end))
     return figures
+
+
+def deployment(territory: Territory, on):
+    """Posts, advisors, population and open service points of the territory on a day."""
+    return {**posts(territory, on), **advisors(territory, on),
+            "population": population(territory),
+            "service_points": service_points(territory)}
 
 
 # --- breakdowns by région or département -----------------------------------------------------
@@ -282,18 +306,36 @@ BREAKDOWN_COLUMNS = [
 
 def breakdown(by: str, territory: Territory, start, end, on=None):
     """One row per région (``by="region"``) or département (``by="department"``) of the
-    territory, with the indicators of ``BREAKDOWN_COLUMNS``. Seven grouped queries."""
+    territory, with the indicators of ``BREAKDOWN_COLUMNS``: the deployment's columns from
+    six grouped queries (cached, see ``cache.py``), the activity from two on the rollups."""
+    on = on or timezone.localdate()
+    # Path from a Commune (and from a rollup row) to the grouping key.
+    key = "department__region_id" if by == "region" else "department_id"
+    rows = {unit: dict(row) for unit, row in cached(
+        ("breakdown", by, territory, on),
+        lambda: _deployment_breakdown(by, key, territory, on)).items()}
+    activity_rows = rollups.grouped(territory.departments("department"), start, end, key,
+                                    names=("accompaniments", "people"))
+    for unit, counts in activity_rows.items():  # one aggregated row per unit
+        if unit in rows:
+            rows[unit].update(counts)
+    result = list(rows.values())
+    for row in result:  # derived rates of each aggregated row
+        row["activation_rate"] = _ratio(row["active"], row["granted"])
+        row["per_10000"] = _ratio(row["active"], row["population"], factor=PER_INHABITANTS,
+                                  digits=2)
+    return result
+
+
+def _deployment_breakdown(by, key, territory, on):
     from territories.models import Commune, Department, Region
 
-    on = on or timezone.localdate()
-    # Path from a Commune to the grouping key.
-    key = "department__region_id" if by == "region" else "department_id"
     if by == "region":
         units = Region.objects.all()
         if territory.level == "region":
             units = units.filter(pk=territory.obj.pk)
     else:
-        units = Department.objects.filter(_department_filter(territory))
+        units = Department.objects.filter(territory.departments())
     rows = {unit["id"]: {**unit, "granted": 0, "occupied": 0, "vacant": 0, "recruited": 0,
                          "active": 0, "in_training": 0, "active_small_communes": 0,
                          "ruptures": 0, "population": 0, "service_points": 0,
@@ -306,44 +348,60 @@ def breakdown(by: str, territory: Territory, start, end, on=None):
             if unit in rows:
                 rows[unit].update(row)
 
-    scope = territory.structures("pk", "commune")
-    merge(Structure.objects.with_posts(on).filter(scope).order_by()
-          .values(unit=F(f"commune__{key}"))
-          .annotate(granted=Sum("granted_posts"), occupied=Sum("occupied_posts"),
-                    vacant=Sum("vacant_posts")))
+    for unit, totals in post_totals(territory, on, unit=key).items():
+        if unit in rows:
+            rows[unit].update(totals)
     merge(Contract.objects.filter(territory.structures("structure", "structure__commune"))
           .order_by().values(unit=F(f"structure__commune__{key}"))
           .annotate(**_contract_counts(on)))
-    merge(Commune.objects.filter(_commune_filter(territory)).order_by()
+    merge(Commune.objects.filter(territory.departments("department")).order_by()
           .values(unit=F(key)).annotate(population=Coalesce(Sum("population"), 0)))
     merge(_open_service_points().filter(territory.structures("structure", "commune"))
           .order_by().values(unit=F(f"commune__{key}")).annotate(service_points=Count("pk")))
-    merge(ActivityReport.objects.filter(territory.activity()).between(start, end).order_by()
-          .values(unit=F(f"commune__{key}"))
-          .annotate(accompaniments=Count("pk"),
-                    people=Coalesce(Sum("participants"), 0)))
+    return rows
+
+
+def map_rows(territory: Territory, on=None):
+    """The départements of the territory with their active advisors and that number per
+    10,000 inhabitants, for the map and its table (three queries, cached)."""
+    on = on or timezone.localdate()
+    return cached(("map", territory, on), lambda: _map_rows(territory, on))
+
+
+def _map_rows(territory: Territory, on):
+    from territories.models import Commune, Department
+
+    rows = {unit["id"]: {**unit, "active": 0, "population": 0}
+            for unit in Department.objects.filter(territory.departments())
+            .values("id", "code", "name").order_by("code")}
+    active = (Contract.objects.filter(territory.structures("structure", "structure__commune"))
+              .order_by().values(unit=F("structure__commune__department_id"))
+              .annotate(active=_contract_counts(on)["active"]))
+    population = (Commune.objects.filter(territory.departments("department")).order_by()
+                  .values(unit=F("department_id"))
+                  .annotate(population=Coalesce(Sum("population"), 0)))
+    for queryset in (active, population):
+        for row in queryset:  # one aggregated row per département
+            if row["unit"] in rows:
+                rows[row.pop("unit")].update(row)
     result = list(rows.values())
-    for row in result:  # derived rates of each aggregated row
-        row["activation_rate"] = _ratio(row["active"], row["granted"])
+    for row in result:
         row["per_10000"] = _ratio(row["active"], row["population"], factor=PER_INHABITANTS,
                                   digits=2)
     return result
 
 
 def structures_table(territory: Territory, on=None):
-    """The structures of a département with their posts (one query)."""
+    """The structures of a département with their posts (one query, cached)."""
+    return cached(("structures", territory, on or timezone.localdate()),
+                  lambda: _structures_table(territory, on))
+
+
+def _structures_table(territory: Territory, on):
     return list(Structure.objects.with_posts(on).filter(territory.filter("commune"))
                 .with_validated_application()
                 .values("pk", "name", "commune__name", "granted_posts", "occupied_posts",
                         "vacant_posts").order_by("name", "pk"))
-
-
-def _department_filter(territory: Territory) -> Q:
-    if territory.level == "region":
-        return Q(region=territory.obj)
-    if territory.level == "department":
-        return Q(pk=territory.obj.pk)
-    return Q()
 
 
 def sort_rows(rows, sort: str):
@@ -391,7 +449,7 @@ def history(territory: Territory, on=None, months=12):
         return []
     on = on or timezone.localdate()
     since = (on.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    snapshots = DailySnapshot.objects.filter(_snapshot_filter(territory), date__gte=since,
+    snapshots = DailySnapshot.objects.filter(territory.departments("department"), date__gte=since,
                                              date__lte=on)
     last_days = (snapshots.order_by().annotate(month=TruncMonth("date")).values("month")
                  .annotate(last=Max("date")).values("last"))
@@ -400,9 +458,3 @@ def history(territory: Territory, on=None, months=12):
                              for name in SNAPSHOT_FIELDS}).order_by("date"))
 
 
-def _snapshot_filter(territory: Territory) -> Q:
-    if territory.level == "region":
-        return Q(department__region=territory.obj)
-    if territory.level == "department":
-        return Q(department=territory.obj)
-    return Q()

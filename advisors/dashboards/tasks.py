@@ -21,6 +21,15 @@ def take_daily_snapshots(on=None):
     return len(rows)
 
 
+@shared_task(name="advisors.tasks.rebuild_activity_rollups")
+def rebuild_activity_rollups():
+    """Recomputes the activity totals from the reports (a weekly safety net for reports
+    written outside ``record_activity``, e.g. from a shell). Idempotent."""
+    from .rollups import rebuild
+
+    return rebuild()
+
+
 @shared_task(name="advisors.tasks.build_dashboard_export")
 def build_export(job_id):
     from .exports import run_export_job

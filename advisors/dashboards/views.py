@@ -240,7 +240,7 @@ def _dashboard(request, level, code=None):
         context["structures"] = indicators.structures_table(territory, on=today)
     if level in ("national", "region"):
         departments = (context["breakdown"] if by == "department" else
-                       indicators.breakdown("department", territory, start, end, on=today))
+                       indicators.map_rows(territory, on=today))
         context["map"] = _choropleth(
             departments, "active", "Conseillers en poste",
             lambda code: reverse("dashboards:department", args=[code]))

@@ -8,7 +8,12 @@ from .applications import (
     Convention,
     PrefectOpinion,
 )
-from .dashboards import DailySnapshot, ExportJob  # noqa: F401  (dashboards models)
+from .dashboards import (  # noqa: F401  (dashboards models)
+    ActivityDay,
+    ActivityMonth,
+    DailySnapshot,
+    ExportJob,
+)
 from .people import Advisor, Contract, ContractExtension
 from .places import Closure, OpeningRange, Service, ServicePoint
 from .structures import PrefectAssignment, Structure

@@ -138,7 +138,8 @@ class ActivityReport(models.Model):
         verbose_name_plural = "comptes rendus d'activité"
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["date"]), models.Index(fields=["advisor", "date"]),
-                   models.Index(fields=["commune", "date"])]
+                   models.Index(fields=["commune", "date"]),
+                   models.Index(fields=["structure", "date"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(participants__gte=1, participants__lte=MAX_PARTICIPANTS),

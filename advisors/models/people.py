@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from .. import permissions
@@ -88,7 +89,10 @@ class Advisor(models.Model):
         verbose_name = "conseiller numérique"
         verbose_name_plural = "conseillers numériques"
         ordering = ["last_name", "first_name", "pk"]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [models.Index(fields=["last_name", "first_name"]),
+                   # Case-insensitive lookups by professional email (account linking, the
+                   # open data's "is this contact an advisor's own" check per row).
+                   models.Index(Upper("email"), name="advisor_email_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(pix_level__isnull=True) | Q(pix_level__lte=MAX_PIX_LEVEL),

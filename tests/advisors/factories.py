@@ -5,12 +5,13 @@ import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import MFA_REQUIRED_ROLES, Role
 from advisors.models import (
     ActivityReport,
     Advisor,
@@ -39,7 +40,9 @@ def siret(n=None):
     return base + luhn.calc_check_digit(base)
 
 
-def user(email=None, role=None, **fields):
+def user(email=None, role=None, totp=True, **fields):
+    """A person; one whose role requires two-factor authentication has TOTP set up, as they
+    must before reaching their pages (``totp=False`` for one who has not)."""
     n = next(_counter)
     person = User.objects.create_user(
         email=email or f"personne{n}@example.fr", password=None,
@@ -48,6 +51,9 @@ def user(email=None, role=None, **fields):
     )
     if role is not None:
         person.groups.add(Group.objects.get(name=role))
+        if totp and role in MFA_REQUIRED_ROLES:
+            Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP,
+                                         data={"secret": "x"})
     return person
 
 
@@ -55,8 +61,8 @@ def admin():
     return user(role=Role.ANCT_ADMIN, email=f"admin{next(_counter)}@anct.gouv.fr")
 
 
-def prefect(department=None, region=None, with_role=True):
-    person = user(role=Role.PREFET if with_role else None,
+def prefect(department=None, region=None, with_role=True, totp=True):
+    person = user(role=Role.PREFET if with_role else None, totp=totp,
                   email=f"prefet{next(_counter)}@interieur.gouv.fr")
     PrefectAssignment.objects.create(user=person, department=department, region=region)
     return person
@@ -147,5 +153,11 @@ def activity_data(**overrides):
 
 
 def activity_report(advisor, commune, structure=None, **overrides):
-    return ActivityReport.objects.create(advisor=advisor, commune=commune,
-                                         structure=structure, **activity_data(**overrides))
+    """A report saved directly, counted in the dashboards' totals as ``record_activity``
+    would count it."""
+    from advisors.dashboards import rollups
+
+    report = ActivityReport.objects.create(advisor=advisor, commune=commune,
+                                           structure=structure, **activity_data(**overrides))
+    rollups.add(report)
+    return report

@@ -1,0 +1,61 @@
+"""The deployment's figures (posts, contracts, service points, population, academy) change a
+few times a day, but computing them nationally joins every structure, contract and service
+point to its commune. The dashboards keep each computed figure in the cache under a
+*version* that any change to those records bumps (signals below), so a dashboard shows a
+change at once and otherwise reads its figures back from the cache. Bulk writes that bypass
+signals (imports, generators) call ``bump()``; entries also expire after
+``DASHBOARD_CACHE_SECONDS`` as a last resort. Activity figures are not cached: they come
+from the rollups (``rollups.py``), exact and cheap.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+from config.cache_versions import CacheVersion
+
+VERSION_KEY = "dashboards:version"
+
+
+VERSION = CacheVersion(VERSION_KEY)
+bump = VERSION.bump
+
+
+def _part(value):
+    obj = getattr(value, "obj", None)
+    if hasattr(value, "level"):  # a Territory
+        return f"{value.level}-{getattr(obj, 'pk', '')}"
+    return str(value)
+
+
+def cached(parts, compute):
+    """``compute()`` once per version and ``parts`` (a tuple of names, territories, dates)."""
+    key = "dashboards:" + VERSION.current() + ":" + ":".join(_part(part) for part in parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=getattr(settings, "DASHBOARD_CACHE_SECONDS", 600))
+    return value
+
+
+def connect_signals():
+    """Any saved or deleted record the cached figures are computed from bumps the version."""
+    from academy.models import Attendance, Enrolment, Session
+    from territories.models import Commune
+
+    from ..models import (
+        Advisor,
+        Amendment,
+        Application,
+        Contract,
+        ContractExtension,
+        OpeningRange,
+        ServicePoint,
+        Structure,
+    )
+
+    for model in (Structure, Application, Amendment, Contract, ContractExtension, Advisor,
+                  ServicePoint, OpeningRange, Commune, Session, Enrolment, Attendance):
+        post_save.connect(bump, sender=model, dispatch_uid=f"dashboards-{model.__name__}-save")
+        post_delete.connect(bump, sender=model,
+                            dispatch_uid=f"dashboards-{model.__name__}-delete")
