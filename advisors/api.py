@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, Throttled, ValidationError
@@ -19,12 +19,15 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import AnonRateThrottle
 
 from academy.calendar import FeedFilterError, feed_filters, public_sessions
-from academy.models import Audience, Format
+from academy.models import Audience, Format, Session
 from territories.models import Department
 
+from .dashboards.cache import cached
+from .dashboards.indicators import Territory, post_totals
 from .geo import nearest
 from .models import Contract, Service, ServicePoint, Structure
 from .opendata import exports
+from .paging import load_in_order
 
 DEFAULT_RATE_LIMIT = "60/min"
 MAX_PAGE_SIZE = 100
@@ -175,30 +178,32 @@ def _near(value):
     return latitude, longitude
 
 
-class LieuxPage:
-    """Rows built lazily: the paginator slices the queryset, then rows are made for the
-    page only (with the prefetches of ``service_points_queryset``)."""
+class RowsPage:
+    """Rows built lazily for one page: the paginator counts and slices ``keys`` (the
+    filtered, ordered rows, without joins or annotations); the page's rows are then read
+    from ``details`` (``paging.load_in_order``) and built by ``build``."""
 
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def count(self):
-        return self.queryset.count()
+    def __init__(self, keys, details, build):
+        self.keys, self.details, self.build = keys, details, build
 
     def all(self):
         return self
+
+    def count(self):
+        return self.keys.count()
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, item):
-        rows = []
-        for point in self.queryset[item]:
-            row = exports.service_point_row(point)
-            row["distance_km"] = (round(point.distance_km, 3)
-                                  if getattr(point, "distance_km", None) is not None else None)
-            rows.append(row)
-        return rows
+        return [self.build(row) for row in load_in_order(self.details, self.keys[item])]
+
+
+def lieu_row(point):
+    row = exports.service_point_row(point)
+    row["distance_km"] = (round(point.distance_km, 3)
+                          if getattr(point, "distance_km", None) is not None else None)
+    return row
 
 
 @api.get("/lieux", response={200: list[Lieu], **ERRORS}, tags=["Lieux"],
@@ -207,7 +212,7 @@ class LieuxPage:
 def lieux(request, filters: Query[LieuFilters]):
     if filters.rayon_km is not None and not filters.near:
         raise HttpError(400, "rayon_km s'utilise avec near=latitude,longitude.")
-    points = exports.service_points_queryset()
+    points = ServicePoint.objects.public()
     if filters.departement:
         points = points.filter(commune__department__code=filters.departement)
     if filters.commune:
@@ -219,7 +224,7 @@ def lieux(request, filters: Query[LieuFilters]):
         points = nearest(points, latitude, longitude, within_km=filters.rayon_km)
     else:
         points = points.order_by("pk")
-    return LieuxPage(points)
+    return RowsPage(points.only("pk"), exports.service_points_queryset(), lieu_row)
 
 
 def _offers(code):
@@ -264,25 +269,6 @@ class StructureFilters(Schema):
     type: Structure.Kind | None = Field(None, description="Type de structure.")
 
 
-class RowsPage:
-    """A queryset whose slices come out as open data rows."""
-
-    def __init__(self, queryset, build):
-        self.queryset, self.build = queryset, build
-
-    def all(self):
-        return self
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        return [self.build(obj) for obj in self.queryset[item]]
-
-
 @api.get("/structures", response={200: list[StructureOut], **ERRORS}, tags=["Structures"],
          summary="Structures d'accueil (candidature validée)")
 @paginate(Pagination)
@@ -292,7 +278,8 @@ def structures(request, filters: Query[StructureFilters]):
         queryset = queryset.filter(commune__department__code=filters.departement)
     if filters.type:
         queryset = queryset.filter(kind=filters.type.value)
-    return RowsPage(exports.structures_queryset(queryset), exports.structure_row)
+    keys = queryset.with_validated_application().order_by("name", "pk").only("pk")
+    return RowsPage(keys, exports.structures_queryset(), exports.structure_row)
 
 
 # --- Academy sessions -------------------------------------------------------------------
@@ -337,7 +324,9 @@ def sessions(request, filters: Query[SessionFilters]):
     except FeedFilterError as error:
         raise HttpError(400, str(error)) from error
     upcoming = public_sessions(found).values("pk")
-    return RowsPage(exports.sessions_queryset().filter(pk__in=upcoming), exports.session_row)
+    keys = (Session.objects.filter(pk__in=upcoming, course__in=exports.public_courses())
+            .order_by("start", "pk").only("pk"))
+    return RowsPage(keys, exports.sessions_queryset(), exports.session_row)
 
 
 # --- Statistics -------------------------------------------------------------------------
@@ -353,15 +342,22 @@ class DepartementStats(Schema):
 
 
 def department_statistics(region=None):
-    """One row per département, from four aggregate queries."""
+    """One row per département, from four aggregate queries, kept in the dashboards' cache
+    until what they count changes."""
+    return cached(("api-department-statistics", region or "all"),
+                  lambda: _department_statistics(region))
+
+
+def _department_statistics(region):
     departments = Department.objects.select_related("region").order_by("code")
     if region:
         departments = departments.filter(region__code=region)
     validated = Structure.objects.with_validated_application()
     structures = dict(validated.order_by().values_list("commune__department")
                       .annotate(n=Count("pk")))
-    posts = dict(validated.with_posts().order_by().values_list("commune__department")
-                 .annotate(n=Sum("granted_posts")))
+    # Granted posts as the dashboards sum them (validated applications and amendments).
+    posts = {unit: totals["granted"] for unit, totals in
+             post_totals(Territory("national"), unit="department_id").items()}
     advisors = dict(Contract.objects.active().order_by()
                     .values_list("structure__commune__department")
                     .annotate(n=Count("advisor_id", distinct=True)))

@@ -21,6 +21,10 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .page_cache import connect_signals
+
+        # Pages kept for anonymous visitors are forgotten on publishing and snippet edits.
+        connect_signals()
         # Runs once per migrate.
         post_migrate.connect(_apply_editorial_permissions, sender=self,
                              dispatch_uid="cms-editorial-permissions")

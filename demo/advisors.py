@@ -19,6 +19,8 @@ from stdnum import luhn
 
 from accounts.models import User
 from accounts.roles import Role
+from advisors.dashboards import cache as dashboard_cache
+from advisors.dashboards import rollups
 from advisors.models import (
     ActivityReport,
     Advisor,
@@ -244,6 +246,8 @@ def create_demo_deployment():
                 redirected_to=rng.choice(REDIRECTIONS) if redirected else "",
             ))
     ActivityReport.objects.bulk_create(reports)
+    rollups.rebuild()  # bulk-created reports bypass the service that counts them
+    dashboard_cache.bump()  # and bulk-created hours send no signal
     counts["reports"] = len(reports)
     return counts
 

@@ -16,6 +16,7 @@ from territories.text import normalize_name
 from ..calendar import opening_ranges
 from ..geo import distance_km
 from ..models import Closure, OpeningRange, ServicePoint
+from ..paging import load_in_order
 
 
 @dataclass
@@ -75,8 +76,9 @@ def service_points(*, origin: Origin | None = None, service: str = "", access: s
                    open_now: bool = False, weekday: int | None = None,
                    now: datetime | None = None):
     """Public service points matching the filters: nearest first from ``origin``
-    (those without coordinates last), else by commune and name."""
-    rows = ServicePoint.objects.public().with_calendar_data()
+    (those without coordinates last), else by commune and name. Ranking and paging read the
+    service point table alone; ``with_details`` loads what one page shows."""
+    rows = ServicePoint.objects.public()
     if service:
         # The JSON list's text holds the code between quotes: exact on SQLite and PostgreSQL.
         rows = rows.filter(services__icontains=f'"{service}"')
@@ -101,6 +103,11 @@ def service_points(*, origin: Origin | None = None, service: str = "", access: s
         return rows.order_by("commune__name", "name", "pk")
     return rows.annotate(distance_km=distance_km(origin.latitude, origin.longitude)).order_by(
         F("distance_km").asc(nulls_last=True), "name", "pk")
+
+
+def with_details(points) -> list[ServicePoint]:
+    """The page's service points with commune, structure, hours, closures and advisors."""
+    return load_in_order(ServicePoint.objects.with_calendar_data(), points)
 
 
 def open_at(point: ServicePoint, moment: datetime | None = None) -> bool:

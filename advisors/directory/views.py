@@ -37,6 +37,7 @@ def search(request):
         points = paginate(request, queries.service_points(origin=origin, now=now,
                                                           **form.filters()),
                           per_page=PER_PAGE)
+        points.object_list = queries.with_details(points.object_list)
         for point in points:
             point.distance_text = distance_label(getattr(point, "distance_km", None))
             point.open_now = queries.open_at(point, now)

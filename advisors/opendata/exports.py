@@ -277,11 +277,15 @@ SESSION_FIELDS = [
 ]
 
 
+def public_courses():
+    """Published course pages open to everyone (no view restriction)."""
+    return CoursePage.objects.live().public().values("pk")
+
+
 def sessions_queryset(queryset=None):
     """Sessions of published, unrestricted courses, past and future, with their seats."""
     queryset = Session.objects.all() if queryset is None else queryset
-    courses = CoursePage.objects.live().public().values("pk")
-    return (queryset.filter(course__in=courses).with_seats()
+    return (queryset.filter(course__in=public_courses()).with_seats()
             .select_related("course", "commune__department").order_by("start", "pk"))
 
 

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import permissions
+from ..dashboards import cache as dashboard_cache
 from ..models import Advisor, Closure, Contract, OpeningRange, ServicePoint
 from .base import NotAllowed, WorkflowError, locked, validate
 
@@ -151,6 +152,7 @@ def _replace_ranges(service_point, ranges):
         return False
     service_point.opening_ranges.all().delete()
     OpeningRange.objects.bulk_create(rows)
+    dashboard_cache.bump()  # bulk_create sends no signal; the open service points change
     return True
 
 

@@ -179,9 +179,14 @@ def test_openapi_and_docs(client, db):
     assert reverse("api-v1:openapi-json") == f"{API}/openapi.json"
 
 
+SCHEMATHESIS_EXAMPLES = 60  # per operation and per generation mode
+
+
 def test_schemathesis_conformance(dataset, settings):
-    """Generated requests for every operation: never a 5xx, and every answer matches the
-    OpenAPI document (status code, content type, body schema)."""
+    """Generated requests for every operation of the OpenAPI document, valid ones
+    (positive) and invalid ones (negative: wrong types, out of range, unknown values):
+    never a 5xx, every invalid request refused with a 4xx, and every answer matches the
+    document (status code, content type, headers, body schema)."""
     from django.core import signals
     from django.db import close_old_connections
 
@@ -192,42 +197,59 @@ def test_schemathesis_conformance(dataset, settings):
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        ran = _run_schemathesis(application)
+        ran, operations = _run_schemathesis(application)
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
-    print(f"schemathesis: {len(ran)} cases")
-    assert len(ran) >= 5 * 10
+    by_mode = {mode: sum(1 for _, m in ran if m == mode) for mode in ("positive", "negative")}
+    print(f"schemathesis: {len(ran)} cases over {len(operations)} operations ({by_mode})")
+    assert len(operations) == 5  # every operation of the document
+    for operation in operations:
+        for mode in ("positive", "negative"):
+            assert sum(1 for op, m in ran if (op, m) == (operation, mode)) >= 10, (
+                operation, mode)
 
 
 def _run_schemathesis(application):
     import schemathesis
-    from hypothesis import HealthCheck, Phase, given
-    from hypothesis import settings as hypothesis_settings
     from schemathesis.checks import not_a_server_error
+    from schemathesis.generation import GenerationMode
     from schemathesis.specs.openapi.checks import (
         content_type_conformance,
+        negative_data_rejection,
+        response_headers_conformance,
         response_schema_conformance,
         status_code_conformance,
     )
 
     schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", application)
     checks = [not_a_server_error, status_code_conformance, content_type_conformance,
-              response_schema_conformance]
-    ran = []
+              response_headers_conformance, response_schema_conformance,
+              negative_data_rejection]
+    ran, operations = [], []
     for result in schema.get_all_operations():
         operation = result.ok()
+        operations.append(operation.label)
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            _fuzz_operation(operation, mode, checks, ran)
+    return ran, operations
 
-        @hypothesis_settings(max_examples=30, deadline=None, database=None,
-                             phases=[Phase.explicit, Phase.generate],
-                             suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy())
-        def check(case):
-            case.call_and_validate(checks=checks)
-            ran.append(case)
 
-        check()
-    return ran
+def _fuzz_operation(operation, mode, checks, ran):
+    """One Hypothesis run per operation and mode (a function of its own, so that each
+    run's test function closes over its own operation and mode)."""
+    from hypothesis import HealthCheck, Phase, given
+    from hypothesis import settings as hypothesis_settings
+
+    @hypothesis_settings(max_examples=SCHEMATHESIS_EXAMPLES, deadline=None, database=None,
+                         phases=[Phase.explicit, Phase.generate],
+                         suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def check(case):
+        case.call_and_validate(checks=checks)
+        ran.append((operation.label, mode.value))
+
+    check()
 
 
 def test_lists_read_a_bounded_number_of_queries(client, dataset,

@@ -1,0 +1,188 @@
+"""The load bench's own helpers (bench/run.py): parsing wrk's report, percentiles, the
+verdict against the targets, the table. gunicorn is never started here; wrk and the Python
+client are tried against a tiny local HTTP server."""
+
+import http.server
+import json
+import shutil
+import threading
+
+import pytest
+
+from bench import run
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/formations/
+  1 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.00ms    3.00ms  80.00ms   90.00%
+  800 requests in 10.00s, 8.00MB read
+Requests/sec:     80.00
+BENCH_JSON {"requests": 800, "duration_us": 10000000, "bytes": 8000000, "p50_us": 11000, \
+"p95_us": 42500, "p99_us": 79000, "mean_us": 12000.0, "max_us": 80000, "errors": \
+{"connect": 0, "read": 1, "write": 0, "status": 3, "timeout": 2}}
+"""
+
+
+def test_wrk_report_is_read_in_milliseconds_and_requests_per_second():
+    figures = run.parse_wrk_output(WRK_OUTPUT)
+    assert figures["requests"] == 800
+    assert figures["p50_ms"] == 11.0
+    assert figures["p95_ms"] == 42.5
+    assert figures["p99_ms"] == 79.0
+    assert figures["rps"] == 80.0
+    assert figures["non_2xx_3xx"] == 3
+    assert figures["socket_errors"] == 3  # read + timeout
+
+
+def test_wrk_output_without_the_report_line_is_an_error():
+    with pytest.raises(ValueError, match="BENCH_JSON"):
+        run.parse_wrk_output("Running 10s test @ http://127.0.0.1/\n")
+
+
+def test_percentile_is_the_nearest_rank():
+    values = list(range(100, 0, -1))  # unsorted on purpose
+    assert run.percentile(values, 0.50) == 50
+    assert run.percentile(values, 0.95) == 95
+    assert run.percentile(values, 0.99) == 99
+    assert run.percentile([7], 0.99) == 7
+    assert run.percentile([], 0.5) is None
+
+
+def test_python_client_figures_count_http_and_socket_errors():
+    figures = run.summarize_latencies([0.010] * 8 + [0.200, 0.300], [200] * 7 + [302, 500, 0],
+                                      elapsed_s=2.0)
+    assert figures["requests"] == 10
+    assert figures["rps"] == 5.0
+    assert figures["p50_ms"] == pytest.approx(10.0)
+    assert figures["p99_ms"] == pytest.approx(300.0)
+    assert figures["non_2xx_3xx"] == 2  # the 500 and the failed connection; 302 is fine
+    assert figures["socket_errors"] == 1
+
+
+def load(p95, rps=100.0, **extra):
+    return {"requests": 1000, "p50_ms": p95 / 2, "p95_ms": p95, "p99_ms": p95 * 1.5,
+            "rps": rps, "non_2xx_3xx": 0, "socket_errors": 0, "status": 200, **extra}
+
+
+def test_verdict_checks_latency_errors_catalogue_throughput_and_query_counts():
+    assert run.verdict("course", load(99.9), 0.1, "égal") == []
+    assert run.verdict("course", load(100.0), 0.1, "égal") == ["p95 100 ms ≥ 100 ms"]
+    assert run.verdict("catalogue", load(50), 0.49, "égal") == [
+        "débit 0.49 × vue nue < 0.5"]
+    assert run.verdict("catalogue_filtered", load(50), 0.5, "égal") == []
+    assert run.verdict("home", load(50), 0.49, "égal") == []  # ratio target: catalogue only
+    assert run.verdict("ics", load(50), 1, "différent") == [
+        "requêtes SQL dépendantes de l'échelle"]
+    assert run.verdict("ics", load(50, non_2xx_3xx=2, socket_errors=1), 1, "égal") == [
+        "3 erreurs"]
+
+
+def test_verdict_of_a_page_not_measured_or_never_answering():
+    assert run.verdict("my_space", {"status": 302, "p95_ms": None}, None, "égal") == [
+        "non mesurée (statut 302)"]
+    assert run.verdict("directory", load(0, requests=0, seconds=10), 0, "égal") == [
+        "aucune réponse en 10 s"]
+    assert run.verdict(run.BARE_KEY, load(500), 1, "—") == []
+
+
+def test_query_counts_are_equal_only_when_cold_and_warm_match_at_both_scales():
+    same = {"0.01": {"cold": 12, "warm": 3}, "1.0": {"cold": 12, "warm": 3}}
+    cold_differs = {"0.01": {"cold": 12, "warm": 3}, "1.0": {"cold": 13, "warm": 3}}
+    assert run.queries_equal(same) == "égal"
+    assert run.queries_equal(cold_differs) == "différent"
+    assert run.queries_equal({"1.0": {"cold": 1, "warm": 1}}) == "—"
+
+
+def test_table_lists_each_page_with_its_figures_and_verdict():
+    pages = [{"key": run.BARE_KEY, "label": "Vue nue", "path": "/bench/nu/"},
+             {"key": "catalogue", "label": "Catalogue", "path": "/formations/"},
+             {"key": "ics", "label": "Flux ICS", "path": "/calendrier/perso/x.ics"}]
+    loads = {run.BARE_KEY: load(10, rps=1000), "catalogue": load(20, rps=600),
+             "ics": load(150, rps=50)}
+    counts = {"0.01": {run.BARE_KEY: {"cold": 0, "warm": 0},
+                       "catalogue": {"cold": 21, "warm": 0}, "ics": {"cold": 6, "warm": 4}},
+              "1.0": {run.BARE_KEY: {"cold": 0, "warm": 0},
+                      "catalogue": {"cold": 21, "warm": 0}, "ics": {"cold": 6, "warm": 5}}}
+    rows = run.build_rows(pages, loads, counts, bare_rps=1000)
+    assert [row["ratio"] for row in rows] == [1.0, 0.6, 0.05]
+    table = run.format_table(rows).splitlines()
+    assert table[0].split()[:4] == ["page", "p50", "ms", "p95"]
+    assert "(référence)" in table[2]
+    catalogue, ics = table[3], table[4]
+    assert "600" in catalogue and "0.60" in catalogue and "21/0" in catalogue
+    assert catalogue.split()[-2:] == ["égal", "✓"]
+    assert "6/4" in ics and "6/5" in ics and "différent" in ics
+    assert "✗ p95 150 ms ≥ 100 ms; requêtes SQL dépendantes de l'échelle" in ics
+
+
+def test_sql_excerpt_starts_at_the_main_from_clause():
+    sql = ('SELECT "a"."id", (SELECT 1 FROM "b" WHERE "b"."a_id" = "a"."id") AS "x" '
+           'FROM "a" WHERE "a"."is_public" ORDER BY "a"."name"')
+    assert run.sql_excerpt(sql) == 'FROM "a" WHERE "a"."is_public" ORDER BY "a"."name"'
+    assert run.sql_excerpt('SELECT COUNT(*) AS "__count" FROM "t"') == 'COUNT … FROM "t"'
+    assert run.sql_excerpt("SELECT 1 " + "x" * 300, length=20).endswith("…")
+    assert len(run.sql_excerpt("SELECT 1 " + "x" * 300, length=20)) == 20
+
+
+def test_race_outcomes_and_targets():
+    assert run.classify(302, "/espace/") == "ok"
+    assert run.classify(302, "/formations/x/#session-3") == "302 → /formations/x/#session-3"
+    assert run.classify(403, None) == "http 403"
+    result = {"confirmed": 20, "waitlisted": 180, "errors": 0}
+    assert run.race_met(result, people=200, seats=20)
+    assert not run.race_met({**result, "confirmed": 21, "waitlisted": 179}, 200, 20)
+    assert not run.race_met({**result, "errors": 1}, 200, 20)
+
+
+@pytest.fixture
+def tiny_server():
+    """A local HTTP server answering 200 on /ok and 404 elsewhere, on a free port."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            status = 200 if self.path == "/ok" else 404
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_wrk_with_the_report_script_against_a_local_server(tiny_server):
+    figures = run.run_wrk(tiny_server, "/ok", {}, connections=2, duration=1)
+    assert figures["requests"] > 0
+    assert figures["non_2xx_3xx"] == 0
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
+    missing = run.run_wrk(tiny_server, "/absent", {}, connections=2, duration=1)
+    assert missing["non_2xx_3xx"] == missing["requests"] > 0
+
+
+def test_python_client_against_a_local_server(tiny_server):
+    figures = run.run_python_client(tiny_server, "/ok", {}, connections=2, duration=0.5)
+    assert figures["requests"] > 0
+    assert figures["non_2xx_3xx"] == 0
+    missing = run.run_python_client(tiny_server, "/absent", {}, connections=2, duration=0.3)
+    assert missing["non_2xx_3xx"] == missing["requests"] > 0
+
+
+def test_only_the_races_email_deliveries_are_taken_out_of_the_queue():
+    def message(task, argsrepr):
+        return json.dumps({"body": "", "headers": {"task": task, "argsrepr": argsrepr}})
+
+    assert run.is_email_task_for(message("accounts.tasks.send_email", "[642]"), [641, 642])
+    assert run.is_email_task_for(message("accounts.tasks.send_email", "(642,)"), [642])
+    assert not run.is_email_task_for(message("accounts.tasks.send_email", "[6420]"), [642])
+    assert not run.is_email_task_for(message("academy.tasks.send_reminders", "[642]"), [642])
+    assert not run.is_email_task_for(b"not json", [642])
