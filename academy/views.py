@@ -1,4 +1,3 @@
-import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -51,8 +50,10 @@ def catalog(request, page):
 @require_POST
 def enrol(request, session_id):
     """"S'inscrire" on a course page. Anonymous people log in first; élus without a
-    mandate are sent to their profile first, and come back to the course."""
-    session = get_object_or_404(Session.objects.select_related("course"), pk=session_id)
+    mandate are sent to their profile first, and come back to the course. Only sessions of
+    a published course take enrolments: a draft's session answers 404, as everywhere else."""
+    session = get_object_or_404(
+        Session.objects.select_related("course").filter(course__live=True), pk=session_id)
     course_url = session.course.url or "/"
     if not request.user.is_authenticated:
         return redirect_to_login(course_url)
@@ -119,7 +120,10 @@ def profile(request):
     """Onboarding after sign-up, and later edits: mandates and employment status."""
     official, _ = OfficialProfile.objects.get_or_create(user=request.user)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+    # Only a path of this site: anything else ("2026-01-01", a view name…) would be taken
+    # by redirect() for a URL name to reverse, and fail.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}):
         next_url = ""
     form = OfficialProfileForm(request.POST or None, instance=official)
     formset = MandateFormSet(request.POST or None, instance=official, prefix="mandates")
@@ -135,5 +139,5 @@ def profile(request):
     return render(request, "academy/profile.html", {
         "form": form, "formset": formset, "next": next_url,
         "welcome": "bienvenue" in request.GET,
-        "levels_json": json.dumps({role: level for role, level in MANDATE_LEVELS.items()}),
+        "levels": {role: level for role, level in MANDATE_LEVELS.items()},
     })

@@ -12,5 +12,6 @@ class Role(StrEnum):
     COORDINATOR = "Coordinateur"
 
 
-# Roles whose members must use two-factor authentication before reaching the back office.
-MFA_REQUIRED_ROLES = {Role.ANCT_ADMIN, Role.ANCT_EDITOR}
+# Roles whose members must use two-factor authentication before reaching the back office or
+# the pages their role opens (préfets: applications and territorial dashboards).
+MFA_REQUIRED_ROLES = {Role.ANCT_ADMIN, Role.ANCT_EDITOR, Role.PREFET}

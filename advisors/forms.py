@@ -453,10 +453,14 @@ class ActivityReportForm(BaseForm):
             (sp.pk, str(sp)) for sp in service_points]
 
     def band_groups(self):
-        """For the template: (legend, bound fields, id) of the age and status bands."""
-        return [("Participants par tranche d'âge", [self[n] for n, _ in AGE_BANDS], "ages"),
-                ("Participants par situation", [self[n] for n, _ in STATUS_BANDS],
-                 "situations")]
+        """For the template: (legend, bound fields, id, errors of any of its fields) of the
+        age and status bands."""
+        groups = [("Participants par tranche d'âge", [self[n] for n, _ in AGE_BANDS], "ages"),
+                  ("Participants par situation", [self[n] for n, _ in STATUS_BANDS],
+                   "situations")]
+        return [(legend, fields, group_id,
+                 list(dict.fromkeys(error for field in fields for error in field.errors)))
+                for legend, fields, group_id in groups]
 
     def clean_date(self):
         value = self.cleaned_data["date"]

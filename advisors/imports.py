@@ -29,6 +29,9 @@ from .models import Advisor, Contract, Structure
 from .validators import normalize_siret
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
+# An XLSX is a zip: what it expands to is bounded too, so that a small file cannot make the
+# server unpack gigabytes (a "zip bomb").
+MAX_XLSX_EXPANDED_SIZE = 50 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 
 
@@ -99,6 +102,9 @@ def _csv_rows(data: bytes):
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise FileRefused("Ce fichier n'est pas un fichier CSV lisible : enregistrez-le en "
+                          "texte UTF-8 depuis votre tableur.")
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count) if first_line else ";"
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -107,6 +113,18 @@ def _csv_rows(data: bytes):
 def _xlsx_rows(data: bytes):
     from openpyxl import load_workbook
 
+    unreadable = FileRefused("Ce fichier XLSX est illisible : enregistrez-le à nouveau depuis "
+                             "votre tableur, au format Excel (.xlsx).")
+    if not data.startswith(b"PK\x03\x04"):  # every XLSX is a zip archive
+        raise unreadable
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise unreadable from error
+    if expanded > MAX_XLSX_EXPANDED_SIZE:
+        raise FileRefused("Ce classeur est trop volumineux une fois décompressé : découpez-le "
+                          "en plusieurs fichiers.")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:

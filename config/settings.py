@@ -12,7 +12,10 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from config.origins import origin_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "academy",
     "advisors",
     "calendars",  # after the feature apps: its "Mon espace" block comes last
+    "privacy",  # above the feature apps: export and erasure read them all
     "demo",
     # Design system
     "dsfr",
@@ -106,10 +110,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: around a kept page, every middleware above runs as around a rendered one.
+    "cms.page_cache.AnonymousPageCacheMiddleware",
 ]
+# Wagtail pages kept for anonymous visitors (cms/page_cache.py); publishing and enrolments
+# forget them at once, the clock after this long.
+ANONYMOUS_PAGE_CACHE_SECONDS = int(env("ANONYMOUS_PAGE_CACHE_SECONDS", "300"))
 
 if PRODUCTION:
     # Static files are collected and served by WhiteNoise; runserver serves them in development.
@@ -271,7 +282,19 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+# Uploads in the admin: documents' content must match their extension (cms.documents), sizes
+# are bounded; images are opened by Pillow (Wagtail) and SVG, which can carry scripts, is not
+# among the accepted formats.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.documents.DocumentForm"
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40 * 1000 * 1000
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset (rate limited) is the only one
+# No avatars from Gravatar: staff email hashes stay here, and the admin loads no other site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # nor asks releases.wagtail.org from the staff's browser
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # --- Platform -------------------------------------------------------------------------------
@@ -304,10 +327,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "default")
 CELERY_TIMEZONE = TIME_ZONE
+# A request publishing a task must not hang when Redis does not answer: connect within 3 s
+# (the default waits for the system's TCP timeout). Messages wait in the outbox meanwhile.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
 CELERY_BEAT_SCHEDULE = {
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "accounts-flush-outbox": {
+        # Emails queued while the broker was down, or whose worker died (accounts.outbox).
+        "task": "accounts.tasks.flush_outbox",
+        "schedule": 60.0,
     },
     "academy-send-reminders": {
         "task": "academy.tasks.send_reminders",
@@ -327,10 +358,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisors.tasks.take_daily_snapshots",
         "schedule": crontab(hour=23, minute=30),
     },
+    "advisors-rebuild-activity-rollups": {
+        # The dashboards' activity totals, recomputed from the reports once a week.
+        "task": "advisors.tasks.rebuild_activity_rollups",
+        "schedule": crontab(day_of_week="sunday", hour=2, minute=40),
+    },
     "cms-publish-scheduled": {
         # Pages and snippets whose "go live" / "expiry" dates have passed.
         "task": "cms.tasks.publish_scheduled",
         "schedule": 60.0,
+    },
+    "privacy-purge-inactive-accounts": {
+        # Monthly: warns accounts unused for 3 years, erases them 30 days later.
+        "task": "privacy.tasks.purge_inactive_accounts",
+        "schedule": crontab(day_of_month=1, hour=4, minute=40),
     },
 }
 
@@ -345,12 +386,60 @@ CACHES = {
 }
 
 # --- Security -------------------------------------------------------------------------------
+# See docs/security.md for what each protection does and where it is tested.
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page is meant to be framed; Wagtail's preview views set SAMEORIGIN on their own responses.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Videos editors may embed (cms VideoBlock): their players' origins, in frame-src.
+VIDEO_EMBED_ORIGINS = env_list(
+    "VIDEO_EMBED_ORIGINS",
+    "https://www.dailymotion.com,https://geo.dailymotion.com,https://www.youtube-nocookie.com,"
+    "https://player.vimeo.com",
+)
+_proconnect_origin = origin_of(PROCONNECT_SERVER_URL) if PROCONNECT_CLIENT_ID else None
+# Content-Security-Policy (django-csp 4): the public site runs only our own scripts and styles,
+# and inline ones only with the response's nonce; no 'unsafe-inline'. The Wagtail admin gets
+# ADMIN_CONTENT_SECURITY_POLICY instead (config.security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # + the directory's tile server, added per request
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *VIDEO_EMBED_ORIGINS],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # A login with ProConnect posts here then is redirected to ProConnect.
+        "form-action": [SELF, *filter(None, [_proconnect_origin])],
+    }
+}
+# Wagtail 8's admin still writes inline scripts and styles (widgets, choosers, previews): it
+# keeps 'unsafe-inline' for those two, and everything else as strict; its previews are framed
+# by the admin itself. Only staff with TOTP reach it.
+ADMIN_URL_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-ancestors": [SELF],
+}
+# Browser features no page uses are switched off (config.security.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "autoplay": [], "camera": [], "display-capture": [],
+    "geolocation": [], "gyroscope": [], "magnetometer": [], "microphone": [],
+    "midi": [], "payment": [], "usb": [],
+    "fullscreen": ["self", *VIDEO_EMBED_ORIGINS],  # embedded videos may go full screen
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -12,11 +13,18 @@ from cms.views import robots_txt, search
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
+handler429 = "config.errors.too_many_requests"  # read by allauth's rate limits
 
 urlpatterns = [
+    # Wagtail's own login and password reset would bypass allauth's two-factor step and rate
+    # limits: both lead to allauth's pages instead.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
+    # /espace/donnees/, /donnees-personnelles/, /accessibilite/ (before Wagtail's pages).
+    path("", include("privacy.urls")),
     path("espace/profil-elu/", academy_views.profile, name="official_profile"),
     path("espace/", include("accounts.urls")),
     path("inscriptions/", include("academy.urls")),

@@ -46,6 +46,18 @@ def test_anonymous_enrol_goes_to_login_and_back_to_the_course(client, session):
     assert not Enrolment.objects.exists()
 
 
+def test_a_draft_courses_session_takes_no_enrolment(client, communes):
+    """A session of an unpublished course is not offered anywhere: posting to it directly
+    answers 404, enrols nobody and sends no email."""
+    draft = make.session(make.course("Formation en préparation", publish=False),
+                         communes["Beauvais"])
+    official(client, communes=communes)
+    response = client.post(f"/inscriptions/sessions/{draft.pk}/")
+    assert response.status_code == 404
+    assert not Enrolment.objects.exists()
+    assert not mail.outbox
+
+
 def test_enrol_without_a_mandate_asks_for_the_profile_first(client, session):
     user = get_user_model().objects.create_user(email="new@example.fr", password="x")
     client.force_login(user)
@@ -73,6 +85,33 @@ def test_onboarding_records_mandates_with_the_authority_autocomplete(client, ses
     assert user.official_profile.is_employee is True
     found = client.get("/territoires/collectivites/?level=departement&q=oise").json()
     assert found["results"] == [{"value": "departement:60", "label": "Oise (60)"}]
+
+
+def test_an_unexpected_employment_answer_is_explained(client, communes):
+    """The radio buttons send "yes", "no" or nothing; anything else is refused with its
+    message under the question, not with a bare "the form contains errors"."""
+    user = get_user_model().objects.create_user(email="new@example.fr", password="x")
+    client.force_login(user)
+    html = client.post("/espace/profil-elu/", {
+        "mandates-TOTAL_FORMS": "1", "mandates-INITIAL_FORMS": "0",
+        "mandates-0-role": "maire", "mandates-0-authority": "Beauvais (60)",
+        "mandates-0-started_on": "2020-07-04", "is_employee": "peut-être"}).content.decode()
+    assert "fr-fieldset--error" in html
+    assert "Sélectionnez un choix valide. peut-être n’en fait pas partie." in html
+    assert not Mandate.objects.exists()
+
+
+@pytest.mark.parametrize("next_url", ["9999-12-31", "a b", "{{ 7|add:7 }}", "accounts:home",
+                                      "https://evil.example.com/", "//evil.example.com/"])
+def test_onboarding_ignores_a_next_that_is_not_a_path_of_the_site(client, communes, next_url):
+    user = get_user_model().objects.create_user(email="new@example.fr", password="x")
+    client.force_login(user)
+    response = client.post("/espace/profil-elu/", {
+        "mandates-TOTAL_FORMS": "1", "mandates-INITIAL_FORMS": "0",
+        "mandates-0-role": "maire", "mandates-0-authority": "Beauvais (60)",
+        "mandates-0-started_on": "2020-07-04", "next": next_url})
+    assert response.status_code == 302 and response.url == "/espace/"
+    assert Mandate.objects.filter(profile__user=user).exists()
 
 
 def test_onboarding_explains_unknown_or_missing_authorities(client, communes):

@@ -274,7 +274,6 @@ def test_the_listings_read_visible_to_so_a_prefect_would_see_only_their_territor
 ):
     """Should the back office ever open to préfets, the querysets already keep each one to
     their territory: here the policy is opened to everyone for the test."""
-    from allauth.mfa.models import Authenticator
     from django.contrib.auth.models import Permission
 
     from advisors.admin import policy
@@ -284,9 +283,7 @@ def test_the_listings_read_visible_to_so_a_prefect_would_see_only_their_territor
     prefect.is_staff = True
     prefect.save()
     prefect.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    Authenticator.objects.create(user=prefect, type=Authenticator.Type.TOTP,
-                                 data={"secret": "x"})
-    client.force_login(prefect)
+    client.force_login(prefect)  # the factory's préfet has TOTP set up
 
     listed = client.get("/admin/advisors_structures/").context["object_list"]
     assert [s.name for s in listed] == ["Mairie de Beauvais"]

@@ -602,6 +602,18 @@ def test_activity_band_and_theme_errors(advisor_client, advisor, place):
     assert not advisor.activity_reports.exists()
 
 
+def test_a_wrong_figure_in_any_band_is_explained(advisor_client, advisor, place):
+    """Each age or situation box may be wrong, not only the first of its group: its message
+    is shown under the group."""
+    response = advisor_client.post(reverse("advisors:report_create"), report_post(
+        place, kind="workshop", participants="2", age_18_35="-1", status_retired="deux"))
+    page = text(response)
+    assert "Saisissez un nombre positif." in page
+    assert "Saisissez un nombre entier." in page
+    assert 'class="fr-fieldset fr-fieldset--error" id="ages"' in page
+    assert not advisor.activity_reports.exists()
+
+
 def test_another_advisors_service_point_cannot_be_chosen(advisor_client, advisor, place,
                                                          other_place):
     response = advisor_client.post(reverse("advisors:report_create"),

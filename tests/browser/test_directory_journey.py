@@ -52,8 +52,8 @@ def test_a_resident_finds_the_nearest_open_service_point_on_a_phone(live_server,
     field = page.get_by_label(re.compile("^Commune ou code postal"))
     field.fill("Beauv")
     # The autocomplete suggests the commune (a <datalist> fed by /territoires/communes/).
-    page.wait_for_function(
-        "document.querySelector('#id_q-options option[value=\"Beauvais (60)\"]') !== null")
+    # (a locator, not wait_for_function: the page's CSP forbids evaluating strings)
+    page.locator('#id_q-options option[value="Beauvais (60)"]').wait_for(state="attached")
     field.fill("Beauvais (60)")
     field.press("Enter")
     page.wait_for_url(re.compile(r"q=Beauvais"))

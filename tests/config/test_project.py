@@ -49,3 +49,16 @@ def test_development_defaults_to_sqlite_and_eager_tasks():
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings"},
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    """`check --deploy` with production settings: no warning may be left (nor silenced)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings",
+             "DJANGO_ENV": "production", "ALLOWED_HOSTS": "anct.example",
+             "SECRET_KEY": "k3y-" + "x7Qp9_zR" * 8},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout

@@ -58,8 +58,13 @@
     element.hidden = false;
     var hint = document.getElementById("directory-map-hint");
     if (hint) hint.hidden = false;
-    var map = L.map(element, { scrollWheelZoom: false, keyboard: true });
+    var map = L.map(element, { scrollWheelZoom: false, keyboard: true, zoomControl: false });
+    // The map takes the focus (arrow keys move it): a named region, its controls in French.
+    element.setAttribute("role", "region");
     element.setAttribute("aria-label", "Carte des lieux listés");
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    map.attributionControl.setPrefix(
+      '<a href="https://leafletjs.com" title="Bibliothèque de cartes interactives">Leaflet</a>');
     if (data.tiles) {
       L.tileLayer(data.tiles, {
         maxZoom: 19,

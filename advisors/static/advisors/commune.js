@@ -1,0 +1,45 @@
+/* Progressive enhancement for forms: suggest communes (/territoires/communes/) under every
+   [data-commune-input]; a textarea with [data-counter] shows how many characters are left. */
+(function () {
+  document.querySelectorAll("[data-commune-input]").forEach(function (input) {
+    var list = document.createElement("datalist");
+    list.id = input.id + "-options";
+    input.parentNode.appendChild(list);
+    input.setAttribute("list", list.id);
+    var timer;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2) return;
+      timer = setTimeout(function () {
+        fetch("/territoires/communes/?limit=10&q=" + encodeURIComponent(q))
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            list.innerHTML = "";
+            data.results.forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = item.label;
+              list.appendChild(option);
+            });
+          });
+      }, 150);
+    });
+  });
+  document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
+    var max = parseInt(area.getAttribute("maxlength"), 10);
+    if (!max) return;
+    var hint = document.createElement("p");
+    hint.className = "fr-hint-text fr-mt-1v";
+    hint.id = area.id + "-counter";
+    hint.setAttribute("aria-live", "polite");
+    area.parentNode.insertBefore(hint, area.nextSibling);
+    var describedBy = area.getAttribute("aria-describedby");
+    area.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + hint.id);
+    function update() {
+      var left = max - area.value.length;
+      hint.textContent = left + (left > 1 ? " caractères restants" : " caractère restant") + " sur " + max + ".";
+    }
+    area.addEventListener("input", update);
+    update();
+  });
+})();
