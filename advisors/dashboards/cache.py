@@ -4,8 +4,9 @@ point to its commune. The dashboards keep each computed figure in the cache unde
 *version* that any change to those records bumps (signals below), so a dashboard shows a
 change at once and otherwise reads its figures back from the cache. Bulk writes that bypass
 signals (imports, generators) call ``bump()``; entries also expire after
-``DASHBOARD_CACHE_SECONDS`` as a last resort. Activity figures are not cached: they come
-from the rollups (``rollups.py``), exact and cheap.
+``DASHBOARD_CACHE_SECONDS`` as a last resort. Activity figures come from the rollups
+(``rollups.py``), exact and cheap; the rendered figures of a dashboard page (views.py) are
+kept under both versions, so that a page is rendered once until something it shows changes.
 """
 
 from django.conf import settings
@@ -19,6 +20,10 @@ VERSION_KEY = "dashboards:version"
 
 VERSION = CacheVersion(VERSION_KEY)
 bump = VERSION.bump
+# The activity totals (rollups) move with every report recorded: they have a version of
+# their own, bumped by ``rollups.add`` and ``rollups.rebuild``, so that a new report does not
+# make the deployment figures be computed again.
+ACTIVITY_VERSION = CacheVersion("dashboards:activity:version")
 
 
 def _part(value):
@@ -28,9 +33,11 @@ def _part(value):
     return str(value)
 
 
-def cached(parts, compute):
-    """``compute()`` once per version and ``parts`` (a tuple of names, territories, dates)."""
-    key = "dashboards:" + VERSION.current() + ":" + ":".join(_part(part) for part in parts)
+def cached(parts, compute, *, with_activity=False):
+    """``compute()`` once per version and ``parts`` (a tuple of names, territories, dates);
+    ``with_activity``: the value also depends on the activity totals."""
+    versions = VERSION.current() + (f"-{ACTIVITY_VERSION.current()}" if with_activity else "")
+    key = "dashboards:" + versions + ":" + ":".join(_part(part) for part in parts)
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from ..models import AGE_BANDS, STATUS_BANDS, ActivityDay, ActivityMonth, ActivityReport, Theme
+from .cache import ACTIVITY_VERSION
 
 BAND_FIELDS = [name for name, _label in AGE_BANDS + STATUS_BANDS]
 COUNTERS = (["accompaniments", "people"]
@@ -80,6 +81,7 @@ def add(report, sign=1):
         model.objects.bulk_create([model(department_id=department_id, **key)],
                                   ignore_conflicts=True)
         model.objects.filter(department_id=department_id, **key).update(**changes)
+    ACTIVITY_VERSION.bump()  # dashboard pages rendered from the old totals are not reused
 
 
 def rebuild(start=None, end=None):
@@ -117,6 +119,7 @@ def rebuild(start=None, end=None):
             ActivityMonth(**row) for row in
             month_days.values("department_id", month=TruncMonth("day"))
             .annotate(**_total_aggregates()))
+    ACTIVITY_VERSION.bump()
     return written
 
 

@@ -18,8 +18,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from territories.models import Department, Region
@@ -27,6 +29,7 @@ from territories.models import Department, Region
 from .. import permissions
 from ..models import ExportJob, Structure
 from . import exports, indicators
+from .cache import cached
 from .indicators import BREAKDOWN_COLUMNS, Territory
 
 FORBIDDEN = "Ce tableau de bord ne vous est pas accessible."
@@ -210,14 +213,35 @@ def _dashboard(request, level, code=None):
     territory = _territory(request, level, code)
     form, start, end = _period(request)
     today = timezone.localdate()
+    sort = _known_sort(request.GET.get("tri", ""))
+    # Everything below the period form is the same for whoever may open this dashboard: it
+    # is rendered once, then read back until a figure it shows changes (cache.py).
+    figures = cached(("page", level, territory, start, end, sort, today),
+                     lambda: _render_figures(level, territory, start, end, today, sort),
+                     with_activity=True)
+    return render(request, "advisors/dashboards/dashboard.html", {
+        "territory": territory, "level": level, "form": form, "start": start, "end": end,
+        "today": today, "base_url": _url(level, territory), "sort": figures["sort"],
+        "territory_code": _code(level, territory),
+        "figures_top": mark_safe(figures["top"]),  # noqa: S308 (our own templates' output)
+        "figures_bottom": mark_safe(figures["bottom"]),  # noqa: S308
+    })
+
+
+def _known_sort(value):
+    """The ``?tri=`` value when it names a column (it is part of a cache key), else ""."""
+    return value if value.lstrip("-") in {name for name, _label in BREAKDOWN_COLUMNS} else ""
+
+
+def _render_figures(level, territory, start, end, today, sort):
     figures = indicators.summary(territory, start, end, on=today)
     context = {
-        "territory": territory, "level": level, "form": form, "start": start, "end": end,
+        "territory": territory, "level": level, "start": start, "end": end,
         "today": today, "figures": figures, "activity": figures["activity"],
         "academy": figures["academy"], "base_url": _url(level, territory),
         "period_query": f"du={start:%Y-%m-%d}&au={end:%Y-%m-%d}",
         "history": indicators.history(territory, on=today),
-        "territory_code": _code(level, territory),
+        "territory_code": _code(level, territory), "sort": "",
     }
     context["history_chart"] = _history_chart(context["history"])
     activity = figures["activity"]
@@ -232,8 +256,7 @@ def _dashboard(request, level, code=None):
     by = {"national": "region", "region": "department"}.get(level)
     if by:
         rows, sort = indicators.sort_rows(
-            indicators.breakdown(by, territory, start, end, on=today),
-            request.GET.get("tri", ""))
+            indicators.breakdown(by, territory, start, end, on=today), sort)
         context.update(breakdown=rows, sort=sort, breakdown_by=by,
                        columns=_columns(sort))
     if level == "department":
@@ -244,7 +267,10 @@ def _dashboard(request, level, code=None):
         context["map"] = _choropleth(
             departments, "active", "Conseillers en poste",
             lambda code: reverse("dashboards:department", args=[code]))
-    return render(request, "advisors/dashboards/dashboard.html", context)
+    return {"sort": context["sort"],
+            "top": render_to_string("advisors/dashboards/includes/figures_top.html", context),
+            "bottom": render_to_string("advisors/dashboards/includes/figures_bottom.html",
+                                       context)}
 
 
 def _columns(sort):

@@ -16,6 +16,7 @@ from advisors.dashboards.indicators import Territory
 from advisors.dashboards.tasks import take_daily_snapshots
 from advisors.models import (
     ActivityReport,
+    Advisor,
     Contract,
     DailySnapshot,
     ExportJob,
@@ -332,14 +333,39 @@ def test_national_page_query_count_does_not_grow(client, admin, data, communes,
         assert client.get(reverse("dashboards:national")).status_code == 200
 
 
+def active_advisors_shown(response):
+    return re.search(r"Conseillers en poste</th><td>(\d+)</td>", response.content.decode())[1]
+
+
+def accompaniments_shown(response):
+    return re.search(r"personnes accompagnées en <strong>(\d+)</strong>",
+                     response.content.decode())[1]
+
+
 def test_a_computed_dashboard_is_read_back_with_few_queries(client, admin, data,
                                                             django_assert_max_num_queries):
     client.force_login(admin)
-    client.get(reverse("dashboards:national"))  # computes and keeps the deployment figures
-    # Session, user, scope, the activity rollups (4 + 2), the history, navigation.
-    with django_assert_max_num_queries(14):
+    client.get(reverse("dashboards:national"))  # computes and renders the figures once
+    # Session, user, scope, MFA check, navigation: no figure is computed again.
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("dashboards:national"))
-    assert response.context["figures"]["active"] == 2
+    assert active_advisors_shown(response) == "2"
+
+
+def test_the_page_shows_a_new_report_and_a_new_contract_at_once(
+        client, admin, data, communes, django_capture_on_commit_callbacks):
+    client.force_login(admin)
+    page = reverse("dashboards:national")
+    advisor = Advisor.objects.filter(contracts__structure=data["s1"]).first()
+    before = client.get(page)
+    with django_capture_on_commit_callbacks(execute=True):
+        make.activity_report(advisor, communes["Beauvais"], data["s1"])
+    after_report = client.get(page)
+    assert int(accompaniments_shown(after_report)) == int(accompaniments_shown(before)) + 1
+    assert active_advisors_shown(after_report) == "2"
+    with django_capture_on_commit_callbacks(execute=True):
+        make.contract(data["s3"], make.advisor())  # Lille: a new advisor starts today
+    assert active_advisors_shown(client.get(page)) == "3"
 
 
 def test_a_change_shows_at_once_despite_the_cache(data, communes,

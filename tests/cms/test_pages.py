@@ -169,6 +169,24 @@ def test_header_and_footer_links_come_from_the_admin_settings(client, news_index
     assert 'href="/mentions-legales/">Mentions légales</a>' in html
 
 
+def test_an_edited_menu_shows_at_once_on_pages_that_read_it_from_the_cache(client, news_index):
+    navigation = SiteNavigation.for_site(Site.objects.get(is_default_site=True))
+    navigation.footer_links = [{"type": "link", "value": {"label": "Mentions légales",
+                                                          "page": None, "url": "/mentions/"}}]
+    navigation.save()
+    assert "Mentions légales</a>" in client.get("/conseillers/").content.decode()
+    navigation.footer_links = [{"type": "link", "value": {"label": "Plan du site",
+                                                          "page": None, "url": "/plan/"}}]
+    navigation.save()
+    html = client.get("/conseillers/").content.decode()
+    assert "Plan du site</a>" in html and "Mentions légales" not in html
+    news_index.unpublish()  # a menu entry for an unpublished page disappears
+    navigation.header_links = [{"type": "link", "value": {"label": "Toutes nos actualités",
+                                                          "page": news_index.pk, "url": ""}}]
+    navigation.save()
+    assert "Toutes nos actualités" not in client.get("/conseillers/").content.decode()
+
+
 def test_news_index_lists_published_news_newest_first_and_paginates(client, news_index):
     for n in range(12):
         news(news_index, f"Nouvelle {n:02d}", days_ago=n)
