@@ -4,7 +4,7 @@ points near there that match the filters, sorted and paged by the database."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Exists, F, OuterRef
+from django.db.models import Avg, Exists, OuterRef
 from django.utils import timezone
 
 from calendars.holidays import LOCAL_HOLIDAY_AREAS, public_holidays
@@ -14,7 +14,7 @@ from territories.models import Commune
 from territories.text import normalize_name
 
 from ..calendar import opening_ranges
-from ..geo import distance_km
+from ..geo import NearestFirst
 from ..models import Closure, OpeningRange, ServicePoint
 from ..paging import load_in_order
 
@@ -76,8 +76,9 @@ def service_points(*, origin: Origin | None = None, service: str = "", access: s
                    open_now: bool = False, weekday: int | None = None,
                    now: datetime | None = None):
     """Public service points matching the filters: nearest first from ``origin``
-    (those without coordinates last), else by commune and name. Ranking and paging read the
-    service point table alone; ``with_details`` loads what one page shows."""
+    (those without coordinates last; ``geo.NearestFirst`` pages them through growing
+    circles), else by commune and name. Ranking and paging read the service point table
+    alone; ``with_details`` loads what one page shows."""
     rows = ServicePoint.objects.public()
     if service:
         # The JSON list's text holds the code between quotes: exact on SQLite and PostgreSQL.
@@ -101,8 +102,7 @@ def service_points(*, origin: Origin | None = None, service: str = "", access: s
             rows = rows.exclude(commune__department__code__in=closed)
     if origin is None:
         return rows.order_by("commune__name", "name", "pk")
-    return rows.annotate(distance_km=distance_km(origin.latitude, origin.longitude)).order_by(
-        F("distance_km").asc(nulls_last=True), "name", "pk")
+    return NearestFirst(rows, origin.latitude, origin.longitude, tie_breaks=("name", "pk"))
 
 
 def with_details(points) -> list[ServicePoint]:

@@ -104,7 +104,10 @@ class ServicePoint(models.Model):
         verbose_name = "lieu d'activité"
         verbose_name_plural = "lieux d'activité"
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["commune", "is_public"])]
+        indexes = [models.Index(fields=["commune", "is_public"]),
+                   # "Near me": the box around the searched point (advisors.geo.NearestFirst).
+                   models.Index(fields=["latitude", "longitude"],
+                                name="servicepoint_position")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
