@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
-from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja import Field, Path, Query, Schema
 from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import AnonRateThrottle
@@ -24,9 +24,10 @@ from territories.models import Department
 
 from .dashboards.cache import cached
 from .dashboards.indicators import Territory, post_totals
-from .geo import nearest
+from .geo import NearestFirst
 from .models import Contract, Service, ServicePoint, Structure
 from .opendata import exports
+from .opendata.cache import CachingNinjaAPI, kept_for_everyone
 from .paging import load_in_order
 
 DEFAULT_RATE_LIMIT = "60/min"
@@ -50,7 +51,7 @@ class PublicRateThrottle(AnonRateThrottle):
         return super().allow_request(request)
 
 
-api = NinjaAPI(
+api = CachingNinjaAPI(
     urls_namespace="api-v1",
     title="API des Conseillers numériques et de l'Académie des territoires",
     version="1",
@@ -208,6 +209,7 @@ def lieu_row(point):
 
 @api.get("/lieux", response={200: list[Lieu], **ERRORS}, tags=["Lieux"],
          summary="Lieux de médiation numérique des conseillers numériques")
+@kept_for_everyone
 @paginate(Pagination)
 def lieux(request, filters: Query[LieuFilters]):
     if filters.rayon_km is not None and not filters.near:
@@ -221,10 +223,12 @@ def lieux(request, filters: Query[LieuFilters]):
         points = points.filter(_offers(filters.service.value))
     if filters.near:
         latitude, longitude = _near(filters.near)
-        points = nearest(points, latitude, longitude, within_km=filters.rayon_km)
+        keys = NearestFirst(points.filter(latitude__isnull=False, longitude__isnull=False)
+                            .only("pk", "latitude", "longitude"),
+                            latitude, longitude, within_km=filters.rayon_km)
     else:
-        points = points.order_by("pk")
-    return RowsPage(points.only("pk"), exports.service_points_queryset(), lieu_row)
+        keys = points.order_by("pk").only("pk")
+    return RowsPage(keys, exports.service_points_queryset(), lieu_row)
 
 
 def _offers(code):
@@ -271,6 +275,7 @@ class StructureFilters(Schema):
 
 @api.get("/structures", response={200: list[StructureOut], **ERRORS}, tags=["Structures"],
          summary="Structures d'accueil (candidature validée)")
+@kept_for_everyone
 @paginate(Pagination)
 def structures(request, filters: Query[StructureFilters]):
     queryset = Structure.objects.all()
@@ -313,6 +318,7 @@ class SessionFilters(Schema):
 
 @api.get("/sessions", response={200: list[SessionOut], **ERRORS}, tags=["Académie"],
          summary="Sessions à venir de l'Académie des territoires")
+@kept_for_everyone
 @paginate(Pagination)
 def sessions(request, filters: Query[SessionFilters]):
     params = {"theme": filters.theme, "department": filters.departement,

@@ -13,6 +13,7 @@ class AdvisorsConfig(AppConfig):
 
         from .calendar import personal_source
         from .dashboards.cache import connect_signals
+        from .opendata.cache import connect_signals as connect_open_data_signals
         from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
 
@@ -23,3 +24,4 @@ class AdvisorsConfig(AppConfig):
         email_confirmed.connect(on_email_confirmed, dispatch_uid="advisors-link-account")
         # The dashboards' cached figures are forgotten when what they count changes.
         connect_signals()
+        connect_open_data_signals()  # and so are the API's kept answers

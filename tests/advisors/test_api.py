@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from academy.models import Audience, Format
-from advisors.models import Service
+from advisors.models import Service, ServicePoint
 
 from .test_opendata import build_dataset
 
@@ -260,3 +260,28 @@ def test_lists_read_a_bounded_number_of_queries(client, dataset,
         with django_assert_max_num_queries(6):
             response = get(client, path, page_size=100, **params)
         assert response.status_code == 200
+
+
+def test_a_page_is_built_once_and_a_change_shows_at_once(client, dataset,
+                                                         django_assert_num_queries,
+                                                         django_capture_on_commit_callbacks):
+    first = get(client, "/lieux", departement="60")
+    assert first["X-Api-Cache"] == "miss"
+    with django_assert_num_queries(0):  # read back: no query at all
+        again = get(client, "/lieux", departement="60")
+    assert again["X-Api-Cache"] == "hit" and again.json() == first.json()
+    assert again["Content-Type"] == first["Content-Type"]
+
+    point = ServicePoint.objects.get(name="Mairie de Compiègne")
+    with django_capture_on_commit_callbacks(execute=True):
+        point.name = "Mairie annexe de Compiègne"
+        point.save()
+    assert "Mairie annexe de Compiègne" in names(get(client, "/lieux", departement="60"))
+    # Another query is another page.
+    assert get(client, "/lieux", departement="59")["X-Api-Cache"] == "miss"
+
+
+def test_errors_are_never_kept(client, dataset):
+    for _ in range(2):
+        response = get(client, "/lieux", rayon_km="5")
+        assert response.status_code == 400 and "X-Api-Cache" not in response

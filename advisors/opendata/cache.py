@@ -1,0 +1,86 @@
+"""Public answers of the read-only API kept in the cache.
+
+Every anonymous client asking for the same page of the same list gets the same JSON, and at
+national scale building a page (structures with their posts, service points with hours and
+services) costs far more than reading it back. ``kept_for_everyone`` wraps an API list: the
+page is answered from the cache when it was built under the current *version*, else built
+and kept (``CachingNinjaAPI.create_response``). Rate limits and parameter checks run before
+it, so a kept answer is never a way around them; only 200 answers are kept.
+
+The version changes with any saved or deleted record the lists read and with publishing
+(course pages; signals below), and entries expire after
+``OPEN_DATA_CACHE_SECONDS`` (seats left and enrolment dates move with the clock).
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from ninja import NinjaAPI
+
+from config.cache_versions import CacheVersion
+
+VERSION = CacheVersion("opendata:version")
+bump = VERSION.bump
+HIT_HEADER = "X-Api-Cache"
+
+
+def _key(request):
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"opendata:{VERSION.current()}:{address}"
+
+
+def kept_for_everyone(view):
+    """Put between ``@api.get`` and ``@paginate``: a page built once per version."""
+
+    @functools.wraps(view)
+    def answer(request, *args, **kwargs):
+        key = _key(request)
+        kept = cache.get(key)
+        if kept is not None:
+            response = HttpResponse(kept, content_type="application/json; charset=utf-8")
+            response[HIT_HEADER] = "hit"
+            return response
+        request._open_data_cache_key = key  # read by CachingNinjaAPI.create_response
+        return view(request, *args, **kwargs)
+
+    return answer
+
+
+class CachingNinjaAPI(NinjaAPI):
+    def create_response(self, request, data, *args, **kwargs):
+        response = super().create_response(request, data, *args, **kwargs)
+        key = getattr(request, "_open_data_cache_key", None)
+        if key is not None and response.status_code == 200:
+            cache.set(key, response.content,
+                      timeout=getattr(settings, "OPEN_DATA_CACHE_SECONDS", 300))
+            response[HIT_HEADER] = "miss"
+        return response
+
+
+def connect_signals():
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from academy.models import Enrolment, Session
+    from territories.models import Commune
+
+    from ..models import (
+        Advisor,
+        Application,
+        Closure,
+        Contract,
+        OpeningRange,
+        ServicePoint,
+        Structure,
+    )
+
+    for model in (Structure, Application, Contract, Advisor, ServicePoint, OpeningRange,
+                  Closure, Commune, Session, Enrolment):
+        post_save.connect(bump, sender=model, dispatch_uid=f"opendata-{model.__name__}-save")
+        post_delete.connect(bump, sender=model,
+                            dispatch_uid=f"opendata-{model.__name__}-delete")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(bump, dispatch_uid=f"opendata-{signal}")
