@@ -10,9 +10,11 @@ class AdvisorsConfig(AppConfig):
         from allauth.account.signals import email_confirmed
 
         from calendars import registry
+        from cms import page_cache
 
         from .calendar import personal_source
         from .dashboards.cache import connect_signals
+        from .opendata.cache import VERSION as OPEN_DATA_VERSION
         from .opendata.cache import connect_signals as connect_open_data_signals
         from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
@@ -25,3 +27,7 @@ class AdvisorsConfig(AppConfig):
         # The dashboards' cached figures are forgotten when what they count changes.
         connect_signals()
         connect_open_data_signals()  # and so are the API's kept answers
+        # The public directory answers every anonymous visitor of one address alike: kept
+        # until a service point changes, and a minute at most ("ouvert maintenant").
+        for route in ("directory:search", "directory:service_point"):
+            page_cache.keep_route(route, OPEN_DATA_VERSION, seconds=60)

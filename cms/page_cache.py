@@ -7,8 +7,9 @@ request for the same address without routing, querying or rendering.
 
 What is kept, and what is not:
 
-- only Wagtail pages (the ``wagtail_serve`` route), answered 200 to a GET from a visitor
-  with neither a session nor pending messages, whose rendering neither set a cookie nor asked
+- only Wagtail pages (the ``wagtail_serve`` route) and the routes a feature app registers
+  with ``keep_route`` (the public directory), answered 200 to a GET from a visitor with
+  neither a session nor pending messages, whose rendering neither set a cookie nor asked
   for a CSRF token (a page showing a form to anonymous visitors is never kept);
 - the Content-Security-Policy nonce of the request that rendered the page is swapped for each
   later request's own nonce, so inline scripts keep matching the header;
@@ -16,10 +17,12 @@ What is kept, and what is not:
   editing a snippet, and any change the feature apps report (``bump()``: the academy reports
   sessions and enrolments, which change the seats shown) make all kept pages unused at once.
   Entries also expire after ``ANONYMOUS_PAGE_CACHE_SECONDS`` (dates such as "inscriptions
-  closes" move with the clock).
+  closes" move with the clock). A registered route adds a version of its own app's and its
+  own lifetime.
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,25 +38,41 @@ HIT_HEADER = "X-Page-Cache"
 
 VERSION = CacheVersion(VERSION_KEY)
 bump = VERSION.bump
+WAGTAIL_ROUTE = "wagtail_serve"
 
 
-def _is_anonymous_visit(request):
-    return (request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and "messages" not in request.COOKIES
-            and _serves_a_page(request))
+@dataclass(frozen=True)
+class KeptRoute:
+    version: CacheVersion | None  # the feature app's own data version, if any
+    seconds: int | None  # lifetime, ANONYMOUS_PAGE_CACHE_SECONDS by default
 
 
-def _serves_a_page(request):
-    """Routed to Wagtail's page serving: other addresses (API, feeds, directory…) never
-    reach the cache, not even for a lookup."""
+_routes = {WAGTAIL_ROUTE: KeptRoute(None, None)}
+
+
+def keep_route(view_name, version=None, seconds=None):
+    """Lets anonymous visits of a route (e.g. "directory:search") be kept like Wagtail's
+    pages; ``version`` is renewed by the feature app when what the route shows changes."""
+    _routes[view_name] = KeptRoute(version, seconds)
+
+
+def _kept_route(request):
+    """The KeptRoute of an anonymous GET to a route that may be kept, else None: other
+    addresses (API, feeds, personal pages…) never reach the cache, not even for a lookup."""
+    if (request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES):
+        return None
     try:
-        return resolve(request.path_info).url_name == "wagtail_serve"
+        return _routes.get(resolve(request.path_info).view_name)
     except Resolver404:
-        return False
+        return None
 
 
-def _key(request, version):
+def _key(request, route):
+    version = VERSION.current()
+    if route.version is not None:
+        version += "-" + route.version.current()
     address = f"{request.get_host()}{request.get_full_path()}"
     return f"pages:anonymous:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
 
@@ -71,7 +90,8 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = _key(request, VERSION.current()) if _is_anonymous_visit(request) else None
+        route = _kept_route(request)
+        key = _key(request, route) if route is not None else None
         if key is not None:
             kept = cache.get(key)
             if kept is not None:
@@ -83,14 +103,14 @@ class AnonymousPageCacheMiddleware:
             if nonce:
                 content = content.replace(nonce, NONCE_PLACEHOLDER)
             cache.set(key, {"content": content, "type": response["Content-Type"]},
-                      timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+                      timeout=route.seconds or settings.ANONYMOUS_PAGE_CACHE_SECONDS)
             response[HIT_HEADER] = "miss"
         return response
 
     @staticmethod
     def _keepable(request, response):
         match = getattr(request, "resolver_match", None)
-        return (match is not None and match.url_name == "wagtail_serve"
+        return (match is not None and match.view_name in _routes
                 and response.status_code == 200
                 and not response.streaming
                 and not response.cookies

@@ -228,3 +228,34 @@ def test_the_directory_reads_a_bounded_number_of_queries(places, structure,
                                end=date(2030, 1, 2))
     with django_assert_max_num_queries(13):
         Client().get("/conseillers/", {"q": "Beauvais"})
+
+
+def test_anonymous_searches_are_kept_until_a_service_point_changes(
+        places, monday_morning, django_capture_on_commit_callbacks, django_assert_num_queries):
+    client = Client()
+    client.get("/conseillers/")  # the first page ever shown creates the site's menu settings
+    first = client.get("/conseillers/", {"q": "Beauvais"})
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        again = client.get("/conseillers/", {"q": "Beauvais"})
+    assert again["X-Page-Cache"] == "hit" and names(again) == names(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        places["far"].name = "Maison France services de Compiègne"
+        places["far"].save()
+    assert "Maison France services de Compiègne" in names(
+        client.get("/conseillers/", {"q": "Beauvais"}))
+    page = f"/conseillers/{places['near'].pk}/"
+    assert client.get(page)["X-Page-Cache"] == "miss"
+    with django_capture_on_commit_callbacks(execute=True):
+        OpeningRange.objects.filter(service_point=places["near"], weekday=0).delete()
+    assert client.get(page)["X-Page-Cache"] == "miss"  # new hours: rendered again
+
+
+def test_signed_in_visitors_and_hidden_points_are_never_kept(places, communes):
+    signed_in = Client()
+    signed_in.force_login(make.user(email="habitant@beauvais.fr"))
+    assert "X-Page-Cache" not in signed_in.get("/conseillers/", {"q": "Beauvais"})
+    hidden = f"/conseillers/{places['hidden'].pk}/"
+    for _ in range(2):
+        response = Client().get(hidden)
+        assert response.status_code == 404 and "X-Page-Cache" not in response
