@@ -1,23 +1,45 @@
 """A version number kept in the cache, for caches invalidated all at once: entries are stored
 under the current version; ``bump()`` starts a new one, which leaves the old entries unused
-until they expire. Used by the anonymous page cache (``cms/page_cache.py``) and the
-dashboards' figures (``advisors/dashboards/cache.py``)."""
+until they expire. Used by the anonymous page cache (``cms/page_cache.py``), the dashboards'
+figures (``advisors/dashboards/cache.py``) and the API's kept answers
+(``advisors/opendata/cache.py``).
 
+Each process remembers the version it read for ``LOCAL_SECONDS``, so that a page served from
+the cache costs one cache read instead of two: a version renewed by another process is seen
+here at most that long afterwards (this process sees its own renewals at once)."""
+
+import time
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 
+LOCAL_SECONDS = 1.0
+_versions = []
+
+
+def forget_local_versions():
+    """Every version is read from the cache next time (tests that swap the cache)."""
+    for version in _versions:
+        version._local = None
+
 
 class CacheVersion:
-    def __init__(self, key):
+    def __init__(self, key, local_seconds=LOCAL_SECONDS):
         self.key = key
+        self.local_seconds = local_seconds
+        self._local = None  # (version, monotonic time it was read)
+        _versions.append(self)
 
     def current(self) -> str:
+        local = self._local
+        if local is not None and time.monotonic() - local[1] < self.local_seconds:
+            return local[0]
         version = cache.get(self.key)
         if version is None:
             cache.add(self.key, uuid.uuid4().hex, timeout=None)
             version = cache.get(self.key)
+        self._local = (version, time.monotonic())
         return version
 
     def bump(self, **_signal_arguments):
@@ -27,4 +49,6 @@ class CacheVersion:
         transaction.on_commit(self.renew)
 
     def renew(self):
-        cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        version = uuid.uuid4().hex
+        cache.set(self.key, version, timeout=None)
+        self._local = (version, time.monotonic())

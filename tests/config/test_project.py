@@ -62,3 +62,23 @@ def test_production_settings_pass_the_deployment_checklist():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+def test_a_cache_version_renewed_elsewhere_is_seen_within_a_second(monkeypatch):
+    """Another process renews a version by writing it to the shared cache: this process
+    reads it back once its remembered copy is older than LOCAL_SECONDS."""
+    from django.core.cache import cache
+
+    from config import cache_versions
+
+    clock = [100.0]
+    monkeypatch.setattr(cache_versions.time, "monotonic", lambda: clock[0])
+    version = cache_versions.CacheVersion("test:version")
+    first = version.current()
+    cache.set("test:version", "renewed-elsewhere")
+    clock[0] += 0.5
+    assert version.current() == first  # remembered: no cache read
+    clock[0] += 0.6
+    assert version.current() == "renewed-elsewhere"
+    version.renew()  # this process's own renewal is seen at once
+    assert version.current() not in (first, "renewed-elsewhere")
