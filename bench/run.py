@@ -233,18 +233,24 @@ def queries_equal(counts):
     return "égal" if same else "différent"
 
 
-def build_rows(pages, loads, counts_by_scale, bare_rps):
-    """One row per page (bare view first), with the ratio to the bare view and the misses."""
+def build_rows(pages, loads, counts_by_scale, bare_rps, bare_beside=None):
+    """One row per page (bare view first), with the ratio to the bare view and the misses.
+
+    ``bare_beside``: the bare view's throughput measured just before each page, when known;
+    the ratio is then taken against it rather than the run's average ``bare_rps`` (the
+    machine's speed drifts during a run; two measurements side by side share its state)."""
     rows = []
     for page in pages:
         key = page["key"]
         load = loads.get(key)
-        ratio = (load["rps"] / bare_rps
-                 if load and load.get("rps") is not None and bare_rps else None)
+        reference = (bare_beside or {}).get(key) or bare_rps
+        ratio = (load["rps"] / reference
+                 if load and load.get("rps") is not None and reference else None)
         queries = {scale: counts.get(key) for scale, counts in counts_by_scale.items()}
         equal = queries_equal(queries)
         rows.append({"key": key, "label": page["label"], "path": page["path"],
-                     "as": page.get("as"), "load": load, "ratio": ratio, "queries": queries,
+                     "as": page.get("as"), "load": load, "ratio": ratio,
+                     "bare_rps_beside": reference, "queries": queries,
                      "queries_equal": equal, "misses": verdict(key, load, ratio, equal)})
     return rows
 
@@ -417,7 +423,9 @@ def run_python_client(port, path, headers, connections, duration):
     return summarize_latencies(latencies, statuses, time.perf_counter() - started)
 
 
-def measure(port, page, args):
+def measure(port, page, args, duration=None, warmup=None):
+    duration = args.duration if duration is None else duration
+    warmup = args.warmup if warmup is None else warmup
     headers = {**FORWARDED}
     if page.get("cookie"):
         headers["Cookie"] = page["cookie"]
@@ -427,10 +435,10 @@ def measure(port, page, args):
         return {"status": status, "p50_ms": None, "p95_ms": None, "p99_ms": None,
                 "rps": None, "bytes": len(body)}
     generator = run_python_client if args.python_client else run_wrk
-    if args.warmup:
-        generator(port, page["path"], headers, args.connections, args.warmup)
-    figures = generator(port, page["path"], headers, args.connections, args.duration)
-    figures.update(status=status, bytes=len(body), seconds=args.duration)
+    if warmup:
+        generator(port, page["path"], headers, args.connections, warmup)
+    figures = generator(port, page["path"], headers, args.connections, duration)
+    figures.update(status=status, bytes=len(body), seconds=duration)
     return figures
 
 
@@ -855,8 +863,15 @@ def main(argv=None):
                 else f"sync, {args.workers} processus")
         print(f"gunicorn ({mode}) sur le port {port} ; {args.connections} connexions, "
               f"{args.warmup:g} s de chauffe puis {args.duration:g} s par page", flush=True)
-        for page in [*pages, {**pages[0], "key": "bare_end"}]:
+        bare_page = pages[0]
+        bare_beside = {}
+        for page in [*pages, {**bare_page, "key": "bare_end"}]:
             print(f"  {page['path']} …", flush=True)
+            if page["key"] not in (BARE_KEY, "bare_end"):
+                # The reference beside each page: no warm-up needed, half the duration.
+                bare_beside[page["key"]] = measure(
+                    port, bare_page, args, duration=max(2.0, args.duration / 2),
+                    warmup=0).get("rps")
             loads[page["key"]] = measure(port, page, args)
         if not args.no_race:
             print(f"Course aux inscriptions : {args.people} personnes, {args.seats} places …",
@@ -873,15 +888,17 @@ def main(argv=None):
     bare_runs = [loads[k]["rps"] for k in (BARE_KEY, "bare_end") if loads[k].get("rps")]
     bare_rps = sum(bare_runs) / len(bare_runs) if bare_runs else None
     loads[BARE_KEY] = {**loads[BARE_KEY], "rps_end": loads["bare_end"].get("rps")}
-    rows = build_rows(pages, loads, counts_by_scale, bare_rps)
+    rows = build_rows(pages, loads, counts_by_scale, bare_rps, bare_beside)
     context["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
 
     print()
     print(format_table(rows))
     print()
+    beside = [rps for rps in bare_beside.values() if rps]
     print(f"Vue nue : {loads[BARE_KEY].get('rps') or 0:.0f} req/s au début, "
-          f"{loads['bare_end'].get('rps') or 0:.0f} à la fin ; ratio calculé sur la moyenne "
-          f"({bare_rps or 0:.0f} req/s).")
+          f"{loads['bare_end'].get('rps') or 0:.0f} à la fin, de {min(beside, default=0):.0f} "
+          f"à {max(beside, default=0):.0f} juste avant chaque page ; « × nue » rapporte "
+          "chaque page à la mesure faite juste avant elle.")
     print("SQL : requêtes de la page servie cache vide / cache chaud, base à l'échelle 0,01 "
           "puis 1,0.")
     notes = slow_page_notes(rows)

@@ -115,6 +115,19 @@ def test_table_lists_each_page_with_its_figures_and_verdict():
     assert "✗ p95 150 ms ≥ 100 ms; requêtes SQL dépendantes de l'échelle" in ics
 
 
+def test_each_ratio_is_taken_against_the_bare_view_measured_beside_the_page():
+    pages = [{"key": run.BARE_KEY, "label": "Vue nue", "path": "/bench/nu/"},
+             {"key": "catalogue", "label": "Catalogue", "path": "/formations/"},
+             {"key": "home", "label": "Accueil", "path": "/"}]
+    loads = {run.BARE_KEY: load(5, rps=3000), "catalogue": load(20, rps=600),
+             "home": load(20, rps=600)}
+    # The machine slowed down before the catalogue was measured: beside it, 1,000 req/s.
+    rows = run.build_rows(pages, loads, {}, bare_rps=2000,
+                          bare_beside={"catalogue": 1000, "home": None})
+    assert [row["ratio"] for row in rows] == [1.5, 0.6, 0.3]
+    assert rows[1]["misses"] == [] and rows[1]["bare_rps_beside"] == 1000
+
+
 def test_sql_excerpt_starts_at_the_main_from_clause():
     sql = ('SELECT "a"."id", (SELECT 1 FROM "b" WHERE "b"."a_id" = "a"."id") AS "x" '
            'FROM "a" WHERE "a"."is_public" ORDER BY "a"."name"')
