@@ -373,7 +373,9 @@ def wait_for(port, path, timeout=120):
 # --- Load generators ------------------------------------------------------------------------
 
 def run_wrk(port, path, headers, connections, duration):
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
+    # wrk takes whole seconds only ("-d5.0s" is refused).
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, math.ceil(duration))}s",
+               "--timeout", "30s",
                "-s", str(LUA_SCRIPT)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -870,7 +872,7 @@ def main(argv=None):
             if page["key"] not in (BARE_KEY, "bare_end"):
                 # The reference beside each page: no warm-up needed, half the duration.
                 bare_beside[page["key"]] = measure(
-                    port, bare_page, args, duration=max(2.0, args.duration / 2),
+                    port, bare_page, args, duration=max(2, args.duration // 2),
                     warmup=0).get("rps")
             loads[page["key"]] = measure(port, page, args)
         if not args.no_race:
