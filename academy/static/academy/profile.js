@@ -9,25 +9,9 @@
     var input = fieldset.querySelector("[data-authority-input]");
     if (!role || !input) return;
     var list = document.getElementById(input.id + "-options");
-    input.setAttribute("list", list.id);
-    var timer;
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      var level = levels[role.value] || "commune";
-      var q = input.value.trim();
-      if (q.length < 2) return;
-      timer = setTimeout(function () {
-        fetch("/territoires/collectivites/?level=" + level + "&q=" + encodeURIComponent(q))
-          .then(function (r) { return r.json(); })
-          .then(function (data) {
-            list.innerHTML = "";
-            data.results.forEach(function (item) {
-              var option = document.createElement("option");
-              option.value = item.label;
-              list.appendChild(option);
-            });
-          });
-      }, 150);
+    window.anctSuggestions(input, list, function (q) {
+      return "/territoires/collectivites/?level=" + (levels[role.value] || "commune")
+        + "&q=" + encodeURIComponent(q);
     });
   });
 })();

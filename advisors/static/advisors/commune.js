@@ -5,24 +5,8 @@
     var list = document.createElement("datalist");
     list.id = input.id + "-options";
     input.parentNode.appendChild(list);
-    input.setAttribute("list", list.id);
-    var timer;
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      var q = input.value.trim();
-      if (q.length < 2) return;
-      timer = setTimeout(function () {
-        fetch("/territoires/communes/?limit=10&q=" + encodeURIComponent(q))
-          .then(function (r) { return r.json(); })
-          .then(function (data) {
-            list.innerHTML = "";
-            data.results.forEach(function (item) {
-              var option = document.createElement("option");
-              option.value = item.label;
-              list.appendChild(option);
-            });
-          });
-      }, 150);
+    window.anctSuggestions(input, list, function (q) {
+      return "/territoires/communes/?limit=10&q=" + encodeURIComponent(q);
     });
   });
   document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
