@@ -2,9 +2,10 @@
 
 from collections import defaultdict
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import Enrolment, OfficialProfile
+from .models import Enrolment, Mandate, OfficialProfile
 
 
 def space_section(request):
@@ -16,10 +17,10 @@ def space_section(request):
     )
     upcoming = [e for e in enrolments if e.session.end >= now]
     past = [e for e in reversed(enrolments) if e.session.end < now]
-    profile = OfficialProfile.objects.filter(user=user).prefetch_related(
-        "mandates__commune__department", "mandates__epci", "mandates__department",
-        "mandates__region",
-    ).first()
+    profile = OfficialProfile.objects.filter(user=user).prefetch_related(Prefetch(
+        "mandates", Mandate.objects.select_related("commune__department", "epci",
+                                                   "department", "region"),
+    )).first()
     mandates = list(profile.mandates.all()) if profile else []
 
     hours_by_year = defaultdict(float)

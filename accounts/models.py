@@ -57,7 +57,13 @@ class User(AbstractUser):
 
     @property
     def role_names(self) -> list[str]:
-        return [group.name for group in self.groups.all()]
+        """The names of this person's role groups, read once per instance (each request has
+        its own): a page asks several times. Adding or removing a group through this
+        instance forgets them (``forget_roles``, connected in ``AccountsConfig.ready``)."""
+        names = getattr(self, "_role_names", None)
+        if names is None:
+            names = self._role_names = [group.name for group in self.groups.all()]
+        return names
 
     @property
     def must_use_mfa(self) -> bool:
@@ -131,3 +137,9 @@ class OutgoingEmail(models.Model):
     @property
     def recipients(self) -> str:
         return ", ".join(self.to)
+
+
+def forget_roles(sender, instance, action, **kwargs):
+    """``m2m_changed`` of ``User.groups``: the instance reads its roles again."""
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, User):
+        instance.__dict__.pop("_role_names", None)

@@ -111,7 +111,7 @@ def _any(*conditions) -> Q | None:
 def scope_of(user) -> Scope:
     if not _is_active(user):
         return Scope()
-    roles = set(user.groups.values_list("name", flat=True))
+    roles = set(user.role_names)
     if user.is_superuser or Role.ANCT_ADMIN in roles:
         return Scope(user=user, is_admin=True)
     department_id = region_id = None

@@ -116,3 +116,15 @@ def test_an_advisor_or_structure_manager_is_not_asked_for_totp(client):
     client.force_login(user)
     response = client.get("/conseillers-numeriques/ma-structure/")
     assert response.get("Location") != "/comptes/2fa/totp/activate/"
+
+
+def test_roles_are_read_once_per_instance_and_again_after_a_group_change(
+        django_assert_num_queries):
+    user = User.objects.create_user(email="prefete@oise.gouv.fr", password="x")
+    assert user.role_names == []
+    with django_assert_num_queries(0):
+        assert user.role_names == []
+    user.groups.add(Group.objects.get_or_create(name=Role.PREFET)[0])
+    assert user.role_names == [Role.PREFET]
+    user.groups.clear()
+    assert user.role_names == []
