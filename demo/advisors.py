@@ -211,6 +211,12 @@ def create_demo_deployment():
                         ServicePoint.Access.FREE][index],
                 services=rng.sample(Service.values, 3),
                 phone="0344000000", booking_url="https://rdv.example.fr/demo" if index else "",
+                # Fixed places stand a few hundred metres from the commune's centre, so that
+                # the directory can measure how far they are; the itinerant one has none.
+                latitude=(place.latitude + 0.002 * (index + 1)
+                          if place.latitude is not None and index < 2 else None),
+                longitude=(place.longitude + 0.003 * (index + 1)
+                           if place.longitude is not None and index < 2 else None),
             )
             OpeningRange.objects.bulk_create([
                 OpeningRange(service_point=point, weekday=d, period=p, opens=o, closes=c)
