@@ -223,9 +223,8 @@ def lieux(request, filters: Query[LieuFilters]):
         points = points.filter(_offers(filters.service.value))
     if filters.near:
         latitude, longitude = _near(filters.near)
-        keys = NearestFirst(points.filter(latitude__isnull=False, longitude__isnull=False)
-                            .only("pk", "latitude", "longitude"),
-                            latitude, longitude, within_km=filters.rayon_km)
+        keys = NearestFirst(points.only("pk", "latitude", "longitude"), latitude, longitude,
+                            within_km=filters.rayon_km, placed_only=True)
     else:
         keys = points.order_by("pk").only("pk")
     return RowsPage(keys, exports.service_points_queryset(), lieu_row)

@@ -23,16 +23,6 @@ def distance_km(latitude: float, longitude: float, lat_field="latitude", lon_fie
     return Value(2 * EARTH_RADIUS_KM) * ASin(root, output_field=FloatField())
 
 
-def nearest(queryset, latitude: float, longitude: float, *, within_km: float | None = None):
-    """The rows with coordinates, annotated with ``distance_km`` and sorted by it, nearest
-    first; ``within_km`` keeps only those that close."""
-    rows = queryset.filter(latitude__isnull=False, longitude__isnull=False).annotate(
-        distance_km=distance_km(latitude, longitude))
-    if within_km is not None:
-        rows = rows.filter(distance_km__lte=within_km)
-    return rows.order_by("distance_km", "pk")
-
-
 def box_around(latitude: float, longitude: float, km: float) -> Q | None:
     """A latitude/longitude box holding every point within ``km`` of the centre (a lookup
     an index can answer), or None when the circle reaches a pole or the antimeridian."""
@@ -79,13 +69,16 @@ class NearestFirst:
       Every row outside that circle is farther than every row inside, so the slice is exact.
       When no circle is known to be big enough, every row is ranked.
 
-    ``within_km`` keeps only the rows that close (those without coordinates are then left
-    out)."""
+    ``within_km`` keeps only the rows that close, ``placed_only`` only the rows with
+    coordinates (both leave out those without)."""
 
     RADII_KM = (10, 30, 100, 300)
 
-    def __init__(self, rows, latitude, longitude, *, within_km=None, tie_breaks=("pk",)):
+    def __init__(self, rows, latitude, longitude, *, within_km=None, placed_only=False,
+                 tie_breaks=("pk",)):
         self.latitude, self.longitude = float(latitude), float(longitude)
+        if placed_only:
+            rows = rows.filter(latitude__isnull=False, longitude__isnull=False)
         if within_km is not None:
             box = box_around(self.latitude, self.longitude, within_km)
             rows = rows.filter(box) if box is not None else rows

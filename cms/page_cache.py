@@ -132,16 +132,10 @@ def connect_signals():
     """Wagtail's publishing signals and every cms model (snippets, navigation) bump the
     version. Feature apps connect their own models (see ``academy.apps``)."""
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished, post_page_move
+    from django.db.models.signals import post_delete
 
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(bump, dispatch_uid=f"page-cache-{signal}")
+    VERSION.renew_on_changes(*apps.get_app_config("cms").get_models(), publishing=True)
     post_delete.connect(_page_deleted, dispatch_uid="page-cache-page-deleted")
-    for model in apps.get_app_config("cms").get_models():
-        post_save.connect(bump, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
-        post_delete.connect(bump, sender=model,
-                            dispatch_uid=f"page-cache-{model.__name__}-delete")
 
 
 def _page_deleted(sender, instance, **kwargs):

@@ -48,6 +48,21 @@ class CacheVersion:
         self.renew()
         transaction.on_commit(self.renew)
 
+    def renew_on_changes(self, *models, publishing=False):
+        """Bump whenever a row of one of ``models`` is saved or deleted and, with
+        ``publishing``, when Wagtail publishes, unpublishes or moves a page."""
+        from django.db.models.signals import post_delete, post_save
+
+        for model in models:
+            for signal in (post_save, post_delete):
+                signal.connect(self.bump, sender=model, weak=False,
+                               dispatch_uid=f"{self.key}:{signal}:{model._meta.label}")
+        if publishing:
+            from wagtail.signals import page_published, page_unpublished, post_page_move
+
+            for signal in (page_published, page_unpublished, post_page_move):
+                signal.connect(self.bump, weak=False, dispatch_uid=f"{self.key}:{signal}")
+
     def renew(self):
         version = uuid.uuid4().hex
         cache.set(self.key, version, timeout=None)

@@ -30,18 +30,27 @@ def _locmem_cache_isolated(settings):
 
 
 @pytest.fixture
-def celery_worker(tmp_path):
-    """A real worker on the real Redis broker, consuming a queue of its own and reading the
-    test database; this process publishes to that queue instead of running tasks eagerly.
-    Use with ``django_db(transaction=True)`` so that the worker sees the data."""
-    from tests.celery_worker import CeleryWorker, publishing_to, test_database_url
+def worker_database_url():
+    """The test database as another process opens it. A worker cannot open SQLite's
+    in-memory test database, so worker tests skip there; CI runs them on PostgreSQL."""
+    from tests.celery_worker import test_database_url
 
     database_url = test_database_url()
     if database_url is None:
         pytest.skip("a worker process cannot open SQLite's in-memory test database")
+    return database_url
+
+
+@pytest.fixture
+def celery_worker(tmp_path, worker_database_url):
+    """A real worker on the real Redis broker, consuming a queue of its own and reading the
+    test database; this process publishes to that queue instead of running tasks eagerly.
+    Use with ``django_db(transaction=True)`` so that the worker sees the data."""
+    from tests.celery_worker import CeleryWorker, publishing_to
+
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    worker = CeleryWorker(mail_dir, database_url)
+    worker = CeleryWorker(mail_dir, worker_database_url)
     with publishing_to(worker.broker, worker.queue):
         worker.start()
         try:

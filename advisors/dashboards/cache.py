@@ -11,7 +11,6 @@ kept under both versions, so that a page is rendered once until something it sho
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
 
 from config.cache_versions import CacheVersion
 
@@ -61,8 +60,6 @@ def connect_signals():
         Structure,
     )
 
-    for model in (Structure, Application, Amendment, Contract, ContractExtension, Advisor,
-                  ServicePoint, OpeningRange, Commune, Session, Enrolment, Attendance):
-        post_save.connect(bump, sender=model, dispatch_uid=f"dashboards-{model.__name__}-save")
-        post_delete.connect(bump, sender=model,
-                            dispatch_uid=f"dashboards-{model.__name__}-delete")
+    VERSION.renew_on_changes(Structure, Application, Amendment, Contract, ContractExtension,
+                             Advisor, ServicePoint, OpeningRange, Commune, Session, Enrolment,
+                             Attendance)

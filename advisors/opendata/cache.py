@@ -17,7 +17,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from ninja import NinjaAPI
 
@@ -62,8 +61,6 @@ class CachingNinjaAPI(NinjaAPI):
 
 
 def connect_signals():
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
     from academy.models import Enrolment, Session
     from territories.models import Commune
 
@@ -77,10 +74,5 @@ def connect_signals():
         Structure,
     )
 
-    for model in (Structure, Application, Contract, Advisor, ServicePoint, OpeningRange,
-                  Closure, Commune, Session, Enrolment):
-        post_save.connect(bump, sender=model, dispatch_uid=f"opendata-{model.__name__}-save")
-        post_delete.connect(bump, sender=model,
-                            dispatch_uid=f"opendata-{model.__name__}-delete")
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(bump, dispatch_uid=f"opendata-{signal}")
+    VERSION.renew_on_changes(Structure, Application, Contract, Advisor, ServicePoint,
+                             OpeningRange, Closure, Commune, Session, Enrolment, publishing=True)

@@ -171,17 +171,14 @@ def test_a_reminder_run_killed_midway_then_rerun_sends_each_reminder_once(
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_with_sigkill_during_a_reminder_run_then_restarted_sends_each_once(
-        communes, tmp_path):
-    from tests.celery_worker import CeleryWorker, test_database_url
+        communes, tmp_path, worker_database_url):
+    from tests.celery_worker import CeleryWorker
 
-    database_url = test_database_url()
-    if database_url is None:
-        pytest.skip("a worker process cannot open SQLite's in-memory test database")
     people = tomorrows_participants(communes, count=6)
     reminders = OutgoingEmail.objects.filter(key__startswith="reminder_1:")
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    slow = CeleryWorker(mail_dir, database_url, app_module="tests.kill_worker_app")
+    slow = CeleryWorker(mail_dir, worker_database_url, app_module="tests.kill_worker_app")
     with publishing_to(slow.broker, slow.queue):
         slow.start()
         try:
@@ -195,7 +192,7 @@ def test_a_worker_killed_with_sigkill_during_a_reminder_run_then_restarted_sends
         queued_before_the_kill = reminders.count()
         assert 2 <= queued_before_the_kill < len(people), queued_before_the_kill
 
-        worker = CeleryWorker(mail_dir, database_url)
+        worker = CeleryWorker(mail_dir, worker_database_url)
         worker.queue = slow.queue
         worker.start()
         try:

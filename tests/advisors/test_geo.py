@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import F
 
-from advisors.geo import NearestFirst, distance_km, nearest
+from advisors.geo import NearestFirst, distance_km
 from advisors.models import ServicePoint
 from tests.advisors import factories as make
 
@@ -18,11 +18,11 @@ def test_service_points_sorted_by_distance_with_kilometres():
     lille = make.service_point(structure, latitude=50.6292, longitude=3.0573)
     make.service_point(structure)  # no coordinates: cannot be placed, left out
     # From Paris (Notre-Dame).
-    found = list(nearest(ServicePoint.objects.all(), 48.8530, 2.3499))
+    found = list(NearestFirst(ServicePoint.objects.all(), 48.8530, 2.3499, placed_only=True))
     assert found == [beauvais, compiegne, lille]
     distances = [round(p.distance_km) for p in found]
     assert distances == [67, 72, 204]
-    assert list(nearest(ServicePoint.objects.all(), 48.8530, 2.3499, within_km=70)) == [
+    assert list(NearestFirst(ServicePoint.objects.all(), 48.8530, 2.3499, within_km=70)) == [
         beauvais]
 
 
@@ -30,7 +30,7 @@ def test_the_other_side_of_the_earth_is_about_20_000_km_away():
     communes = make.geography()
     point = make.service_point(make.structure(communes["Beauvais"]), latitude=45.0,
                                longitude=10.0)
-    found = nearest(ServicePoint.objects.all(), -45.0, -170.0).get()
+    [found] = NearestFirst(ServicePoint.objects.all(), -45.0, -170.0)[0:2]
     assert found == point and round(found.distance_km) == 20015
 
 
@@ -49,7 +49,7 @@ def test_nearest_first_pages_are_the_same_as_ranking_every_row(django_assert_num
                            latitude=49.43 + rng.uniform(-spread, spread),
                            longitude=2.08 + rng.uniform(-spread, spread))
     make.service_point(structure, name="Sans position")
-    full = list(nearest(ServicePoint.objects.all(), 49.43, 2.08).order_by())
+    full = list(NearestFirst(ServicePoint.objects.all(), 49.43, 2.08, placed_only=True))
     ranked = [p.pk for p in ServicePoint.objects.all().annotate(
         distance_km=distance_km(49.43, 2.08)).order_by(F("distance_km").asc(nulls_last=True),
                                                        "pk")]
