@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from territories import authorities
 
+from . import bounds
+
 from .models import (
     AGE_BANDS,
     STATUS_BANDS,
@@ -24,6 +26,7 @@ from .models import (
     Theme,
 )
 from .models.activity import MAX_PARTICIPANTS
+from .models.people import euros as models_euros
 from .models.applications import (
     MAX_POSTS_REQUESTED,
     MOTIVATION_MAX_LENGTH,
@@ -36,6 +39,25 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 REQUIRED = "Ce champ est obligatoire."
 INVALID_DATE = "Saisissez une date valide, par exemple 15/09/2026."
+
+
+def add_bound_errors(form, errors):
+    """Puts ``bounds`` errors next to their fields (those not already in error)."""
+    for name, messages in errors.items():
+        if name in form.fields and name not in form.errors:
+            for message in messages:
+                form.add_error(name, message)
+
+
+def bounded_dates(form, *names):
+    """The programme's date bounds on these date fields: min/max of the picker and a hint."""
+    latest = bounds.latest_date()
+    for name in names:
+        field = form.fields[name]
+        field.widget.attrs.update({"min": bounds.EARLIEST_DATE.isoformat(),
+                                   "max": latest.isoformat()})
+        hint = bounds.hint()
+        field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
 
 
 def add_workflow_error(form, error, renamed=None):
@@ -174,12 +196,21 @@ class ContractForm(BaseForm):
                         "min_value": "Le salaire doit être positif."},
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded_dates(self, "start", "end")
+        self.fields["monthly_gross_salary"].help_text = (
+            f"Montant mensuel, pas annuel. Au-delà de "
+            f"{models_euros(bounds.SALARY_CONFIRMATION_ABOVE)}, seule l'ANCT peut l'accepter.")
+
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()
         kind, end, start = data.get("kind"), data.get("end"), data.get("start")
+        add_bound_errors(self, {**bounds.contract_errors(start, end),
+                                **bounds.salary_errors(data.get("monthly_gross_salary"))})
         if kind == Contract.Kind.CDI and end:
             self.add_error("end", "Un CDI n'a pas de date de fin.")
         elif kind and kind != Contract.Kind.CDI and not end and "end" not in self.errors:
@@ -517,9 +548,15 @@ class ConventionForm(BaseForm):
         label="Postes conventionnés", required=False, min_value=1,
         help_text="Les postes attribués à la structure si vide.")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded_dates(self, "start", "end")
+
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+        add_bound_errors(self, bounds.convention_errors(data.get("start"), data.get("end")))
+        if data.get("start") and data.get("end") and data["end"] <= data["start"] \
+                and "end" not in self.errors:
             self.add_error("end", "La fin de la convention doit suivre son début.")
         return data
 
@@ -545,6 +582,15 @@ class AmendmentForm(BaseForm):
 
 class ExtensionForm(BaseForm):
     new_end = forms.DateField(label="Nouvelle date de fin", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded_dates(self, "new_end")
+
+    def clean(self):
+        data = super().clean()
+        add_bound_errors(self, bounds.extension_errors(data.get("new_end")))
+        return data
 
 
 class TransitionForm(BaseForm):

@@ -490,6 +490,7 @@ class ContractImporter(Importer):
                 f"Ce contrat est déjà « {contract.get_status_display().lower()} » : ses "
                 "conditions ne peuvent plus être modifiées par import.")
         contract.kind, contract.end, contract.monthly_gross_salary = kind, end, salary
+        services.check_contract_bounds(contract.start, end, salary)
         try:
             contract.full_clean()
         except ValidationError as error:

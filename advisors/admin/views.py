@@ -10,6 +10,7 @@ from django.urls import reverse
 from wagtail.admin.widgets import AdminDateInput
 
 from .. import services
+from ..bounds import SALARY_CONFIRMATION_ABOVE
 from ..models import (
     Amendment,
     Application,
@@ -19,6 +20,7 @@ from ..models import (
     PrefectOpinion,
 )
 from ..models.applications import MAX_POSTS_REQUESTED
+from ..models.people import euros
 from .policy import is_anct_admin
 
 S = Application.Status
@@ -50,6 +52,11 @@ class DecisionForm(forms.Form):
     decision_number = forms.CharField(label="Numéro de décision", max_length=50,
                                       required=False,
                                       help_text="Obligatoire pour une validation ou un refus.")
+    more_posts_confirmed = forms.BooleanField(
+        label="Je confirme attribuer plus de postes que la structure n'en a demandé",
+        required=False,
+        help_text="Nécessaire seulement si les postes attribués dépassent la demande ; "
+                  "l'historique et le courriel à la structure le mentionnent.")
     decided_on = forms.DateField(label="Date de décision", required=False,
                                  widget=AdminDateInput, help_text="Aujourd'hui si vide.")
     reason = forms.CharField(label="Motif ou commentaire", required=False,
@@ -70,7 +77,8 @@ def decide_application(request, pk):
             services.decide(application, request.user, data["outcome"],
                             posts_granted=data["posts_granted"],
                             decision_number=data["decision_number"],
-                            decided_on=data["decided_on"], reason=data["reason"])
+                            decided_on=data["decided_on"], reason=data["reason"],
+                            more_posts_confirmed=data["more_posts_confirmed"])
         except services.WorkflowError as error:
             _show_refusal(request, error, form)
         else:
@@ -95,10 +103,20 @@ class RefusalForm(forms.Form):
     reason = forms.CharField(label="Motif du refus", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class SalaryConfirmationForm(forms.Form):
+    """Validating a contract whose salary exceeds the bound: ANCT confirms the amount."""
+
+    salary_confirmed = forms.BooleanField(
+        label="Je confirme ce salaire brut mensuel", required=False,
+        help_text=f"Le salaire dépasse {euros(SALARY_CONFIRMATION_ABOVE)} par mois : "
+                  "vérifiez qu'il ne s'agit pas d'un montant annuel ou d'une erreur de saisie.")
+
+
 # action slug → (label, service call, success message, needs a reason)
 CONTRACT_ACTIONS = {
     "valider": ("Valider le recrutement",
-                lambda contract, user, data: services.validate_contract(contract, user),
+                lambda contract, user, data: services.validate_contract(
+                    contract, user, salary_confirmed=data.get("salary_confirmed", False)),
                 "Recrutement validé.", False),
     "refuser": ("Refuser le recrutement",
                 lambda contract, user, data: services.refuse_contract(contract, user,
@@ -137,6 +155,8 @@ def contract_action(request, pk, action):
     label, call, success, needs_reason = CONTRACT_ACTIONS[action]
     inspect_url = reverse("advisors_contracts:inspect", args=[contract.pk])
     form = RefusalForm(request.POST or None) if needs_reason else None
+    if action == "valider" and contract.monthly_gross_salary > SALARY_CONFIRMATION_ABOVE:
+        form = SalaryConfirmationForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             call(contract, request.user, form.cleaned_data if form else {})

@@ -160,14 +160,18 @@ def post_totals(territory: Territory, on=None, unit=None):
         Amendment.objects.filter(status=Amendment.Status.VALIDATED), "convention__structure",
         added=Coalesce(Sum("posts", filter=Q(kind=Amendment.Kind.ADD)), 0),
         withdrawn=Coalesce(Sum("posts", filter=Q(kind=Amendment.Kind.WITHDRAW)), 0))
-    occupied = grouped(Contract.objects.holding_posts(on), "structure", posts=Count("pk"))
+    occupied = grouped(Contract.objects.holding_posts(on), "structure", posts=Count("pk"),
+                       pending=Count("pk", filter=Q(status=Contract.Status.SUBMITTED)))
     totals = {}
     for key in {*granted, *amended, *occupied}:
         changes = amended.get(key, {})
         total = ((granted.get(key) or {}).get("posts", 0) + changes.get("added", 0)
                  - changes.get("withdrawn", 0))
         taken = (occupied.get(key) or {}).get("posts", 0)
-        totals[key] = {"granted": total, "occupied": taken, "vacant": total - taken}
+        # Contracts awaiting ANCT's validation hold a post: said apart from those in post.
+        pending = (occupied.get(key) or {}).get("pending", 0)
+        totals[key] = {"granted": total, "occupied": taken, "pending": pending,
+                       "vacant": max(total - taken, 0)}
     return totals
 
 

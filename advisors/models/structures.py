@@ -47,7 +47,8 @@ class StructureQuerySet(models.QuerySet):
     def with_posts(self, on=None):
         """Annotates ``granted_posts`` (validated applications' granted posts + validated
         amendments adding posts − those withdrawing posts), ``occupied_posts`` (contracts
-        submitted or validated and still running) and ``vacant_posts``.
+        submitted or validated and still running), ``pending_posts`` (those of them still
+        awaiting ANCT's validation) and ``vacant_posts``.
 
         The single definition of the quota: ``services.granted_posts`` reads it."""
         from .applications import Amendment, Application
@@ -70,7 +71,13 @@ class StructureQuerySet(models.QuerySet):
             + _total(amendments.filter(kind=Amendment.Kind.ADD), "posts")
             - _total(amendments.filter(kind=Amendment.Kind.WITHDRAW), "posts")
         )
-        return self.annotate(granted_posts=granted, occupied_posts=occupied).annotate(
+        pending = Coalesce(Subquery(
+            contracts.filter(status=Contract.Status.SUBMITTED).order_by()
+            .values("structure_id").annotate(count=models.Count("pk")).values("count"),
+            output_field=models.IntegerField(),
+        ), Value(0))
+        return self.annotate(granted_posts=granted, occupied_posts=occupied,
+                             pending_posts=pending).annotate(
             vacant_posts=F("granted_posts") - F("occupied_posts"))
 
 

@@ -13,7 +13,7 @@ from ..models import Amendment, Application, ApplicationEvent, PrefectOpinion, S
 from ..models.applications import OPINION_COMMENT_MAX_LENGTH, OPINION_COMMENT_MIN_LENGTH
 from ..validators import normalize_siret
 from .base import NotAllowed, WorkflowError, locked, require_admin, validate
-from .posts import check_quota
+from .posts import check_quota, posts_label
 
 S = Application.Status
 ADMIN = frozenset({"admin"})
@@ -200,10 +200,11 @@ def _opinion_target(subject):
 
 
 def decide(application, actor, outcome, posts_granted=None, decision_number="",
-           decided_on=None, reason=""):
+           decided_on=None, reason="", more_posts_confirmed=False):
     """The selection committee's decision (ANCT): validated with a number of posts (it may
-    differ from the request), refused, or further examination. Needs the préfet's opinion.
-    The structure's managers and the préfets of its territory are told by email."""
+    differ from the request; more than requested only with ``more_posts_confirmed``),
+    refused, or further examination. Needs the préfet's opinion. The structure's managers
+    and the préfets of its territory are told by email."""
     require_admin(actor, "Seule l'ANCT (comité de sélection) décide des candidatures.")
     if outcome not in DECISIONS:
         raise WorkflowError("La décision est « validée », « refusée » ou « en examen "
@@ -216,6 +217,12 @@ def decide(application, actor, outcome, posts_granted=None, decision_number="",
         if not posts_granted or posts_granted < 1:
             raise WorkflowError("Indiquez le nombre de postes attribués (au moins un).",
                                 {"posts_granted": ["Au moins un poste."]})
+        requested = application.posts_requested
+        if posts_granted > requested and not more_posts_confirmed:
+            message = (f"La structure a demandé {posts_label(requested)} : pour en attribuer "
+                       f"{posts_granted}, confirmez explicitement l'attribution de postes "
+                       "supplémentaires.")
+            raise WorkflowError(message, {"posts_granted": [message]})
         fields["posts_granted"] = posts_granted
     if outcome in (S.VALIDATED, S.REFUSED) and not decision_number:
         raise WorkflowError("Indiquez le numéro de la décision du comité de sélection.",
@@ -225,7 +232,14 @@ def decide(application, actor, outcome, posts_granted=None, decision_number="",
         if not PrefectOpinion.objects.filter(application=current).exists():
             raise WorkflowError("L'avis du préfet est nécessaire avant la décision du comité "
                                 "de sélection.")
-        _move(current, outcome, actor, (reason or "").strip(), **fields)
-        emails.application_decided(current, reason=(reason or "").strip())
+        reason = (reason or "").strip()
+        if fields["posts_granted"] and fields["posts_granted"] > current.posts_requested:
+            # Said in the history and in the email: more posts than asked for.
+            note = (f"{posts_label(fields['posts_granted'])} attribués pour "
+                    f"{current.posts_requested} demandé{'s' if current.posts_requested > 1 else ''}"
+                    " (attribution supplémentaire confirmée).")
+            reason = f"{reason}\n{note}".strip()
+        _move(current, outcome, actor, reason, **fields)
+        emails.application_decided(current, reason=reason)
     application.refresh_from_db()
     return application

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
-from .. import emails
+from .. import bounds, emails, permissions
 from ..models import Advisor, Contract, ContractExtension, Structure
+from ..dates import long_date
 from .accounts import grant_roles, link_record
 from .base import (
     WorkflowError,
@@ -50,11 +51,25 @@ def _check_no_overlap(advisor, start, end, exclude=None):
         raise WorkflowError(OVERLAP)
 
 
+def check_contract_bounds(start, end, monthly_gross_salary, *, salary_confirmed=False):
+    """Dates from 2020 to five years ahead; a salary above 10,000 € a month only with
+    ANCT's explicit confirmation."""
+    errors = {**bounds.contract_errors(start, end),
+              **bounds.salary_errors(monthly_gross_salary, salary_confirmed)}
+    if errors:
+        raise WorkflowError(" ".join(m for messages in errors.values() for m in messages),
+                            errors)
+
+
 def submit_contract(structure, advisor, actor, *, kind, start, end=None,
-                    monthly_gross_salary):
+                    monthly_gross_salary, salary_confirmed=False):
     """The structure records a contract for an advisor (an Advisor, or a mapping of a new
-    advisor's fields); it holds a post until ANCT refuses it."""
+    advisor's fields); it holds a post until ANCT refuses it. A salary above 10,000 € a
+    month is accepted only from ANCT, with ``salary_confirmed``."""
     require_editable(actor, structure, NOT_MANAGER)
+    check_contract_bounds(
+        start, end, monthly_gross_salary,
+        salary_confirmed=salary_confirmed and permissions.is_anct_admin(actor))
     with transaction.atomic():
         structure = locked(Structure, structure.pk)
         if not structure.applications.validated().exists():
@@ -73,8 +88,9 @@ def submit_contract(structure, advisor, actor, *, kind, start, end=None,
         return contract
 
 
-def validate_contract(contract, actor):
-    """ANCT validates a submitted contract, re-checking posts and overlaps under lock."""
+def validate_contract(contract, actor, *, salary_confirmed=False):
+    """ANCT validates a submitted contract, re-checking posts, overlaps and bounds under
+    lock (a salary above 10,000 € a month needs ``salary_confirmed``)."""
     require_admin(actor, "Seule l'ANCT valide les contrats.")
     with transaction.atomic():
         structure = locked(Structure, contract.structure_id)
@@ -84,6 +100,8 @@ def validate_contract(contract, actor):
             raise WorkflowError(f"Ce contrat est « {contract.get_status_display()} » : il ne "
                                 "peut plus être validé.")
         validate(contract)
+        check_contract_bounds(contract.start, contract.end, contract.monthly_gross_salary,
+                              salary_confirmed=salary_confirmed)
         check_quota(structure)  # this contract is already counted among the occupied posts
         _check_no_overlap(contract.advisor, contract.start, contract.end, exclude=contract)
         contract.status = Contract.Status.VALIDATED
@@ -191,8 +209,12 @@ def _check_extensible(contract, new_end):
     if contract.rupture_status != Contract.Rupture.NONE:
         raise WorkflowError("Un contrat en cours de rupture ne peut pas être prolongé.")
     if not new_end or new_end <= contract.end:
-        raise WorkflowError("La nouvelle date de fin doit suivre la date de fin actuelle "
-                            f"({contract.end:%d/%m/%Y}).")
+        message = ("La nouvelle date de fin doit suivre la date de fin actuelle "
+                   f"({long_date(contract.end)}).")
+        raise WorkflowError(message, {"new_end": [message]})
+    errors = bounds.extension_errors(new_end)
+    if errors:
+        raise WorkflowError(errors["new_end"][0], errors)
     _check_no_overlap(contract.advisor, contract.end + datetime.timedelta(days=1), new_end,
                       exclude=contract)
 

@@ -4,6 +4,8 @@ posts (préfet's opinion for additions, then ANCT's decision)."""
 from django.db import transaction
 from django.utils import timezone
 
+from .. import bounds
+from ..dates import long_date
 from ..models import Amendment, Convention, Structure
 from .base import (
     WorkflowError,
@@ -34,7 +36,24 @@ def start_convention(structure, actor, *, start, end, posts=None):
         return _save_with_posts(convention, structure, posts)
 
 
+def _check_bounds(convention):
+    errors = bounds.convention_errors(convention.start, convention.end)
+    if errors:
+        raise WorkflowError(" ".join(m for messages in errors.values() for m in messages),
+                            errors)
+
+
+def _check_not_ended(convention, today=None):
+    """No amendment on a convention that has ended."""
+    today = today or timezone.localdate()
+    if convention.end < today:
+        raise WorkflowError(f"Cette convention s'est terminée le {long_date(convention.end)} :"
+                            " un avenant ne peut plus la modifier. Engagez son "
+                            "reconventionnement.")
+
+
 def _save_with_posts(convention, structure, posts):
+    _check_bounds(convention)
     granted = granted_posts(structure)
     convention.posts = granted if posts is None else posts
     if convention.posts is not None and convention.posts > granted:
@@ -54,6 +73,7 @@ def validate_convention(convention, actor):
                                      Convention.Status.INITIATED):
             raise WorkflowError(f"Cette convention est « {convention.get_status_display()} » :"
                                 " elle ne peut pas être validée.")
+        _check_bounds(convention)
         convention.status = Convention.Status.VALIDATED
         convention.validated_by = actor
         convention.validated_at = timezone.now()
@@ -110,6 +130,7 @@ def request_amendment(convention, actor, *, kind, posts, reason):
         convention = locked(Convention, convention.pk)
         if convention.status != Convention.Status.VALIDATED:
             raise WorkflowError("Un avenant modifie une convention validée.")
+        _check_not_ended(convention)
         if convention.amendments.filter(status__in=Amendment.PENDING_STATUSES).exists():
             raise WorkflowError("Un avenant de cette convention est déjà en cours d'examen.")
         status = (Amendment.Status.PENDING_OPINION if kind == Amendment.Kind.ADD
@@ -137,6 +158,8 @@ def decide_amendment(amendment, actor, outcome, comment=""):
                                 "avenant.")
         if amendment.status != Amendment.Status.PENDING_DECISION:
             raise WorkflowError("Cet avenant a déjà été décidé.")
+        if outcome == Amendment.Status.VALIDATED:
+            _check_not_ended(amendment.convention)
         if outcome == Amendment.Status.VALIDATED and amendment.kind == Amendment.Kind.WITHDRAW:
             check_quota(amendment.structure, granted_change=-amendment.posts)
         amendment.status = outcome

@@ -26,14 +26,30 @@ def vacant_posts(structure) -> int:
     return posts["granted_posts"] - posts["occupied_posts"]
 
 
+def posts_label(count) -> str:
+    """3 → "3 postes", 1 → "1 poste", 0 → "aucun poste"."""
+    if count <= 0:
+        return "aucun poste"
+    return f"{count} poste{'s' if count > 1 else ''}"
+
+
 def check_quota(structure, *, extra=0, granted_change=0):
     """Refuses when the structure's running contracts (+ ``extra``) would exceed its granted
-    posts (+ ``granted_change``). Call with the structure row locked."""
+    posts (+ ``granted_change``), or when more posts would be taken away than it holds. Call
+    with the structure row locked."""
     posts = _posts(structure)
-    granted = posts["granted_posts"] + granted_change
+    held = posts["granted_posts"]
+    granted = held + granted_change
     occupied = posts["occupied_posts"] + extra
+    if granted < 0:
+        withdrawn = -granted_change
+        message = (f"La structure ne dispose que de {posts_label(held)} attribué"
+                   f"{'s' if held > 1 else ''} : impossible d'en retirer {withdrawn}."
+                   if held > 0 else "La structure n'a aucun poste attribué à retirer.")
+        raise WorkflowError(message, {"posts": [message]})
     if occupied > granted:
         raise WorkflowError(
-            f"La structure dispose de {granted} poste(s) attribué(s) et en occuperait "
-            f"{occupied} : le nombre de postes attribués ne peut pas être dépassé."
+            f"La structure dispose de {posts_label(granted)} attribué"
+            f"{'s' if granted > 1 else ''} et en occuperait {occupied} : le nombre de postes "
+            "attribués ne peut pas être dépassé."
         )

@@ -87,7 +87,9 @@ def convention_detail(request, pk):
     renewal = Convention.objects.filter(previous=convention).first()
     validated = convention.status == Convention.Status.VALIDATED
     amendments = convention.amendments.select_related("opinion")
+    ended = convention.end < timezone.localdate()
     return render(request, "advisors/convention.html", {
+        "ended": ended,
         "convention": convention, "structure": convention.structure, "renewal": renewal,
         "amendments": amendments, "can_edit": can_edit,
         "can_renew": can_edit and validated and renewal is None,
@@ -96,7 +98,7 @@ def convention_detail(request, pk):
                         and convention.status == Convention.Status.INITIATED),
         "can_decline_renewal": (can_edit and renewal is not None
                                 and renewal.status == Convention.Status.INITIATED),
-        "can_amend": (can_edit and validated and not amendments.filter(
+        "can_amend": (can_edit and validated and not ended and not amendments.filter(
             status__in=Amendment.PENDING_STATUSES).exists()),
     })
 

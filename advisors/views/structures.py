@@ -71,6 +71,9 @@ def structure_detail(request, pk):
     validated = structure.applications.validated().exists()
     return render(request, "advisors/structure.html", {
         "structure": structure,
+        # granted = in post (validated contracts) + awaiting validation + vacant, never < 0
+        "in_post": structure.occupied_posts - structure.pending_posts,
+        "vacant": max(structure.vacant_posts, 0),
         "can_edit": can_edit,
         "applications": paginate(request, structure.applications.select_related("opinion"),
                                  "candidatures", 10),
