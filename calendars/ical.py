@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from icalendar import Calendar, vCalAddress, vDuration, vRecur
+from icalendar import Calendar, vCalAddress, vDuration, vRecur, vText
 from icalendar import Event as VEvent
 
 from .events import Event, Feed
@@ -117,14 +117,17 @@ def build_calendar(feed: Feed) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     if feed.method:
         calendar.add("method", feed.method)
-    calendar.add("name", feed.name)
-    calendar.add("x-wr-calname", feed.name)
+    # NAME (RFC 7986) and the X-WR-* names are TEXT: icalendar does not know them and would
+    # write commas and semicolons bare, so they are given as vText (escaped, RFC 5545 3.3.11).
+    calendar.add("name", vText(feed.name))
+    calendar.add("x-wr-calname", vText(feed.name))
     if feed.description:
         calendar.add("description", feed.description)
-        calendar.add("x-wr-caldesc", feed.description)
+        calendar.add("x-wr-caldesc", vText(feed.description))
     if feed.url:
         calendar.add("url", feed.url)
     calendar.add("x-wr-timezone", "Europe/Paris")
+    # REFRESH-INTERVAL (RFC 7986) for most clients, X-PUBLISHED-TTL for Outlook.
     calendar.add("refresh-interval", feed.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(feed.refresh))
     for event in feed.events:

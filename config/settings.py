@@ -148,6 +148,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "config.context_processors.platform",
             ],
+            # French dates everywhere ("1er décembre", "9 h"): fr_date, fr_time, fr_deadline…
+            "builtins": ["calendars.templatetags.french_dates"],
         },
     },
 ]
