@@ -9,6 +9,10 @@ PORT ?= 8000
 
 .PHONY: run test install migrate geography demo lint serve clean
 
+# `make run` is development on this machine: Django's debug mode (and its public key) for
+# its steps, unless DEBUG is given. Debug answers loopback clients only (config/debug.py).
+run migrate geography demo serve: export DEBUG ?= 1
+
 run: install migrate geography demo serve
 
 test: install

@@ -25,6 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Without DEBUG the settings want a key of one's own: a random one for this run, shared with
+# the gunicorn started below through the environment.
+os.environ.setdefault("SECRET_KEY", "bench-" + __import__("secrets").token_urlsafe(48))
 
 import django  # noqa: E402
 

@@ -44,8 +44,22 @@ if PRODUCTION:
             f"DJANGO_ENV=production needs these environment variables: {', '.join(missing)}"
         )
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Debug mode (tracebacks, the public development key below) is opt-in: `make run` sets
+# DEBUG=1 for development on this machine, never in production, and in debug the site
+# answers only loopback clients (config.debug). Without DEBUG, a SECRET_KEY of one's own
+# is required: the development key is in the repository, so anyone could sign sessions
+# and password reset links with it. The test suite makes a random one per run
+# (config/test_settings.py).
+DEBUG = env_bool("DEBUG")
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("DEBUG cannot be on with DJANGO_ENV=production")
+PUBLIC_DEVELOPMENT_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = env("SECRET_KEY") or (PUBLIC_DEVELOPMENT_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", PUBLIC_DEVELOPMENT_KEY):
+    raise ImproperlyConfigured(
+        "DEBUG is off: set SECRET_KEY to a secret value of your own (the development key "
+        "is public). For development on this machine, set DEBUG=1 instead (`make run` does)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -59,6 +73,7 @@ INSTALLED_APPS = [
     "calendars",  # after the feature apps: its "Mon espace" block comes last
     "privacy",  # above the feature apps: export and erasure read them all
     "demo",
+    "config",  # its runserver refuses other machines in debug (config/debug.py)
     # Design system
     "dsfr",
     "widget_tweaks",
@@ -102,6 +117,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.debug.LoopbackOnlyInDebugMiddleware",  # in debug, this machine only
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -162,6 +178,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default serves a small team (`make run`): readers do not wait for a
+    # writer (WAL), a writer waits for another up to 20 s instead of failing, and every
+    # transaction takes the write lock as it begins (IMMEDIATE), so two that read then
+    # write cannot both hold a read lock and fail "database is locked" (SQLite gives up at
+    # once there, whatever the timeout). Tested with 20 concurrent writers.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

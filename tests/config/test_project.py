@@ -46,7 +46,8 @@ def test_development_defaults_to_sqlite_and_eager_tasks():
          "import django; django.setup(); from django.conf import settings as s; "
          "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)"],
         cwd=ROOT, capture_output=True, text=True,
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings"},
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings",
+             "DEBUG": "1"},
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
 
