@@ -3,6 +3,8 @@ sessions (with the catalogue's filters), the élu's confirmed sessions in the pe
 feed, and the invitations attached to emails. The iCalendar itself is built by
 ``calendars``, which knows nothing of sessions."""
 
+import datetime
+
 from django.conf import settings
 from django.db.models import Count, Max
 from django.http import HttpResponseBadRequest
@@ -15,10 +17,11 @@ from calendars.events import Event, Feed, make_uid
 from calendars.http import calendar_response
 from calendars.ical import to_ics
 from calendars.registry import PersonalSource
+from cms.search import query_words, search_pages
 from territories.models import Department, Region
 
-from .catalog import filter_by_territory
-from .models import Audience, Enrolment, Format, Session, Theme
+from .catalog import filter_by_dates, filter_by_territory, french_day
+from .models import Audience, CoursePage, Enrolment, Format, Session, Theme
 
 UID_KIND = "session"
 
@@ -105,6 +108,11 @@ def public_sessions(filters):
         sessions = sessions.filter(course__format=filters["format"])
     if filters.get("audience"):
         sessions = sessions.filter(course__audience=filters["audience"])
+    if filters.get("q"):
+        found = search_pages(CoursePage.objects.live(), filters["q"])
+        sessions = sessions.filter(
+            course_id__in=[page.pk for page in found] if found is not None else [])
+    sessions = filter_by_dates(sessions, filters)
     return filter_by_territory(sessions, filters).distinct()
 
 
@@ -133,6 +141,26 @@ def feed_filters(params):
             raise FeedFilterError(f"Filtre inconnu : {name}={value}.")
         filters[name] = value
         labels.append(str(found[0]))
+    # The catalogue's search words and dates: a feed keeps them as given in the link.
+    text = params.get("q", "").strip()
+    if text:
+        if not query_words(text):
+            raise FeedFilterError(f"Recherche sans aucun mot : q={text}.")
+        filters["q"] = text
+        labels.append(f"« {text} »")
+    for name, label in (("date_from", "à partir du"), ("date_to", "jusqu'au")):
+        value = params.get(name, "").strip()
+        if not value:
+            continue
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise FeedFilterError(f"Date illisible : {name}={value}.") from None
+        filters[name] = day
+        labels.append(f"{label} {french_day(day)}")
+    if filters.get("date_from") and filters.get("date_to") and \
+            filters["date_to"] < filters["date_from"]:
+        raise FeedFilterError("La date de fin précède la date de début.")
     return filters, labels
 
 

@@ -1,14 +1,26 @@
 """Reads of the catalogue: which courses match the filters, and their next session."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.utils import timezone
+from django.utils.formats import date_format
+
+from cms.search import search_pages
 
 from .models import CoursePage, Session
 
+# Filters take any date a form accepts (year 1 to 9999); the bounds keep the day's start and
+# the next day within what datetimes and time zones can hold.
+EARLIEST, LATEST = date(1900, 1, 1), date(9999, 12, 30)
+
+
+def french_day(day):
+    """"1er mars 2027", "15 mars 2027"."""
+    return f"{'1er' if day.day == 1 else day.day} {date_format(day, 'F Y')}"
+
 
 def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return timezone.make_aware(datetime.combine(min(max(day, EARLIEST), LATEST), time.min))
 
 
 def filter_by_territory(sessions, filters):
@@ -19,14 +31,20 @@ def filter_by_territory(sessions, filters):
     return sessions
 
 
-def matching_sessions(filters):
-    sessions = filter_by_territory(Session.objects.scheduled().upcoming(), filters)
+def filter_by_dates(sessions, filters):
+    """Sessions starting on or after ``date_from`` and on or before ``date_to``."""
     if filters.get("date_from"):
         sessions = sessions.filter(start__gte=_day_start(filters["date_from"]))
     if filters.get("date_to"):
         sessions = sessions.filter(
             start__lt=_day_start(filters["date_to"]) + timezone.timedelta(days=1)
         )
+    return sessions
+
+
+def matching_sessions(filters):
+    sessions = filter_by_territory(Session.objects.scheduled().upcoming(), filters)
+    sessions = filter_by_dates(sessions, filters)
     if filters.get("available"):
         sessions = sessions.with_seats().filter(seats_left__gt=0)
     return sessions
@@ -48,8 +66,9 @@ def search_courses(filters):
         sessions = matching_sessions(filters)
         courses = courses.filter(pk__in=sessions.values("course_id"))
     if filters.get("q"):
-        found = CoursePage.objects.live().search(filters["q"], operator="and")
-        courses = courses.filter(pk__in=[page.pk for page in found])
+        found = search_pages(CoursePage.objects.live(), filters["q"])
+        courses = courses.filter(pk__in=[page.pk for page in found]) if found is not None \
+            else courses.none()
     return courses.distinct().order_by("title"), sessions
 
 

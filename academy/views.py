@@ -20,8 +20,11 @@ from .models import MANDATE_LEVELS, Audience, Enrolment, OfficialProfile, Sessio
 from .profile_forms import MandateFormSet, OfficialProfileForm
 
 PAGE_SIZE = 12
-# Catalogue filters that the public sessions feed understands (see calendar.feed_filters).
-FEED_FILTERS = ("theme", "department", "region", "format", "audience")
+# Catalogue filters that the public sessions feed understands (see calendar.feed_filters);
+# "places disponibles" is not one: seats change after one subscribes, and a session leaving
+# the calendar once full would look cancelled (the page says so next to the buttons).
+FEED_FILTERS = ("q", "theme", "department", "region", "format", "audience", "date_from",
+                "date_to")
 
 
 def catalog(request, page):
@@ -37,6 +40,7 @@ def catalog(request, page):
     feed_url = reverse("academy_calendar:sessions") + (f"?{feed_query}" if feed_query else "")
     return TemplateResponse(request, "academy/catalog_page.html", {
         "feed_url": feed_url,
+        "feed_ignores_available": bool(form.filters.get("available")),
         "webcal_url": "webcal://" + request.get_host() + feed_url,
         "page": page,
         "self": page,

@@ -8,6 +8,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from .search import search_pages
+
 
 @require_GET
 @cache_control(public=True, max_age=86400)
@@ -32,7 +34,9 @@ def search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = None
     if query:
-        found = Page.objects.live().public().search(query, operator="and")
+        found = search_pages(Page.objects.live().public(), query)
+        if found is None:  # punctuation only: nothing to look for
+            found = Page.objects.none()
         results = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         results.object_list = [page.specific for page in results.object_list]
     return TemplateResponse(request, "cms/search.html", {

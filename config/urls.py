@@ -10,6 +10,7 @@ from academy import views as academy_views
 from advisors.api import api
 from cms.views import robots_txt, search
 
+handler400 = "config.bad_input.bad_request"
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"

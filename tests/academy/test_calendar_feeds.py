@@ -118,7 +118,8 @@ def test_unknown_filter_value_is_refused_with_a_french_message(client):
 def test_catalogue_offers_the_filtered_subscription(client, communes, course):
     make.session(course, communes["Beauvais"])
     page = client.get("/formations/?department=60&q=budget").content.decode()
-    assert 'href="webcal://testserver/calendrier/formations.ics?department=60"' in page
+    assert ('href="webcal://testserver/calendrier/formations.ics?q=budget&amp;department=60"'
+            in page)
 
 
 def test_conditional_get_answers_304_until_something_changes(client, communes, course):
