@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from accounts import private_files
 from territories.models import Department, Region
 
 from .. import permissions
@@ -86,17 +87,27 @@ def index(request):
 
 
 # --- period ------------------------------------------------------------------------------------
+INVALID_DATE = "Saisissez une date valide au format AAAA-MM-JJ, par exemple 2026-09-15."
+
+
 class PeriodForm(forms.Form):
-    du = forms.DateField(label="Du", required=False,
+    du = forms.DateField(label="Du", required=False, error_messages={"invalid": INVALID_DATE},
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    au = forms.DateField(label="Au", required=False,
+    au = forms.DateField(label="Au", required=False, error_messages={"invalid": INVALID_DATE},
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
         data = super().clean()
         if data.get("du") and data.get("au") and data["du"] > data["au"]:
-            raise forms.ValidationError("La date de début doit précéder la date de fin.")
+            self.add_error("au", f"La date de fin ({data['au']:%d/%m/%Y}) doit suivre la date "
+                                 f"de début ({data['du']:%d/%m/%Y}).")
         return data
+
+    def error_text(self):
+        """Every error, as one French sentence per field (for a 400 answer)."""
+        labels = {"du": "Du", "au": "Au"}
+        return " ".join(f"{labels.get(name, 'Période')} : {' '.join(messages)}"
+                        for name, messages in self.errors.items())
 
 
 def default_period(today=None):
@@ -108,13 +119,30 @@ def default_period(today=None):
     return start, today
 
 
-def _period(request):
+def _period(request, data=None):
+    """The period form and the period it asks for; (form, None, None) when the form is
+    wrong: no figure is computed from a period nobody asked for."""
     start, end = default_period()
-    form = PeriodForm(request.GET or None, initial={"du": start, "au": end})
-    if form.is_bound and form.is_valid():
-        start = form.cleaned_data.get("du") or start
-        end = form.cleaned_data.get("au") or end
+    data = request.GET if data is None else data
+    bound = any(data.get(name) is not None for name in ("du", "au"))
+    form = PeriodForm(data if bound else None, initial={"du": start, "au": end})
+    if not form.is_bound:
+        return form, start, end
+    if not form.is_valid():
+        return form, None, None
+    start = form.cleaned_data.get("du") or start
+    end = form.cleaned_data.get("au") or end
+    if start > end:  # one bound given, beyond the default other one
+        form.add_error("au" if form.cleaned_data.get("au") else "du",
+                       "La date de début doit précéder la date de fin.")
+        return form, None, None
     return form, start, end
+
+
+def _bad_period(form):
+    return HttpResponseBadRequest(
+        f"Période incorrecte : {form.error_text()}".encode(),
+        content_type="text/plain; charset=utf-8")
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -214,6 +242,11 @@ def _dashboard(request, level, code=None):
     form, start, end = _period(request)
     today = timezone.localdate()
     sort = _known_sort(request.GET.get("tri", ""))
+    if start is None:  # the errors next to the fields, and no figure
+        return render(request, "advisors/dashboards/dashboard.html", {
+            "territory": territory, "level": level, "form": form, "today": today,
+            "base_url": _url(level, territory), "sort": sort, "period_error": True,
+            "territory_code": _code(level, territory)})
     # Everything below the period form is the same for whoever may open this dashboard: it
     # is rendered once, then read back until a figure it shows changes (cache.py).
     figures = cached(("page", level, territory, start, end, sort, today),
@@ -315,7 +348,9 @@ def table_export(request, level, code, table, fmt):
     if fmt not in ("csv", "xlsx") or table not in TABLES:
         raise Http404
     territory = _territory(request, level, None if level == "national" else code)
-    _form, start, end = _period(request)
+    form, start, end = _period(request)
+    if start is None:
+        return _bad_period(form)
     today = timezone.localdate()
     slug = "france" if level == "national" else code
     filename = f"tableau-de-bord-{table}-{slug}-{today:%Y%m%d}"
@@ -364,9 +399,9 @@ HISTORY_COLUMNS = [("granted_posts", "Postes accordés"), ("recruited", "Recrut�
 def export_request(request, level, code):
     territory = _territory(request, level, None if level == "national" else code)
     form = PeriodForm(request.POST)
-    start = end = None
-    if form.is_valid():
-        start, end = form.cleaned_data.get("du"), form.cleaned_data.get("au")
+    if not form.is_valid():
+        return _bad_period(form)
+    start, end = form.cleaned_data.get("du"), form.cleaned_data.get("au")
     territory_code = ("" if level == "national" else
                       str(territory.obj.pk) if level == "structure" else territory.obj.code)
     job = exports.request_export(request.user, level, territory_code, start, end)
@@ -400,6 +435,5 @@ def export_download(request, pk):
     job = _own_job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True,
-                        filename=job.file.name.rsplit("/", 1)[-1],
-                        content_type=exports.XLSX)
+    return private_files.serve(job.file, filename=job.file.name.rsplit("/", 1)[-1],
+                               content_type=exports.XLSX)
