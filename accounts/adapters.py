@@ -1,12 +1,38 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import ValidationError
 
+from . import lockout, mfa_crypto
 from .emails import queue_email
+from .network import client_ip
+from .site import current_site, on_site
+
+
+def _login_of(credentials) -> str:
+    return (credentials.get("email") or credentials.get("username") or "").strip().lower()
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Routes allauth's emails (verification, password reset…) through the Celery queue."""
+    """Routes allauth's emails (verification, password reset…) through the Celery queue, with
+    the site's name and address from ``SITE_URL``; slows down failed logins per account and
+    address (``accounts.lockout``)."""
 
     def send_mail(self, template_prefix, email, context):
+        context = {
+            "email": email,
+            **context,
+            "current_site": current_site(),
+        }
+        for name, value in list(context.items()):
+            if name.endswith("_url") and isinstance(value, str):
+                context[name] = on_site(value)
         message = self.render_mail(template_prefix, email, context)
         html = None
         for content, mimetype in getattr(message, "alternatives", []):
@@ -19,3 +45,40 @@ class AccountAdapter(DefaultAccountAdapter):
             html=html,
             from_email=message.from_email,
         )
+
+    def get_client_ip(self, request):
+        # The same reading as the API's throttling and the lock-out (TRUSTED_PROXY_COUNT).
+        return client_ip(request) or super().get_client_ip(request)
+
+    def pre_authenticate(self, request, **credentials):
+        login = _login_of(credentials)
+        wait = lockout.seconds_to_wait(login, client_ip(request)) if login else 0
+        if wait:
+            request.login_delayed = True
+            raise ValidationError(
+                "Trop de mots de passe erronés pour ce compte depuis votre connexion : "
+                f"réessayez dans {_wait_text(wait)}, ou recevez un lien de déblocage par "
+                "e-mail.",
+                code="login_delayed",
+            )
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials):
+        login = _login_of(credentials)
+        if login:
+            lockout.record_failure(login, client_ip(request))
+        super().authentication_failed(request, **credentials)
+
+    def login(self, request, user):
+        lockout.clear(user.email, client_ip(request))
+        return super().login(request, user)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are encrypted at rest (``accounts.mfa_crypto``)."""
+
+    def encrypt(self, text):
+        return mfa_crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text):
+        return mfa_crypto.decrypt(encrypted_text)

@@ -13,3 +13,11 @@ class AccountsConfig(AppConfig):
 
         m2m_changed.connect(forget_roles, sender=User.groups.through,
                             dispatch_uid="accounts-forget-roles")
+
+        from django.db.models.signals import post_migrate
+
+        from .site import sync_after_migrate
+
+        # The Wagtail site's hostname and port follow SITE_URL (accounts.site).
+        post_migrate.connect(sync_after_migrate, sender=self,
+                             dispatch_uid="accounts-sync-wagtail-site")

@@ -2,7 +2,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .models import User
@@ -49,4 +49,33 @@ class StaffMfaRequiredMiddleware:
                 "d'authentification pour continuer.",
             )
             return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class AdminAccessMiddleware:
+    """A signed-in person without access to the back office gets a French 403 page under
+    ``/admin/``, with ways out (their space, another account, the home page). Wagtail would
+    send them to the login page, which sends a signed-in person back to ``/admin/``: an
+    endless loop of redirections."""
+
+    prefix = "/admin/"
+    # Left to their own views: the redirections to allauth's pages and the admin's public
+    # assets (translations, icons), the same for everyone.
+    open_paths = ("/admin/login/", "/admin/password_reset/", "/admin/jsi18n/",
+                  "/admin/sprite/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith(self.prefix)
+            and not request.path.startswith(self.open_paths)
+            and user is not None
+            and user.is_authenticated
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            return render(request, "accounts/admin_forbidden.html",
+                          {"next": request.get_full_path()}, status=403)
         return self.get_response(request)

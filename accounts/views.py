@@ -1,7 +1,10 @@
+from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from . import lockout
 from .spaces import sections_for
 
 
@@ -17,3 +20,33 @@ def account_home(request):
         {"has_mfa": has_mfa, "roles": request.user.role_names,
          "sections": sections_for(request)},
     )
+
+
+# --- unlock of a slowed-down login (accounts.lockout) ------------------------------------------
+class UnlockRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse électronique de votre compte", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def unlock_request(request):
+    """Asks for the link that lifts the delay; the same answer whether or not an account has
+    this address."""
+    form = UnlockRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        limited = ratelimit.consume_or_429(request, action="login_unlock", key=email)
+        if limited:
+            return limited
+        lockout.send_unlock_link(request, email)
+        return render(request, "accounts/unlock_sent.html", {"email": email})
+    return render(request, "accounts/unlock_request.html", {"form": form})
+
+
+def unlock_confirm(request, token):
+    data = lockout.read_unlock_token(token)
+    if data is not None:
+        lockout.unlock(request, data)
+    return render(request, "accounts/unlock_done.html", {"valid": data is not None},
+                  status=200 if data is not None else 400)

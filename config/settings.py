@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "config.bad_input.RejectUnreadableInputMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
+    "accounts.middleware.AdminAccessMiddleware",  # 403 instead of a login loop
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: around a kept page, every middleware above runs as around a rendered one.
     "cms.page_cache.AnonymousPageCacheMiddleware",
@@ -220,25 +221,33 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
-# The issue asks for a clear message when the address is taken (enumeration trade-off
-# accepted; login and reset stay rate limited).
-ACCOUNT_PREVENT_ENUMERATION = False
+# Password reset and sign-up answer the same whether the address has an account or not:
+# the owner of a known address is told by email instead (docs/security.md).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Académie des territoires] "
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNamesForm"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Per client address only, across accounts. Failures per account are slowed down per
+    # account and address by accounts.lockout (progressive delays), never for everyone.
+    "login_failed": "30/5m/ip",
     "signup": "20/h/ip",
     "reset_password": "20/h/ip,5/h/key",
     "reset_password_from_key": "20/h/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    "login_unlock": "10/h/ip,3/h/key",  # unlock links (accounts.lockout)
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted in the database (accounts.mfa_crypto):
+# comma-separated Fernet keys, the first encrypts, all decrypt (rotation: docs/security.md).
+# Without it, a key derived from SECRET_KEY (required and secret in production).
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS")
 MFA_TOTP_ISSUER = "ANCT"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -290,8 +299,18 @@ STATICFILES_DIRS += [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files only some people may read (dashboard exports): outside MEDIA_ROOT, so that serving
+# /media/ (Wagtail images) never serves them; downloaded through views that check the
+# requester (accounts.private_files), or handed to nginx by X-Accel-Redirect when
+# PRIVATE_FILES_ACCEL_REDIRECT names an `internal` location aliasing PRIVATE_MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+PRIVATE_FILES_ACCEL_REDIRECT = env("PRIVATE_FILES_ACCEL_REDIRECT", "")  # e.g. /_private/
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "accounts.private_files.PrivateStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -303,7 +322,6 @@ STORAGES = {
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Agence nationale de la cohésion des territoires"
-WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 # The database backend uses PostgreSQL full text search (French stemming after unaccent, a
 # configuration made by cms.0004) on PostgreSQL and SQLite's FTS5 in the embedded default.
@@ -329,7 +347,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # nor asks releases.wagtail.org from the st
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # --- Platform -------------------------------------------------------------------------------
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The one public address of the platform: allauth's emails, the Wagtail site's hostname and
+# port (synchronised after every migrate, accounts.site), feeds, notices. In production it
+# defaults to https:// and the first of ALLOWED_HOSTS, never to a development address.
+SITE_URL = env("SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 DIRECTORY_TILE_URL = env("DIRECTORY_TILE_URL", "")  # e.g. an OSM tile server's {z}/{x}/{y}.png
 SERVICE_NAME = "Agence nationale de la cohésion des territoires"
 SERVICE_TAGLINE = "Académie des territoires · Conseillers numériques"
@@ -471,6 +494,13 @@ PERMISSIONS_POLICY = {
     "midi": [], "payment": [], "usb": [],
     "fullscreen": ["self", *VIDEO_EMBED_ORIGINS],  # embedded videos may go full screen
 }
+# Reverse proxies in front of the application that append to X-Forwarded-For (nginx: 1).
+# One setting read by django-ninja (API throttling), allauth (login and reset limits) and
+# accounts.network.client_ip; with 0, the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+NINJA_NUM_PROXIES = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Lifting a slowed-down login by an emailed link (accounts.lockout).
+    path("comptes/deblocage/", include("accounts.unlock_urls")),
     path("comptes/", include("allauth.urls")),
     # /espace/donnees/, /donnees-personnelles/, /accessibilite/ (before Wagtail's pages).
     path("", include("privacy.urls")),

@@ -48,9 +48,12 @@ def ensure_site():
     home_page = root.add_child(instance=HomePage(
         title="Agence nationale de la cohésion des territoires", slug="accueil", locale=locale,
     ))
+    from accounts.site import site_parts
+
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", root_page=home_page, is_default_site=True,
-                        site_name="ANCT")
+    _scheme, hostname, port = site_parts()
+    Site.objects.create(hostname=hostname, port=port, root_page=home_page,
+                        is_default_site=True, site_name="ANCT")
 
 
 def home():

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from accounts.private_files import private_storage
+
 
 class DailySnapshot(models.Model):
     """The deployment indicators of one département on one day (filled by the
@@ -57,7 +59,9 @@ class ExportJob(models.Model):
     status = models.CharField("statut", max_length=10, choices=Status.choices,
                               default=Status.PENDING)
     progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
-    file = models.FileField("fichier", upload_to="exports/dashboards/", blank=True)
+    # Private storage, outside MEDIA_ROOT: downloaded only through the checking view.
+    file = models.FileField("fichier", upload_to="exports/dashboards/", blank=True,
+                            storage=private_storage)
     error = models.TextField("erreur", blank=True)
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)

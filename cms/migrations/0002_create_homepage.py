@@ -30,8 +30,11 @@ def create_homepage(apps, schema_editor):
     )
     root.numchild = Page.objects.filter(depth=2).count()
     root.save(update_fields=["numchild"])
-    Site.objects.create(hostname="localhost", root_page_id=home.id, is_default_site=True,
-                        site_name="ANCT")
+    from accounts.site import site_parts
+
+    _scheme, hostname, port = site_parts()  # from SITE_URL, like every link of the platform
+    Site.objects.create(hostname=hostname, port=port, root_page_id=home.id,
+                        is_default_site=True, site_name="ANCT")
 
 
 def remove_homepage(apps, schema_editor):

