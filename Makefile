@@ -41,7 +41,11 @@ geography: migrate
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The periodic jobs (reminders, surveys, scheduled publishing, digests, purges) run beside the
+# site: run_scheduler reads CELERY_BEAT_SCHEDULE and runs each job when due, with no broker.
 serve:
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
