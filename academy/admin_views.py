@@ -111,17 +111,24 @@ def decide(request, session_id, enrolment_id, action):
 
 def cancel_session(request, session_id):
     session = _session_for(request, session_id)
+    reason, reason_error = "", ""
     if request.method == "POST":
-        try:
-            affected = services.cancel_session(session.pk)
-        except services.EnrolmentError as error:
-            messages.error(request, str(error))
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            reason_error = ("Indiquez le motif de l'annulation : il est écrit aux personnes "
+                            "inscrites.")
         else:
-            messages.success(request, f"Session annulée ; {len(affected)} personne(s) "
-                                      "prévenue(s) par courriel.")
-        return redirect(_manage_url(session))
+            try:
+                affected = services.cancel_session(session.pk, reason)
+            except services.EnrolmentError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Session annulée ; {len(affected)} personne(s) "
+                                          "prévenue(s) par courriel.")
+            return redirect(_manage_url(session))
     return render(request, "academy/admin/cancel_session.html", {
         "session": session, "affected": session.enrolments.active().count(),
+        "reason": reason, "reason_error": reason_error,
         "page_title": "Annuler la session", "header_icon": "warning",
         "breadcrumbs_items": _breadcrumbs(session, "Annuler"),
     })

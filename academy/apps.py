@@ -22,3 +22,7 @@ class AcademyConfig(AppConfig):
 
         page_cache.VERSION.renew_on_changes(Session, Enrolment)
         registry.register(personal_source)
+        # A change of a session's time, place or link is told to its participants.
+        from . import notices
+
+        notices.connect()

@@ -4,16 +4,17 @@ feed, and the invitations attached to emails. The iCalendar itself is built by
 ``calendars``, which knows nothing of sessions."""
 
 import datetime
+from dataclasses import replace
 
 from django.conf import settings
 from django.db.models import Count, Max
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET
 
-from calendars.events import Event, Feed, make_uid
+from calendars import dates
+from calendars.events import Event, Feed, daily_parts, make_uid
 from calendars.http import calendar_response
 from calendars.ical import to_ics
 from calendars.registry import PersonalSource
@@ -32,8 +33,16 @@ def _place(session):
     return "À distance (visioconférence)"
 
 
-def session_event(session, *, private=False, sequence_offset=0, course_urls=None) -> Event:
-    """``private`` events (the person's own feed, invitations) may carry the visio link;
+def day_uid(session_pk, day_index: int) -> str:
+    """Day 1 keeps the session's own UID (what a one-day session always had); the next days
+    add their rank: stable while the session keeps its days, distinct from one another."""
+    return make_uid(UID_KIND, session_pk if day_index == 1 else f"{session_pk}-{day_index}")
+
+
+def session_events(session, *, private=False, sequence_offset=0, course_urls=None) -> list[Event]:
+    """One event per day of the session, with that day's hours (see ``daily_parts``).
+
+    ``private`` events (the person's own feed, invitations) may carry the visio link;
     shared ones never carry a private link. ``course_urls`` memoises page URLs in a feed."""
     course = session.course
     if course_urls is None:
@@ -41,7 +50,10 @@ def session_event(session, *, private=False, sequence_offset=0, course_urls=None
     if course.pk not in course_urls:
         course_urls[course.pk] = f"{settings.SITE_URL}{course.url or ''}"
     course_url = course_urls[course.pk]
+    parts = daily_parts(session.start, session.end)
     lines = [course.summary]
+    if len(parts) > 1:
+        lines.append(f"Session {dates.session_when(session.start, session.end)}.")
     if session.trainers:
         lines.append(f"Avec {session.trainers}.")
     if private and session.remote_url:
@@ -49,19 +61,23 @@ def session_event(session, *, private=False, sequence_offset=0, course_urls=None
     if session.contact_email:
         lines.append(f"Contact : {session.contact_email}")
     lines.append(f"Programme et inscription : {course_url}")
-    return Event(
-        uid=make_uid(UID_KIND, session.pk),
-        summary=("ANNULÉE — " if session.is_cancelled else "") + course.title,
-        start=session.start,
-        end=session.end,
-        last_modified=session.updated_at,
-        sequence=session.calendar_sequence + sequence_offset,
-        cancelled=session.is_cancelled,
-        description="\n".join(lines),
-        location=_place(session),
-        url=course_url,
-        categories=("Académie des territoires",),
-    )
+    title = ("ANNULÉE — " if session.is_cancelled else "") + course.title
+    events = []
+    for index, (start, end) in enumerate(parts, start=1):
+        events.append(Event(
+            uid=day_uid(session.pk, index),
+            summary=title if len(parts) == 1 else f"{title} (jour {index} sur {len(parts)})",
+            start=start,
+            end=end,
+            last_modified=session.updated_at,
+            sequence=session.calendar_sequence + sequence_offset,
+            cancelled=session.is_cancelled,
+            description="\n".join(lines),
+            location=_place(session),
+            url=course_url,
+            categories=("Académie des territoires",),
+        ))
+    return events
 
 
 def _sessions():
@@ -88,14 +104,15 @@ def session_feed(request, session_id):
         last_modified=max(filter(None, [session.updated_at,
                                         session.course.last_published_at])),
         build=lambda: Feed(name=session.course.title,
-                           description=f"Session du {_when(session)}",
-                           events=[session_event(session)]),
+                           description=f"Session {_when(session)}",
+                           events=session_events(session)),
         filename=f"session-{session.pk}.ics",
     )
 
 
 def _when(session):
-    return date_format(localtime(session.start), "l j F Y à H\\hi")
+    """"du 3 au 4 décembre 2026, de 9 h à 17 h" or "le mardi 1er décembre 2026, de 9 h à 17 h"."""
+    return dates.session_when(session.start, session.end)
 
 
 def public_sessions(filters):
@@ -217,21 +234,25 @@ def _personal_events(user):
 
 def _events(sessions, private=False):
     course_urls = {}
-    return [session_event(s, private=private, course_urls=course_urls) for s in sessions]
+    return [event for session in sessions
+            for event in session_events(session, private=private, course_urls=course_urls)]
 
 
 personal_source = PersonalSource(name="academy", stamp=_personal_stamp,
                                   events=_personal_events)
 
 
-def invitation(enrolment, method):
-    """The session as an email invitation: METHOD:REQUEST when a seat is given,
-    METHOD:CANCEL with the same UID and a higher SEQUENCE when it is withdrawn."""
+def invitation(enrolment, method, *, events=None):
+    """The session as an email invitation: METHOD:REQUEST when a seat is given or the
+    session changes, METHOD:CANCEL with the same UIDs (one per day) and a higher SEQUENCE
+    when it is withdrawn. ``events``: other events to send (e.g. the days a shortened session
+    lost), in place of the session's current ones."""
     session = enrolment.session
-    event = session_event(session, private=True,
-                          sequence_offset=enrolment.invitation_sequence)
+    if events is None:
+        events = session_events(session, private=True,
+                                sequence_offset=enrolment.invitation_sequence)
     if method == "CANCEL":
-        event = Event(**{**event.__dict__, "cancelled": True})
-    feed = Feed(name=session.course.title, events=[event], method=method,
+        events = [replace(event, cancelled=True) for event in events]
+    feed = Feed(name=session.course.title, events=list(events), method=method,
                 organizer=settings.DEFAULT_FROM_EMAIL, attendees=(enrolment.user.email,))
     return to_ics(feed).decode()

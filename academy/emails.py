@@ -2,10 +2,9 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.emails import queue_email
+from calendars import dates
 
 # kind: (subject, lines). Lines are formatted with the context below.
 MESSAGES = {
@@ -47,11 +46,14 @@ MESSAGES = {
         "l'organisateur.",
         "Votre inscription est annulée ; d'autres sessions sont proposées dans le catalogue.",
     ]),
-    "reminder_7": ("Rappel : {course} dans une semaine", [
-        "Votre session commence le {when}.", "Lieu : {place}.",
+    # Reminders say the real delay ("demain", "dans 5 jours"), whenever the job runs.
+    "reminder_7": ("Rappel : {course} {delay}", [
+        "Votre session commence {delay}, le {when}.", "Lieu : {place}.",
+        "L'invitation jointe met à jour votre agenda.",
     ]),
-    "reminder_1": ("Rappel : {course} demain", [
-        "Votre session commence demain, le {when}.", "Lieu : {place}.",
+    "reminder_1": ("Rappel : {course} {delay}", [
+        "Votre session commence {delay}, le {when}.", "Lieu : {place}.",
+        "L'invitation jointe met à jour votre agenda.",
     ]),
     "survey": ("Votre avis sur la formation : {course}", [
         "Merci d'avoir participé à la session du {when}.",
@@ -62,23 +64,23 @@ MESSAGES = {
 
 def _context(enrolment):
     session = enrolment.session
-    start = timezone.localtime(session.start)
     if session.commune_id:
         place = ", ".join(p for p in [session.address, session.place_label] if p)
     else:
         place = f"à distance ({session.remote_url})"
     return {
         "course": session.course.title,
-        "when": date_format(start, "l j F Y à H\\hi"),
+        "when": dates.long_datetime(session.start, weekday=True),
+        "delay": dates.delay_in_words(session.start),
         "place": place,
-        "deadline": date_format(timezone.localtime(session.cancellation_deadline), "j F Y"),
+        "deadline": dates.deadline(session.cancellation_deadline),
         "position": enrolment.waitlist_position() or "",
         "survey_url": session.survey_url,
     }
 
 
-# Messages that give a seat carry the session as a calendar invitation.
-INVITING_KINDS = {"confirmed", "promoted", "accepted"}
+# Messages that give a seat, and reminders, carry the session as a calendar invitation.
+INVITING_KINDS = {"confirmed", "promoted", "accepted", "reminder_7", "reminder_1"}
 
 
 def notify(enrolment, kind, invitation=None, key=None):

@@ -227,8 +227,11 @@ def move_up(enrolment_id):
     return _staff_decision(enrolment_id, [Enrolment.Status.WAITLISTED], action)
 
 
-def cancel_session(session_id):
-    """Cancels the session and every active enrolment; each person is told."""
+def cancel_session(session_id, reason=""):
+    """Cancels the session and every active enrolment; each person is told, with the
+    ``reason`` and the course's other sessions (academy.notices)."""
+    from . import notices
+
     with transaction.atomic():
         session = _locked_session(session_id)
         if session.is_cancelled:
@@ -241,8 +244,8 @@ def cancel_session(session_id):
             enrolment.status = Enrolment.Status.CANCELLED_BY_ORGANISER
             enrolment.waitlisted_at = None
             enrolment.save(update_fields=["status", "waitlisted_at", "updated_at"])
-            emails.notify(enrolment, "session_cancelled",
-                          invitation="CANCEL" if held_seat else None)
+            notices.session_cancelled(enrolment, reason,
+                                      invitation="CANCEL" if held_seat else None)
         return affected
 
 

@@ -7,7 +7,13 @@ from django.utils import timezone
 from . import emails
 from .models import Attendance, Enrolment, Session
 
-REMINDERS = [(7, "reminder_7_sent_at", "reminder_7"), (1, "reminder_1_sent_at", "reminder_1")]
+# (kind and mark, how long before the start it is due, how close to the start it is no
+# longer sent). The week reminder is skipped when the session is under two days away (a late
+# enrolment, a late run): the day-before one follows within hours and says the same.
+REMINDERS = [
+    ("reminder_7", "reminder_7_sent_at", timedelta(days=7), timedelta(days=2)),
+    ("reminder_1", "reminder_1_sent_at", timedelta(days=1), timedelta(0)),
+]
 
 
 def _claim(enrolment, field):
@@ -22,20 +28,19 @@ def _claim(enrolment, field):
 
 @shared_task
 def send_reminders():
-    """Reminders 7 days and 1 day before the session, to confirmed participants."""
+    """Reminders a week and a day before the session, to confirmed participants: each says
+    the real delay ("dans 5 jours", "demain") and carries the session's invitation."""
     now = timezone.now()
     sent = 0
-    for days, field, kind in REMINDERS:
+    for kind, field, due_before, not_within in REMINDERS:
         due = (
             Enrolment.objects.filter(
                 status=Enrolment.Status.CONFIRMED, session__status=Session.Status.SCHEDULED,
-                session__start__gt=now, session__start__lte=now + timedelta(days=days),
+                session__start__gt=now + not_within, session__start__lte=now + due_before,
                 **{f"{field}__isnull": True},
             ).select_related("session__course", "session__commune__department", "user")
         )
         for enrolment in due:
-            if days == 7 and enrolment.session.start <= now + timedelta(days=1):
-                continue  # too late for the week reminder: the day-before one will go
             with transaction.atomic():
                 if _claim(enrolment, field):
                     emails.notify(enrolment, kind, key=f"{kind}:{enrolment.pk}:"

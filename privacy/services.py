@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from academy import notices as academy_notices
 from academy.models import Enrolment, OfficialProfile, Session
 from academy.services import fill_from_waitlist
 from accounts.roles import Role
@@ -136,7 +137,7 @@ def erase_account(user, *, reason=AccountErasure.Reason.REQUEST, now=None):
             raise ErasureRefused(" ".join(blockers))
         emails = personal_emails(user)
 
-        _withdraw_upcoming_enrolments(user, now)
+        withdrawn_invitations = _withdraw_upcoming_enrolments(user, now)
         OfficialProfile.objects.filter(user=user).delete()  # and its mandates
         EmailAddress.objects.filter(user=user).delete()
         SocialAccount.objects.filter(user=user).delete()  # and its tokens
@@ -153,6 +154,9 @@ def erase_account(user, *, reason=AccountErasure.Reason.REQUEST, now=None):
         _anonymise_advisor(user)
         _relabel_log_entries(user)
         _delete_outgoing_emails(emails)
+        # After the outbox was cleared of the person's messages, before the address is
+        # erased: the CANCEL of each invitation, so their calendar loses the sessions.
+        academy_notices.account_deleted(withdrawn_invitations)
 
         user.email = erased_email("supprime", user.pk)
         user.first_name = ERASED_FIRST_NAME
@@ -174,7 +178,11 @@ def erase_account(user, *, reason=AccountErasure.Reason.REQUEST, now=None):
 
 def _withdraw_upcoming_enrolments(user, now):
     """Active enrolments in sessions not over yet are cancelled and their seats go to the
-    waiting list: an erased account will not attend. Past ones are kept as they are."""
+    waiting list: an erased account will not attend. Past ones are kept as they are.
+
+    Returns the enrolments that held a seat (their invitation superseded): their CANCEL is
+    sent by ``academy.notices.account_deleted``."""
+    held = []
     upcoming = (Enrolment.objects.active().filter(user=user, session__end__gt=now)
                 .values_list("pk", "session_id"))
     for enrolment_id, session_id in upcoming:
@@ -183,9 +191,15 @@ def _withdraw_upcoming_enrolments(user, now):
         held_seat = enrolment.status == Enrolment.Status.CONFIRMED
         enrolment.status = Enrolment.Status.CANCELLED
         enrolment.waitlisted_at = None
-        enrolment.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        update = ["status", "waitlisted_at", "updated_at"]
+        if held_seat:
+            enrolment.invitation_sequence += 1
+            update.append("invitation_sequence")
+        enrolment.save(update_fields=update)
         if held_seat:
             fill_from_waitlist(session)
+            held.append(enrolment)
+    return held
 
 
 def _delete_owned_elsewhere(user):

@@ -218,8 +218,12 @@ def test_reminders_are_sent_once_even_if_the_job_runs_twice(
         assert tasks.send_reminders() == 2
         assert tasks.send_reminders() == 0
     subjects = sorted(m.subject for m in mail.outbox)
-    assert subjects == ["Rappel : Demain demain",
-                        "Rappel : Gérer une crise sur son territoire dans une semaine"]
+    # Each says its real delay ("demain", or "aujourd'hui" before 4 am; the wording is
+    # tested on a fixed clock in test_session_notices).
+    from calendars.dates import delay_in_words
+
+    assert subjects == [f"Rappel : Demain {delay_in_words(soon.start)}",
+                        "Rappel : Gérer une crise sur son territoire dans 6 jours"]
 
 
 def test_survey_goes_once_to_those_present_after_the_session(
@@ -296,7 +300,7 @@ def test_staff_add_accept_refuse_move_up_and_cancel(staff_client, communes,
     assert "Aucun compte n&#x27;existe" in response.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(f"{url}annuler/")
+        staff_client.post(f"{url}annuler/", {"reason": "Salle indisponible"})
     session.refresh_from_db()
     assert session.is_cancelled
     assert Enrolment.objects.get(pk=ea.pk).status == Status.CANCELLED_BY_ORGANISER
