@@ -9,6 +9,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from cms.figures import KeyFigure
+
 from . import admin_views, services
 from .models import CoursePage, Session
 
@@ -120,3 +122,24 @@ def session_management_urls():
              name="attendance_sheet"),
     ]
     return [path("academie/sessions/", include((urls, "academy_admin")))]
+
+
+@hooks.register("register_key_figure")
+def live_courses_figure():
+    return KeyFigure("academy-courses", "Formations publiées au catalogue",
+                     lambda: CoursePage.objects.live().public().count())
+
+
+@hooks.register("register_key_figure")
+def upcoming_sessions_figure():
+    return KeyFigure("academy-sessions", "Sessions à venir (programmées)",
+                     lambda: Session.objects.upcoming().scheduled()
+                     .filter(course__live=True).count())
+
+
+@hooks.register("register_key_figure")
+def session_regions_figure():
+    return KeyFigure("academy-regions", "Régions où se tiennent des sessions à venir",
+                     lambda: Session.objects.upcoming().scheduled()
+                     .filter(course__live=True, commune__isnull=False)
+                     .values("commune__department__region").distinct().count())

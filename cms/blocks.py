@@ -1,9 +1,12 @@
 """StreamField blocks rendered with DSFR components; each one has a Wagtail preview."""
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from . import figures
 
 LEVELS = [("info", "Information"), ("success", "Succès"), ("warning", "Attention")]
 
@@ -231,8 +234,25 @@ class ContentBlocks(blocks.StreamBlock):
 
 
 class KeyFigureBlock(blocks.StructBlock):
-    figure = blocks.CharBlock(label="Chiffre", max_length=20)
+    computed = blocks.ChoiceBlock(
+        label="Chiffre calculé", choices=figures.choices, required=False,
+        help_text="Compté à chaque affichage : laissez vide pour saisir le chiffre vous-même.",
+    )
+    figure = blocks.CharBlock(label="Chiffre", max_length=20, required=False)
     label = blocks.CharBlock(label="Libellé", max_length=120)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("computed") and not value.get("figure"):
+            raise blocks.StructBlockValidationError(block_errors={"figure": ValidationError(
+                "Saisissez un chiffre ou choisissez un chiffre calculé.")})
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        computed = figures.count(value.get("computed")) if value.get("computed") else None
+        context["figure"] = computed if computed is not None else value.get("figure")
+        return context
 
     class Meta:
         template = "cms/blocks/key_figure.html"

@@ -305,10 +305,18 @@ def create_demo_content():
                       "collectivités dans leurs projets : formations pour les élus locaux "
                       "et déploiement de 4 000 conseillers numériques.</p>")
         home.highlighted_pages = _stream([("page", c.pk) for c in courses[:3]])
+        home.save_revision().publish()
+    if not any(block.value.get("computed") for block in home.key_figures):
+        # Counted when the page is shown (cms.figures), never typed: they cannot go stale.
         home.key_figures = _stream([
-            ("figure", {"figure": "4 000", "label": "conseillers numériques financés"}),
-            ("figure", {"figure": str(len(COURSES)), "label": "formations au catalogue"}),
-            ("figure", {"figure": "18", "label": "régions où se tiennent les sessions"}),
+            ("figure", {"computed": "", "figure": "4 000",
+                        "label": "conseillers numériques financés"}),
+            ("figure", {"computed": "academy-courses", "figure": "",
+                        "label": "formations au catalogue"}),
+            ("figure", {"computed": "academy-sessions", "figure": "",
+                        "label": "sessions à venir"}),
+            ("figure", {"computed": "academy-regions", "figure": "",
+                        "label": "régions où se tiennent des sessions"}),
         ])
         home.save_revision().publish()
 
