@@ -39,6 +39,10 @@ class CacheVersion:
         if version is None:
             cache.add(self.key, uuid.uuid4().hex, timeout=None)
             version = cache.get(self.key)
+        if version is None:
+            # The cache does not answer (config.cache): a version of this call's own, not
+            # remembered, so that nothing is read back under it.
+            return uuid.uuid4().hex
         self._local = (version, time.monotonic())
         return version
 

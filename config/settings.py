@@ -431,13 +431,25 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Caches ---------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
+# With Redis stopped, the site goes on: reads are misses, writes are skipped (and forgotten
+# once Redis answers), one warning a minute; rate limits and sign-in failure counts are
+# kept in each process's memory meanwhile (config/cache.py, docs/faults.md).
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 1, "socket_timeout": 2,  # seconds; Redis answers in < 1 ms
+    "RETRY_AFTER": 5,  # seconds without trying Redis after a failure
+    "LOG_EVERY": 60,
+    "LOCAL_KEY_PREFIXES": ["allauth:rl:", "throttle_", "login-failures"],
+}
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "config.cache.FailSoftRedisCache", "LOCATION": REDIS_URL,
+         "OPTIONS": REDIS_CACHE_OPTIONS}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions live in the database, never in the cache: Redis down logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Security -------------------------------------------------------------------------------
 # See docs/security.md for what each protection does and where it is tested.
