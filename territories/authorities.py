@@ -8,7 +8,7 @@ Values are "level:key" strings: "commune:60057", "epci:200067999", "departement:
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
-from .models import Commune, Department, Epci, Region
+from .models import MAX_QUERY_LENGTH, Commune, Department, Epci, Region
 from .text import normalize_name
 
 LEVELS = {"commune": "Commune", "epci": "Intercommunalité", "departement": "Département",
@@ -17,7 +17,7 @@ LEVELS = {"commune": "Commune", "epci": "Intercommunalité", "departement": "Dé
 
 def search(level, query, limit=10):
     """[(value, label)] of authorities of that level matching the query, best first."""
-    query = (query or "").strip()
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
     if level == "commune":
         return [(f"commune:{c.insee_code}", c.label)
                 for c in Commune.objects.search(query, limit).select_related("department")]

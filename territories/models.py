@@ -3,6 +3,9 @@ from django.db.models import Case, IntegerField, Value, When
 
 from .text import normalize_name
 
+# What a search reads of the typed text (the longest commune name has 45 characters).
+MAX_QUERY_LENGTH = 100
+
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=3, unique=True)
@@ -52,7 +55,8 @@ class Epci(models.Model):
 class CommuneQuerySet(models.QuerySet):
     def search(self, query: str, limit: int = 20):
         """Communes matching a name prefix or a postal/INSEE code prefix, best first."""
-        query = (query or "").strip()
+        # No name is longer; SQLite refuses LIKE patterns beyond 50,000 bytes.
+        query = (query or "").strip()[:MAX_QUERY_LENGTH]
         if query.isdigit():
             if len(query) < 2:
                 return self.none()
