@@ -284,3 +284,81 @@ def test_renaming_the_course_refreshes_the_feeds(client, communes, course):
         response = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
         assert response.status_code == 200
         assert parse(response).events[0]["SUMMARY"] == "Le budget communal pas à pas"
+
+
+# --- names written as TEXT, sessions over several days ---------------------------------------
+def unfolded(response):
+    return response.content.replace(b"\r\n ", b"").split(b"\r\n")
+
+
+def test_a_filtered_feed_name_escapes_its_commas(client, communes):
+    from territories.models import Commune, Department, Region
+
+    paca = Region.objects.create(code="93", name="Provence-Alpes-Côte d'Azur")
+    maritimes = Department.objects.create(code="06", name="Alpes-Maritimes", region=paca)
+    nice = Commune.objects.create(insee_code="06088", name="Nice", department=maritimes,
+                                  population=340000)
+    theme = make.theme("Urbanisme, logement")
+    make.session(make.course("Densifier sans étaler", themes=[theme]), nice)
+    response = client.get(f"/calendrier/formations.ics?theme={theme.slug}"
+                          "&department=06&format=on_site")
+    name = vobject.readOne(response.content.decode()).contents["x-wr-calname"][0].value
+    assert name == ("Formations de l'Académie des territoires — Urbanisme, logement, "
+                    "Alpes-Maritimes, En présentiel")
+    raw = name.replace(",", "\\,").encode()
+    assert b"X-WR-CALNAME:" + raw in unfolded(response)
+    assert b"NAME:" + raw in unfolded(response)
+
+
+def test_the_personal_feed_description_escapes_its_comma(client, communes):
+    anne = official("anne@mairie.fr", communes["Beauvais"])
+    lines = unfolded(client.get(personal_url(anne)))
+    caldesc = next(line for line in lines if line.startswith(b"X-WR-CALDESC:"))
+    assert b"permanences\\, mises" in caldesc
+    assert b", " not in caldesc.replace(b"\\,", b"")
+
+
+def two_day_session(course, commune, **fields):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime(2027, 3, 2, 9, 0))
+    return make.session(course, commune, start=start, end=start + timedelta(days=1, hours=8),
+                        **fields)
+
+
+def expanded(calendar):
+    import recurring_ical_events
+
+    from calendars.ical import PARIS
+
+    return sorted((e.start.astimezone(PARIS).strftime("%d %H:%M"),
+                   e.end.astimezone(PARIS).strftime("%d %H:%M"), str(e["UID"]))
+                  for e in recurring_ical_events.of(calendar).between((2027, 3, 1),
+                                                                       (2027, 3, 31)))
+
+
+def test_a_two_day_session_is_two_days_in_the_download_the_feeds_and_the_invitation(
+        client, communes, course, committed):
+    session = two_day_session(course, communes["Beauvais"])
+    days = [("02 09:00", "02 17:00", make_uid("session", session.pk)),
+            ("03 09:00", "03 17:00", make_uid("session", f"{session.pk}-2"))]
+    download = parse(client.get(f"/calendrier/sessions/{session.pk}.ics"))
+    assert expanded(download) == days
+    assert [str(e["SUMMARY"]) for e in download.events] == [
+        "Construire le budget communal (jour 1 sur 2)",
+        "Construire le budget communal (jour 2 sur 2)"]
+    assert expanded(parse(client.get("/calendrier/formations.ics"))) == days
+    anne = official("anne@mairie.fr", communes["Beauvais"])
+    committed(services.enrol, session.pk, anne)
+    assert expanded(parse(client.get(personal_url(anne)))) == days
+    method = mail.outbox[-1].attachments[-1].get_param("method")
+    invitation_calendar = Calendar.from_ical(
+        mail.outbox[-1].attachments[-1].get_payload(decode=True))
+    assert method == "REQUEST" and expanded(invitation_calendar) == days
+    # The session's own calendar in vobject: two events of eight hours, not one of 32.
+    parsed = vobject.readOne(client.get(f"/calendrier/sessions/{session.pk}.ics")
+                             .content.decode())
+    assert [v.dtend.value - v.dtstart.value for v in parsed.contents["vevent"]] == \
+        [timedelta(hours=8)] * 2
