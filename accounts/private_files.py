@@ -18,10 +18,22 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse, HttpResponse
+from django.utils.functional import cached_property
 
 
 class PrivateStorage(FileSystemStorage):
-    """A file system storage without URLs: its files are only served through views."""
+    """A file system storage in ``PRIVATE_MEDIA_ROOT``, without URLs: its files are only
+    served through views."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":  # tests point it at a temporary directory
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
 
     def url(self, name):
         raise ValueError("Private files have no URL: serve them through a view that checks "

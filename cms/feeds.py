@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 
@@ -19,8 +20,13 @@ class NewsFeed(Feed):
     def title(self, obj):
         return f"{obj.title} — Agence nationale de la cohésion des territoires"
 
+    # Absolute links from the Wagtail site, whose address is SITE_URL (accounts.site), not
+    # from whatever host the request reached (e.g. the application server behind the proxy).
     def link(self, obj):
-        return obj.get_url(self.request)
+        return obj.get_full_url(self.request)
+
+    def feed_url(self, obj):
+        return settings.SITE_URL.rstrip("/") + self.request.path
 
     def description(self, obj):
         return obj.intro or "Les actualités de l'Agence nationale de la cohésion des territoires."
@@ -35,7 +41,7 @@ class NewsFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_full_url(self.request)
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -308,8 +308,7 @@ PRIVATE_FILES_ACCEL_REDIRECT = env("PRIVATE_FILES_ACCEL_REDIRECT", "")  # e.g. /
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "accounts.private_files.PrivateStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+        "BACKEND": "accounts.private_files.PrivateStorage",  # in PRIVATE_MEDIA_ROOT
     },
     "staticfiles": {
         "BACKEND": (

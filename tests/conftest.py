@@ -18,6 +18,15 @@ def eager_celery(settings):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_in_a_temporary_directory(tmp_path_factory):
+    """Private files (dashboard exports) written by tests stay out of the project."""
+    from django.test import override_settings
+
+    with override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _locmem_cache_isolated(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -83,12 +83,15 @@ def test_bad_signup_explains_the_error_in_french_and_creates_nothing(
     assert mail.outbox == []
 
 
-def test_signup_with_an_existing_email_is_refused(signup):
+def test_signup_with_an_existing_email_creates_nothing_and_tells_the_owner_by_email(signup):
+    """The page answers as for a new address (no enumeration); the owner is told by email."""
     User.objects.create_user(email=GOOD["email"], password="x", first_name="A", last_name="B")
     response = signup()
-    assert response.status_code == 200
-    assert "Un autre utilisateur utilise déjà cette adresse" in response.content.decode()
+    assert response.status_code == 302
+    assert "déjà" not in response.content.decode()
     assert User.objects.count() == 1
+    [message] = mail.outbox
+    assert message.to == [GOOD["email"]]
 
 
 def test_password_reset_sends_a_french_email_with_a_link(
