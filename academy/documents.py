@@ -12,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from weasyprint import HTML, URLFetcher
 
-TIME = "G\\hi"  # 9h00
+from calendars import dates
+
 ORGANISER = "Agence nationale de la cohésion des territoires — Académie des territoires"
 PERIOD_LABELS = {"am": "matin", "pm": "après-midi"}
 # Empty rows at the bottom of the attendance sheet for participants who were not enrolled.
@@ -43,9 +44,12 @@ def attestation_pdf(enrolment) -> bytes:
     """The "attestation de formation" of one participant (A4 portrait)."""
     session, user = enrolment.session, enrolment.user
     course = session.course
+    full_name = f"{user.first_name} {user.last_name}"
     with translation.override("fr"):
         context = {
-            "full_name": f"{user.first_name} {user.last_name}",
+            "full_name": full_name,
+            # "atteste qu'Aline…", "atteste que Paul…"
+            "that": "qu'" if dates.elide("que", full_name) != f"que {full_name}" else "que ",
             "mandates": _mandates(user),
             "course_title": course.title,
             "dates": _attestation_dates(session),
@@ -53,7 +57,7 @@ def attestation_pdf(enrolment) -> bytes:
             "organiser": ORGANISER,
             "partners": [partner.name for partner in course.partners.all()],
             "place": _place(session),
-            "today": date_format(timezone.localdate(), "j F Y"),
+            "today": dates.long_date(timezone.localdate()),
         }
         return _render_pdf("academy/documents/attestation.html", context)
 
@@ -72,26 +76,24 @@ def _place(session):
 
 
 def _session_dates(session):
-    """E.g. "du mardi 3 mars 2026 (9h00) au mercredi 4 mars 2026 (17h00)"."""
+    """E.g. "du mardi 3 mars 2026 (9 h) au mercredi 4 mars 2026 (17 h)"."""
     start, end = timezone.localtime(session.start), timezone.localtime(session.end)
     if start.date() == end.date():
-        return (f"le {date_format(start, 'l j F Y')}, "
-                f"de {date_format(start, TIME)} à {date_format(end, TIME)}")
-    return (f"du {date_format(start, 'l j F Y')} ({date_format(start, TIME)}) "
-            f"au {date_format(end, 'l j F Y')} ({date_format(end, TIME)})")
+        return (f"le {dates.long_date(start, weekday=True)}, "
+                f"de {dates.clock(start)} à {dates.clock(end)}")
+    return (f"du {dates.long_date(start, weekday=True)} ({dates.clock(start)}) "
+            f"au {dates.long_date(end, weekday=True)} ({dates.clock(end)})")
 
 
 def _attestation_dates(session):
-    """E.g. "du 3 mars 2026 au 4 mars 2026", or "le 3 mars 2026" for a one-day session."""
-    start, end = timezone.localtime(session.start), timezone.localtime(session.end)
-    if start.date() == end.date():
-        return f"le {date_format(start, 'j F Y')}"
-    return f"du {date_format(start, 'j F Y')} au {date_format(end, 'j F Y')}"
+    """E.g. "du 3 au 4 mars 2026", or "le 1er mars 2026" for a one-day session."""
+    return dates.date_span(session.start, session.end)
 
 
 def _half_day_label(day, period):
-    """E.g. "Lun. 3 mars — matin"."""
-    return f"{capfirst(date_format(day, 'D'))}. {date_format(day, 'j F')} — {PERIOD_LABELS[period]}"
+    """E.g. "Lun. 1er mars — matin"."""
+    return (f"{capfirst(date_format(day, 'D'))}. {dates.long_date(day, year=False)} — "
+            f"{PERIOD_LABELS[period]}")
 
 
 def _mandates(user):

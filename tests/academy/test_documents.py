@@ -10,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from academy.documents import attendance_sheet_pdf, attestation_pdf
+from calendars.dates import long_date
 from academy.models import Attendance, Enrolment, Mandate, OfficialProfile, Partner
 from tests import factories as make
 
@@ -115,10 +116,10 @@ def test_attestation_shows_name_mandate_course_and_hours_attended(session, commu
     assert "Attestation de formation" in text
     assert "Claire Martin, Maire — Beauvais (60), a suivi la formation" in text
     assert "« Piloter un projet de territoire »" in text
-    assert "du 3 mars 2026 au 4 mars 2026" in text
+    assert "du 3 au 4 mars 2026" in text
     assert "10,5 heures sur 14 prévues" in text
     assert "Beauvais (60)" in text
-    assert f"Fait le {timezone.localdate().day} " in text
+    assert f"Fait le {long_date(timezone.localdate())}" in text
     assert "Pour l'Agence nationale de la cohésion des territoires" in text
 
 
@@ -139,3 +140,18 @@ def test_attestation_without_profile_omits_the_mandate(session):
     assert "le 3 mars 2026" in text
     assert "14 heures sur 14 prévues" in text
     assert "Banque des Territoires" in text
+
+
+def test_attestation_elides_que_before_a_vowel_and_writes_the_first_as_1er(session):
+    enrolment = enrol(session, person("Aline", "Martin"))
+    session.start = timezone.make_aware(datetime(2026, 12, 1, 9, 0))
+    session.end = timezone.make_aware(datetime(2026, 12, 1, 17, 0))
+    session.save()
+    Attendance.objects.create(enrolment=enrolment, day=date(2026, 12, 1), period="am",
+                              status="present")
+
+    text = " ".join(pdf_text(attestation_pdf(enrolment)).split())
+
+    assert "atteste qu'Aline Martin a suivi la formation" in text
+    assert "atteste que" not in text
+    assert "le 1er décembre 2026" in text
