@@ -355,6 +355,8 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 DIRECTORY_TILE_URL = env("DIRECTORY_TILE_URL", "")  # e.g. an OSM tile server's {z}/{x}/{y}.png
 SERVICE_NAME = "Agence nationale de la cohésion des territoires"
 SERVICE_TAGLINE = "Académie des territoires · Conseillers numériques"
+# The host named in the "Mentions légales" (name, address, telephone), set by each deployment.
+HOSTING_PROVIDER = env("HOSTING_PROVIDER", "")
 # Gross monthly legal minimum wage (SMIC, full time): no advisor contract may pay less.
 ADVISOR_MINIMUM_MONTHLY_SALARY = Decimal("1823.03")
 

@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import views as academy_views
 from advisors.api import api
-from cms.views import robots_txt, search
+from cms.views import legal_notice, robots_txt, search, site_map
 
 handler400 = "config.bad_input.bad_request"
 handler403 = "config.errors.permission_denied"
@@ -40,6 +40,8 @@ urlpatterns = [
     path("tableau-de-bord/", include("advisors.dashboards.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("plan-du-site/", site_map, name="site_map"),
+    path("mentions-legales/", legal_notice, name="legal_notice"),
     path("recherche/", search, name="search"),
     path("donnees/", include("advisors.opendata.urls")),
     path("api/v1/", api.urls),

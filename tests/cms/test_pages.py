@@ -159,27 +159,27 @@ def test_header_and_footer_links_come_from_the_admin_settings(client, news_index
                                    "url": ""}},
     ]
     navigation.footer_links = [
-        {"type": "link", "value": {"label": "Mentions légales", "page": None,
-                                   "url": "/mentions-legales/"}},
+        {"type": "link", "value": {"label": "Espace presse", "page": None,
+                                   "url": "/espace-presse/"}},
     ]
     navigation.save()
     html = client.get("/actualites/").content.decode()
     assert '<a class="fr-nav__link" href="/actualites/" aria-current="page">' \
            "Toutes nos actualités</a>" in html
-    assert 'href="/mentions-legales/">Mentions légales</a>' in html
+    assert 'href="/espace-presse/">Espace presse</a>' in html
 
 
 def test_an_edited_menu_shows_at_once_on_pages_that_read_it_from_the_cache(client, news_index):
     navigation = SiteNavigation.for_site(Site.objects.get(is_default_site=True))
-    navigation.footer_links = [{"type": "link", "value": {"label": "Mentions légales",
-                                                          "page": None, "url": "/mentions/"}}]
+    navigation.footer_links = [{"type": "link", "value": {"label": "Espace presse",
+                                                          "page": None, "url": "/presse/"}}]
     navigation.save()
-    assert "Mentions légales</a>" in client.get("/conseillers/").content.decode()
-    navigation.footer_links = [{"type": "link", "value": {"label": "Plan du site",
-                                                          "page": None, "url": "/plan/"}}]
+    assert "Espace presse</a>" in client.get("/conseillers/").content.decode()
+    navigation.footer_links = [{"type": "link", "value": {"label": "Foire aux questions",
+                                                          "page": None, "url": "/faq/"}}]
     navigation.save()
     html = client.get("/conseillers/").content.decode()
-    assert "Plan du site</a>" in html and "Mentions légales" not in html
+    assert "Foire aux questions</a>" in html and "Espace presse" not in html
     news_index.unpublish()  # a menu entry for an unpublished page disappears
     navigation.header_links = [{"type": "link", "value": {"label": "Toutes nos actualités",
                                                           "page": news_index.pk, "url": ""}}]
