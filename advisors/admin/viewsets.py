@@ -7,8 +7,14 @@ permission policy (``policy.AnctAdminPolicy``) keeps the views to ANCT administr
 the querysets would still keep anyone else to what ``advisors.permissions`` lets them see.
 Changes of status are actions (``views``) that call ``advisors.services``."""
 
+import datetime
+
 import django_filters
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpResponseBadRequest
+from django.utils import timezone
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -21,6 +27,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.coreutils import multigetattr
 
 from territories.models import Department, Region
+
+from .. import dates
 
 from ..models import (
     ActivityReport,
@@ -46,6 +54,40 @@ class VisibleIndexView(IndexView):
     select_related = ()
     annotate_posts = False
     computed = {}  # export columns computed from the row: {name: function(instance)}
+    # What a person reads: Europe/Paris times without microseconds, French dates and
+    # booleans in CSV; real local dates and times in XLSX.
+    custom_value_preprocess = {
+        datetime.datetime: {
+            "csv": dates.export_value,
+            "xlsx": lambda value: (timezone.make_naive(timezone.localtime(value))
+                                   if timezone.is_aware(value) else value)},
+        datetime.date: {"csv": dates.export_value, "xlsx": None},
+        datetime.time: {"xlsx": None},
+        bool: {"csv": lambda value: "Oui" if value else "Non", "xlsx": None},
+        list: {"csv": lambda value: ", ".join(map(str, value)),
+               "xlsx": lambda value: ", ".join(map(str, value))},
+    }
+
+    def filters_refused(self):
+        """The filters were given but are wrong (not a date, a reversed period…)."""
+        return self.filters is not None and self.filters.is_bound and not \
+            self.filters.is_valid()
+
+    def get(self, request, *args, **kwargs):
+        if self.filters_refused():
+            text = filter_errors(self.filters)
+            if self.is_export:
+                return HttpResponseBadRequest(
+                    f"Filtres incorrects : {text}".encode(),
+                    content_type="text/plain; charset=utf-8")
+            if not self.results_only:
+                messages.error(request, f"Filtres incorrects, aucune ligne affichée : {text}")
+        return super().get(request, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        if self.filters_refused():  # no row from filters nobody meant
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
     def to_row_dict(self, item):
         return {field: self.computed[field](item) if field in self.computed
@@ -81,6 +123,12 @@ class VisibleInspectView(InspectView):
         return get_object_or_404(queryset, pk=self.pk)
 
     def get_field_display_value(self, field_name, field):
+        value = getattr(self.object, field_name, None)
+        # Times in Europe/Paris, the French way (Wagtail's display shows them in UTC).
+        if isinstance(value, datetime.datetime):
+            return dates.long_datetime(value)
+        if isinstance(value, datetime.date):
+            return dates.long_date(value)
         value = super().get_field_display_value(field_name, field)
         return "—" if value is None or value == "" else value
 
@@ -138,8 +186,43 @@ def admin_filterset(model, fields, *, commune=None, dates=None, distinct=False):
     for name, (field, label) in (dates or {}).items():
         attrs[name] = django_filters.DateFromToRangeFilter(
             field_name=field, label=label, widget=DateRangePickerWidget)
-    attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields})
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields,
+                                      "form": CheckedFilterForm})
     return type(f"{model.__name__}AdminFilterSet", (WagtailFilterSet,), attrs)
+
+
+INVALID_DATE = "Saisissez une date valide, par exemple 15/09/2026."
+
+
+class CheckedFilterForm(forms.Form):
+    """The filters' form: French messages for a date that is not one, and a period whose
+    end precedes its start is refused next to the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for sub in getattr(field, "fields", ()):
+                if isinstance(sub, forms.DateField):
+                    sub.error_messages["invalid"] = INVALID_DATE
+            if isinstance(field, forms.MultiValueField):
+                field.error_messages["invalid"] = INVALID_DATE
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, slice) and value.start and value.stop \
+                    and value.start > value.stop:
+                self.add_error(name, f"La fin de la période ({value.stop:%d/%m/%Y}) doit "
+                                     f"suivre son début ({value.start:%d/%m/%Y}).")
+        return data
+
+
+def filter_errors(filterset):
+    """The filters' errors as one French sentence: "Label : message"."""
+    form = filterset.form
+    return " ".join(
+        f"{form.fields[name].label if name in form.fields else 'Filtres'} : "
+        f"{' '.join(messages)}" for name, messages in form.errors.items())
 
 
 def department_column(commune):
