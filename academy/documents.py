@@ -53,7 +53,7 @@ def attestation_pdf(enrolment) -> bytes:
             "mandates": _mandates(user),
             "course_title": course.title,
             "dates": _attestation_dates(session),
-            "duration": _duration(enrolment.hours_attended(), course.duration_hours),
+            "duration": _duration(enrolment.hours_attended(), session.planned_hours()),
             "organiser": ORGANISER,
             "partners": [partner.name for partner in course.partners.all()],
             "place": _place(session),

@@ -2,7 +2,7 @@ from django import forms
 
 from territories.models import Department, Region
 
-from .models import Audience, Format, Theme
+from .models import AttendanceMode, Audience, Format, Mandate, Theme
 
 
 class CatalogFilterForm(forms.Form):
@@ -57,3 +57,34 @@ class CatalogFilterForm(forms.Form):
     @property
     def active(self):
         return bool(self.filters)
+
+
+class EnrolmentForm(forms.Form):
+    """What an enrolment asks the person, only when there is a choice: on site or remote for
+    a hybrid session, and the mandate the hours count under for an élu with several."""
+
+    def __init__(self, session, mandates, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        if session.is_hybrid:
+            place = ", ".join(p for p in [session.address, session.place_label] if p)
+            self.fields["attendance_mode"] = forms.ChoiceField(
+                label="Comment suivrez-vous cette session ?",
+                choices=[(AttendanceMode.ON_SITE, f"Sur place : {place}"),
+                         (AttendanceMode.REMOTE, "À distance, par visioconférence")],
+                widget=forms.RadioSelect,
+                help_text="Le lien de la visioconférence sera dans « Mon espace » et dans "
+                          "vos courriels.",
+                error_messages={"required": "Choisissez « Sur place » ou « À distance »."},
+            )
+        if len(mandates) > 1:
+            self.fields["mandate"] = forms.ModelChoiceField(
+                label="Au titre de quel mandat suivez-vous cette formation ?",
+                queryset=Mandate.objects.filter(pk__in=[m.pk for m in mandates]).select_related(
+                    "commune__department", "epci", "department", "region"),
+                widget=forms.RadioSelect, empty_label=None,
+                help_text="Les heures de formation sont comptées une seule fois, au titre du "
+                          "mandat choisi.",
+                error_messages={"required": "Choisissez l'un de vos mandats.",
+                                "invalid_choice": "Choisissez l'un de vos mandats."},
+            )

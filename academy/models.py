@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from calendars import dates
 from cms.blocks import ContentBlocks
 
 
@@ -268,6 +271,10 @@ class Session(models.Model):
             errors["enrolment_closes"] = "La clôture doit suivre l'ouverture des inscriptions."
         if self.enrolment_closes and self.start and self.enrolment_closes > self.start:
             errors["enrolment_closes"] = "Les inscriptions doivent se clore avant le début."
+        if self.cancellation_deadline and self.start and self.cancellation_deadline > self.start:
+            errors["cancellation_deadline"] = (
+                "La date limite d'annulation doit précéder le début de la session : les "
+                "participants ne peuvent pas annuler une session commencée.")
         if not self.commune_id and not self.remote_url:
             errors["commune"] = "Indiquez une commune ou un lien de visioconférence."
         if self.pk and self.capacity is not None:
@@ -283,6 +290,42 @@ class Session(models.Model):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    @property
+    def cancellable_until(self):
+        """The last moment participants may cancel themselves: the deadline, and never after
+        the start (Session.clean refuses such a deadline; this covers older rows)."""
+        return min(self.cancellation_deadline, self.start)
+
+    @property
+    def when(self):
+        """"mardi 1er décembre 2026, de 9 h à 17 h", "du 3 au 4 décembre 2026, de 9 h à 17 h"."""
+        return dates.session_when(self.start, self.end)
+
+    @property
+    def is_hybrid(self):
+        """Held in a place and by videoconference: each participant chooses at enrolment."""
+        return bool(self.commune_id and self.remote_url)
+
+    def default_attendance_mode(self):
+        """The only way to attend a session that is not hybrid ("" for a hybrid one)."""
+        if self.is_hybrid:
+            return ""
+        return AttendanceMode.REMOTE if not self.commune_id else AttendanceMode.ON_SITE
+
+    def planned_hours(self):
+        """Hours of training this session gives in full: the course's duration, or the
+        session's own schedule when it is shorter (one hour of lunch off each full day)."""
+        nominal = float(self.course.duration_hours)
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        # Every day runs from the first day's starting time to the last day's ending time.
+        daily = ((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)) / 60
+        if daily <= 0:  # overnight or irregular schedule: only the course's figure is known
+            return nominal
+        if start.hour < 12 and end.hour >= 14:
+            daily -= 1  # lunch
+        scheduled = daily * ((end.date() - start.date()).days + 1)
+        return round(min(nominal, scheduled), 1)
 
     def half_days(self):
         """[(date, "am"|"pm")] covered by the session, in Europe/Paris time: a day that
@@ -311,6 +354,15 @@ class Session(models.Model):
         return "À distance"
 
 
+class AttendanceMode(models.TextChoices):
+    ON_SITE = "on_site", "Sur place"
+    REMOTE = "remote", "À distance"
+
+
+# The videoconference link is shown to remote participants from this long before the start.
+VISIO_OPENS_BEFORE = timezone.timedelta(minutes=30)
+
+
 class EnrolmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=Enrolment.ACTIVE_STATUSES)
@@ -324,6 +376,17 @@ class EnrolmentQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user).select_related(
             "session__course", "session__commune__department"
+        )
+
+    def clashing_with(self, session, user):
+        """The person's other active enrolments in sessions still held that are of the
+        same course or overlap this session's time."""
+        return (
+            self.active().filter(user=user, session__status=Session.Status.SCHEDULED)
+            .exclude(session=session)
+            .filter(Q(session__course_id=session.course_id)
+                    | Q(session__start__lt=session.end, session__end__gt=session.start))
+            .select_related("session__course").order_by("session__start")
         )
 
 
@@ -359,6 +422,16 @@ class Enrolment(models.Model):
     # Added to the session's SEQUENCE in this person's invitations: goes up when they
     # cancel or come back, so each CANCEL or new REQUEST supersedes the previous email.
     invitation_sequence = models.PositiveIntegerField(default=0, editable=False)
+    attendance_mode = models.CharField(
+        "participation", max_length=10, choices=AttendanceMode.choices, blank=True,
+        help_text="Sur place ou à distance : choisi par le participant pour une session "
+                  "hybride.",
+    )
+    mandate = models.ForeignKey(
+        "academy.Mandate", verbose_name="au titre du mandat", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="enrolments",
+        help_text="Les heures de formation sont comptées une fois, au titre de ce mandat.",
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -387,15 +460,85 @@ class Enrolment(models.Model):
 
     def can_self_cancel(self, now=None):
         now = now or timezone.now()
-        return self.is_active and now <= self.session.cancellation_deadline
+        return self.is_active and now <= self.session.cancellable_until
+
+    @property
+    def attends_remotely(self):
+        """True when this person follows the session by videoconference: a remote-only
+        session, or a hybrid one for which they chose "À distance"."""
+        session = self.session
+        if not session.remote_url:
+            return False
+        if session.is_hybrid:
+            return self.attendance_mode == AttendanceMode.REMOTE
+        return not session.commune_id
+
+    @property
+    def visio_url(self):
+        """The videoconference link for this person ("" when they attend on site)."""
+        return self.session.remote_url if self.attends_remotely else ""
+
+    def visio_opens_at(self):
+        return self.session.start - VISIO_OPENS_BEFORE
+
+    def visio_link_visible(self, now=None):
+        """Whether to offer "Rejoindre la visio": a confirmed remote participant of a
+        scheduled session, from 30 minutes before the start until the end."""
+        now = now or timezone.now()
+        session = self.session
+        return (self.status == self.Status.CONFIRMED and self.attends_remotely
+                and session.status == Session.Status.SCHEDULED
+                and self.visio_opens_at() <= now <= session.end)
+
+    def attendance_label(self):
+        """How the person attended ("Sur place", "À distance"), or "" for a session held
+        one way only."""
+        if not self.session.is_hybrid:
+            return ""
+        return self.get_attendance_mode_display()
+
+    def present_half_days(self):
+        return sum(1 for a in self.attendances.all() if a.status == Attendance.Status.PRESENT)
 
     def hours_attended(self):
-        """Hours of the course credited from the half-days marked present."""
+        """Hours credited for the half-days marked present: the session's planned hours
+        (see Session.planned_hours) shared equally between its half-days."""
         slots = self.session.half_days()
         if not slots:
             return 0
-        present = sum(1 for a in self.attendances.all() if a.status == Attendance.Status.PRESENT)
-        return round(float(self.session.course.duration_hours) * present / len(slots), 1)
+        return round(self.session.planned_hours() * self.present_half_days() / len(slots), 1)
+
+    def outcome_label(self):
+        """What a past enrolment came to, as "Mon espace" says it: "Présent (3 demi-journées
+        sur 4)", "Absent", "Excusé", "Présence non renseignée", or the status."""
+        if self.status == self.Status.WAITLISTED:
+            return "Restée sur liste d'attente"
+        if self.status == self.Status.PENDING:
+            return "Demande restée sans réponse"
+        if self.status != self.Status.CONFIRMED:
+            return self.get_status_display()
+        marks = [a.status for a in self.attendances.all()]
+        if not marks:
+            return "Présence non renseignée"
+        present = marks.count(Attendance.Status.PRESENT)
+        if present:
+            slots = len(self.session.half_days())
+            if present >= slots:
+                return "Présent"
+            return f"Présent ({present} demi-journée{'s' if present > 1 else ''} sur {slots})"
+        if all(mark == Attendance.Status.EXCUSED for mark in marks):
+            return "Excusé"
+        return "Absent"
+
+    def counted_mandate(self, mandates):
+        """The mandate, among the person's ``mandates`` (ordered by start), under which this
+        training counts: the one chosen at enrolment, else (older enrolments, a deleted
+        mandate) the earliest one already held on the session's first day. Never several."""
+        by_id = {m.pk: m for m in mandates}
+        if self.mandate_id in by_id:
+            return by_id[self.mandate_id]
+        day = timezone.localtime(self.session.start).date()
+        return next((m for m in mandates if m.started_on <= day), None)
 
 
 class Attendance(models.Model):
@@ -483,12 +626,27 @@ class Mandate(models.Model):
     started_on = models.DateField("début du mandat")
     is_first_mandate = models.BooleanField("premier mandat", default=False)
 
+    # No élu in office today took up a mandate before this day.
+    EARLIEST_START = date(1950, 1, 1)
+
     class Meta:
         verbose_name = "mandat"
         ordering = ["started_on", "pk"]
 
     def __str__(self):
         return f"{self.get_role_display()} — {self.authority}"
+
+    def clean(self):
+        if self.started_on is None:
+            return
+        if self.started_on < self.EARLIEST_START:
+            raise ValidationError({"started_on": (
+                "Cette date est trop ancienne : indiquez le début de votre mandat actuel "
+                "(au plus tôt le 1er janvier 1950).")})
+        if self.started_on > timezone.localdate():
+            raise ValidationError({"started_on": (
+                "Un mandat ne peut pas commencer dans le futur : indiquez la date de votre "
+                "installation, au plus tard aujourd'hui.")})
 
     @property
     def level(self):

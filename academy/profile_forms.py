@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
+from django.utils import timezone
 
 from territories import authorities
 
@@ -48,6 +49,11 @@ class MandateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "Choisir une fonction")] + list(MandateRole.choices)
         self.fields["role"].widget.attrs["data-role-select"] = ""
+        # The browser's date picker offers only the days the model accepts (Mandate.clean).
+        self.fields["started_on"].widget.attrs.update(
+            min=Mandate.EARLIEST_START.isoformat(), max=timezone.localdate().isoformat())
+        self.fields["started_on"].help_text = (
+            "La date de votre installation dans ce mandat.")
         if self.instance.pk and self.instance.authority is not None:
             self.initial["authority"] = str(self.instance.authority)
 

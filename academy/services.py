@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
+from calendars import dates
 
 from . import emails
-from .models import Audience, Enrolment, Session
+from .models import AttendanceMode, Audience, Enrolment, Mandate, Session
 
 SMALL_COMMUNE_POPULATION = 3500
 
@@ -67,10 +68,58 @@ def priority_hint(session, user):
     return score
 
 
-def enrol(session_id, user, *, by_staff=None):
+def enrolment_warnings(session, user):
+    """What the person should know before enrolling, without being stopped: another
+    session of the same course, or a session at the same time. [] when nothing clashes."""
+    warnings = []
+    now = timezone.now()
+    for other in Enrolment.objects.clashing_with(session, user):
+        when = dates.long_datetime(other.session.start)
+        if other.session.end < now and other.status != Enrolment.Status.CONFIRMED:
+            continue  # an old request or waiting list that came to nothing
+        if other.session.course_id == session.course_id:
+            if other.session.end < now:
+                warnings.append(f"Vous avez déjà suivi cette formation lors de la session du "
+                                f"{when}.")
+            else:
+                warnings.append(f"Vous êtes déjà inscrit à une autre session de cette "
+                                f"formation, le {when}.")
+        else:
+            warnings.append(f"Cette session a lieu en même temps que « "
+                            f"{other.session.course.title} » ({when}), à laquelle vous êtes "
+                            "inscrit.")
+    return warnings
+
+
+def _attendance_mode(session, requested, by_staff):
+    if not session.is_hybrid:
+        return session.default_attendance_mode()
+    if requested in AttendanceMode.values:
+        return requested
+    if by_staff is None:
+        raise EnrolmentError("Indiquez si vous suivrez la session sur place ou à distance.")
+    return ""  # added by staff: the person's choice is not known
+
+
+def _counted_mandate(user, mandate):
+    """The mandate the training will count under: the one chosen, which must be the
+    person's own, or their only one."""
+    mandates = Mandate.objects.filter(profile__user=user)
+    if mandate is not None:
+        if not mandates.filter(pk=mandate.pk).exists():
+            raise EnrolmentError("Ce mandat n'est pas l'un des vôtres.")
+        return mandate
+    only = list(mandates[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None):
     """Enrols the person: confirmed, pending (approval mode) or waitlisted when full.
 
-    Staff adding someone manually skip the enrolment window and the audience check."""
+    ``attendance_mode`` ("on_site" or "remote") is required from the person for a hybrid
+    session; ``mandate``, one of theirs, is the mandate the training's hours count under
+    (their only mandate when not given). Staff adding someone manually skip the enrolment
+    window and the audience check."""
     with transaction.atomic():
         session = _locked_session(session_id)
         if session.is_cancelled:
@@ -86,6 +135,8 @@ def enrol(session_id, user, *, by_staff=None):
                 raise EnrolmentError(refusal)
         elif now >= session.end:
             raise EnrolmentError("Cette session est terminée.")
+        mode = _attendance_mode(session, attendance_mode, by_staff)
+        counted = _counted_mandate(user, mandate)
 
         enrolment = Enrolment.objects.filter(session=session, user=user).first()
         if enrolment and enrolment.is_active:
@@ -97,6 +148,8 @@ def enrol(session_id, user, *, by_staff=None):
         enrolment = enrolment or Enrolment(session=session, user=user)
         enrolment.priority = priority_hint(session, user)
         enrolment.waitlisted_at = None
+        enrolment.attendance_mode = mode
+        enrolment.mandate = counted
         if session.requires_approval and by_staff is None:
             enrolment.status = Enrolment.Status.PENDING
         elif _confirmed_count(session) < session.capacity:
@@ -140,7 +193,7 @@ def cancel(enrolment_id, user):
         enrolment.refresh_from_db()
         if not enrolment.is_active:
             raise EnrolmentError("Cette inscription est déjà annulée.")
-        if timezone.now() > session.cancellation_deadline:
+        if timezone.now() > session.cancellable_until:
             contact = session.contact_email or "l'équipe de l'Académie des territoires"
             raise EnrolmentError(
                 "La date limite d'annulation est passée : pour vous désister, écrivez à "

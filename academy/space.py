@@ -24,20 +24,26 @@ def space_section(request):
     mandates = list(profile.mandates.all()) if profile else []
 
     hours_by_year = defaultdict(float)
-    attended = []
+    for mandate in mandates:
+        mandate.hours = 0.0
+    for enrolment in upcoming:
+        enrolment.visio_visible = enrolment.visio_link_visible(now)
+        enrolment.visio_later = (enrolment.status == Enrolment.Status.CONFIRMED
+                                 and enrolment.attends_remotely
+                                 and now < enrolment.visio_opens_at())
     for enrolment in past:
+        enrolment.hours = 0
+        enrolment.counted_under = None
         if enrolment.status != Enrolment.Status.CONFIRMED:
             continue
-        hours = enrolment.hours_attended()
-        enrolment.hours = hours
-        if hours:
-            attended.append(enrolment)
-            hours_by_year[timezone.localtime(enrolment.session.start).year] += hours
-    for mandate in mandates:
-        mandate.hours = sum(
-            e.hours for e in attended
-            if timezone.localtime(e.session.start).date() >= mandate.started_on
-        )
+        enrolment.hours = enrolment.hours_attended()
+        if not enrolment.hours:
+            continue
+        hours_by_year[timezone.localtime(enrolment.session.start).year] += enrolment.hours
+        # Once, under the mandate chosen at enrolment: never under each mandate held.
+        enrolment.counted_under = enrolment.counted_mandate(mandates)
+        if enrolment.counted_under is not None:
+            enrolment.counted_under.hours += enrolment.hours
     return {
         "upcoming": upcoming,
         "past": past,

@@ -11,12 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from . import services
 from .catalog import attach_next_sessions, search_courses
-from .forms import CatalogFilterForm
-from .models import MANDATE_LEVELS, Audience, Enrolment, OfficialProfile, Session
+from .forms import CatalogFilterForm, EnrolmentForm
+from .models import MANDATE_LEVELS, Audience, Enrolment, Mandate, OfficialProfile, Session
 from .profile_forms import MandateFormSet, OfficialProfileForm
 
 PAGE_SIZE = 12
@@ -51,13 +51,19 @@ def catalog(request, page):
     })
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enrol(request, session_id):
     """"S'inscrire" on a course page. Anonymous people log in first; élus without a
     mandate are sent to their profile first, and come back to the course. Only sessions of
-    a published course take enrolments: a draft's session answers 404, as everywhere else."""
+    a published course take enrolments: a draft's session answers 404, as everywhere else.
+
+    When there is something to choose (on site or remote for a hybrid session, the mandate
+    for an élu with several) or to know first (another session of the course, a session at
+    the same time), the button leads to a page that asks it; "Confirmer mon inscription"
+    there posts with ``confirm``. Otherwise the button enrols at once."""
     session = get_object_or_404(
-        Session.objects.select_related("course").filter(course__live=True), pk=session_id)
+        Session.objects.select_related("course", "commune__department")
+        .filter(course__live=True), pk=session_id)
     course_url = session.course.url or "/"
     if not request.user.is_authenticated:
         return redirect_to_login(course_url)
@@ -65,8 +71,31 @@ def enrol(request, session_id):
     if refusal and session.course.audience == Audience.ELECTED_OFFICIALS:
         messages.info(request, "Avant de vous inscrire, indiquez vos mandats d'élu.")
         return redirect(f"{reverse('official_profile')}?{urlencode({'next': course_url})}")
+    mandates = list(Mandate.objects.filter(profile__user=request.user).select_related(
+        "commune__department", "epci", "department", "region"))
+    confirming = request.method == "POST" and "confirm" in request.POST
+    form = EnrolmentForm(session, mandates, request.POST if confirming else None)
+    warnings = services.enrolment_warnings(session, request.user)
+    if request.method == "POST" and not confirming and not form.fields and not warnings:
+        return _enrol(request, session, course_url)
+    if confirming and form.is_valid():
+        return _enrol(request, session, course_url, **form.cleaned_data)
+    if request.method == "POST" and not confirming:
+        return redirect("academy:enrol", session.pk)  # the questions, as a page of its own
+    if Enrolment.objects.active().filter(session=session, user=request.user).exists():
+        messages.info(request, "Vous êtes déjà inscrit à cette session.")
+        return redirect("accounts:home")
+    if not session.enrolment_is_open:
+        messages.error(request, "Les inscriptions à cette session ne sont pas ouvertes.")
+        return redirect(f"{course_url}#session-{session.pk}")
+    return render(request, "academy/enrol.html", {
+        "session": session, "form": form, "warnings": warnings, "course_url": course_url,
+    })
+
+
+def _enrol(request, session, course_url, **choices):
     try:
-        enrolment = services.enrol(session.pk, request.user)
+        enrolment = services.enrol(session.pk, request.user, **choices)
     except services.EnrolmentError as error:
         messages.error(request, str(error))
         return redirect(f"{course_url}#session-{session.pk}")
@@ -88,12 +117,21 @@ ENROLMENT_MESSAGES = {
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, enrolment_id):
+    """"Annuler mon inscription" leads to this page, which asks for confirmation; its button
+    posts here and cancels."""
+    enrolment = get_object_or_404(Enrolment.objects.for_user(request.user), pk=enrolment_id)
+    if request.method == "GET":
+        if not enrolment.is_active:
+            messages.info(request, "Cette inscription est déjà annulée.")
+            return redirect("accounts:home")
+        return render(request, "academy/cancel.html", {
+            "enrolment": enrolment, "session": enrolment.session,
+            "can_cancel": enrolment.can_self_cancel(),
+        })
     try:
         enrolment = services.cancel(enrolment_id, request.user)
-    except Enrolment.DoesNotExist as error:
-        raise Http404 from error
     except services.EnrolmentError as error:
         messages.error(request, str(error))
     else:

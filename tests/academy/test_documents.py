@@ -138,7 +138,8 @@ def test_attestation_without_profile_omits_the_mandate(session):
 
     assert "atteste que Paul Bernard a suivi la formation" in text
     assert "le 3 mars 2026" in text
-    assert "14 heures sur 14 prévues" in text
+    # A 14-hour course given in one day, 9 h to 17 h: the day's 7 hours are credited.
+    assert "7 heures sur 7 prévues" in text
     assert "Banque des Territoires" in text
 
 
