@@ -51,27 +51,29 @@ def long_date(value, *, weekday=False, year=True) -> str:
     return text
 
 
-def clock(value) -> str:
-    """9:00 → "9 h"; 9:30 → "9 h 30"; 14:05 → "14 h 05" (the French way, no leading zero)."""
+def clock(value, *, space=" ") -> str:
+    """9:00 → "9 h"; 9:30 → "9 h 30"; 14:05 → "14 h 05" (the French way, no leading zero).
+    ``space``: NBSP on pages, so that "9 h 30" never breaks across lines."""
     if value in (None, ""):
         return ""
     value = local(value)
     if value.minute:
-        return f"{value.hour} h {value.minute:02d}"
-    return f"{value.hour} h"
+        return f"{value.hour}{space}h{space}{value.minute:02d}"
+    return f"{value.hour}{space}h"
 
 
-def long_datetime(value, *, weekday=False, year=True) -> str:
+def long_datetime(value, *, weekday=False, year=True, space=" ") -> str:
     """"mardi 1er décembre 2026 à 9 h 30"."""
     if value in (None, ""):
         return ""
-    return f"{long_date(value, weekday=weekday, year=year)} à {clock(value)}"
+    return (f"{long_date(value, weekday=weekday, year=year)} à{space}"
+            f"{clock(value, space=space)}")
 
 
-def deadline(value) -> str:
+def deadline(value, *, space=" ") -> str:
     """A limit with its time, the year only when it is not this year: "11 décembre à 9 h"
     (to be preceded by "jusqu'au", "avant le"…)."""
-    return long_datetime(value, year="auto")
+    return long_datetime(value, year="auto", space=space)
 
 
 def date_span(start, end, *, weekday=False) -> str:

@@ -5,7 +5,8 @@ template can write ``{{ session.start|fr_date:"weekday" }}`` without ``{% load %
 
 - ``fr_date``: "1er décembre 2026"; ``fr_date:"weekday"``: "mardi 1er décembre 2026";
   ``fr_date:"short"``: "1er décembre" (year only when not this year)
-- ``fr_time``: "9 h", "9 h 30"
+- ``fr_time``: "9 h", "9 h 30" (on pages the hour's spaces are non-breaking, as is the
+  one after "à" in ``fr_datetime`` and ``fr_deadline``)
 - ``fr_datetime``: "1er décembre 2026 à 9 h" (``"weekday"`` as above)
 - ``fr_deadline``: "11 décembre à 9 h" (the year only when not this year)
 - ``fr_span:end``: "du 3 au 4 décembre 2026" / "le 3 décembre 2026"
@@ -31,17 +32,17 @@ def fr_date(value, arg=""):
 
 @register.filter
 def fr_time(value):
-    return dates.clock(value)
+    return dates.clock(value, space=dates.NBSP)
 
 
 @register.filter
 def fr_datetime(value, arg=""):
-    return dates.long_datetime(value, **_options(arg))
+    return dates.long_datetime(value, space=dates.NBSP, **_options(arg))
 
 
 @register.filter
 def fr_deadline(value):
-    return dates.deadline(value)
+    return dates.deadline(value, space=dates.NBSP)
 
 
 @register.filter

@@ -36,8 +36,9 @@ def session(monkeypatch, communes):
 
 def test_the_session_card_says_1er_and_the_deadline_with_its_hour(client, session):
     html = client.get(session.course.url).content.decode()
-    assert "Mardi 1er décembre 2026, 9 h – 17 h 30" in html
-    assert "Inscriptions jusqu'au 27 novembre à 9 h" in html
+    nbsp = "\u00a0"  # an hour never breaks across lines
+    assert f"Mardi 1er décembre 2026, 9{nbsp}h – 17{nbsp}h{nbsp}30" in html
+    assert f"Inscriptions jusqu'au 27 novembre à{nbsp}9{nbsp}h" in html
     ics = f"/calendrier/sessions/{session.pk}.ics"
     assert f'href="webcal://testserver{ics}"' in html
     assert f'href="{ics}" download' in html

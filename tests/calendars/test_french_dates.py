@@ -68,5 +68,6 @@ def test_templates_get_the_filters_without_loading_them():
         '{{ d|fr_span:e }} · {{ name|fr_elide:"que" }}')
     text = template.render({"d": date(2026, 12, 1), "e": date(2026, 12, 4),
                             "t": datetime(2026, 12, 1, 9, tzinfo=PARIS), "name": "Aline"})
-    assert text == ("mardi 1er décembre 2026 · 9 h · 1er décembre 2026 à 9 h · "
+    # On pages, an hour never breaks across lines: "9\u00a0h", "à\u00a09\u00a0h".
+    assert text == ("mardi 1er décembre 2026 · 9\u00a0h · 1er décembre 2026 à\u00a09\u00a0h · "
                     "du 1er au 4 décembre 2026 · qu&#x27;Aline")
