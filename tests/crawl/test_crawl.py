@@ -1,0 +1,186 @@
+"""Every page of every role, on the demo data, read as a person reads it.
+
+For each role (anonymous, élu, structure manager, advisor, coordinator, préfet, editor, ANCT
+administrator), signed in through the login form (and the TOTP step for those who need it):
+the pages reachable from the menus and from each page's links (``crawler.Crawl``: same
+origin, at most 4 addresses per URL pattern, 150 pages), then every URL pattern with a demo
+object. Each answer is below 500 and its visible text free of what a person should never
+read (``crawler.problems_in``). The Wagtail admin is walked for the editor and the
+administrator too, for its answers and leftovers, but not for English (Wagtail's own).
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import ACCOUNTS, sign_in
+from .crawler import Crawl, route_of
+
+pytestmark = pytest.mark.django_db
+
+ROLES = list(ACCOUNTS)
+STAFF = {"editor", "anct_admin"}
+PAGE_LIMIT = 150
+ADMIN_PAGE_LIMIT = 120
+
+# Named URL patterns no link-following person opens with GET, and why.
+NOT_OPENED = {
+    "privacy:download": "a personal data archive (download)",
+    "privacy:delete_account": "account deletion",
+    "academy:attestation": "a PDF download",
+    "advisors:closure_remove": "deletion",
+    "calendars:reset_token": "changes the feed's address (POST)",
+    "dashboards:table_export": "a CSV download",
+    "dashboards:export_request": "starts an export (POST)",
+    "dashboards:export_download": "a file download",
+    "wagtailcore_authenticate_with_password": "pages under a password: none in the demo",
+    "wagtailcore_login": "Wagtail's login, redirected to the site's",
+    "account_unlock_confirm": "a one-time link sent by email",
+}
+# Named URL patterns whose object the demo data does not have (opened when it does).
+NO_DEMO_OBJECT = {
+    "advisors:amendment": "no avenant in the demo",
+    "dashboards:export_job": "no export requested in the demo",
+    "dashboards:export_status": "no export requested in the demo",
+}
+
+
+def demo_urls():
+    """One address per URL pattern with an argument, built from the demo's own objects
+    (those of the demo accounts where the pattern is scoped)."""
+    from academy.models import Enrolment, Session
+    from advisors.models import (
+        Advisor,
+        Amendment,
+        Application,
+        Contract,
+        Convention,
+        ExportJob,
+        ServicePoint,
+        Structure,
+    )
+    from calendars.models import CalendarToken
+    from territories.models import Department
+
+    structure = Structure.objects.filter(managers__email=ACCOUNTS["structure"]).first()
+    advisor = Advisor.objects.get(user__email=ACCOUNTS["advisor"])
+    point = advisor.service_points.order_by("pk").first()
+    contract = Contract.objects.filter(structure=structure).order_by("pk").first()
+    application = Application.objects.filter(structure=structure).order_by("pk").first()
+    convention = Convention.objects.filter(structure=structure).order_by("pk").first()
+    department = Department.objects.get(code="60")
+    objects = {
+        "academy:enrol": {"session_id": Session.objects.order_by("pk").first()},
+        "academy:cancel": {"enrolment_id": Enrolment.objects.filter(
+            user__email=ACCOUNTS["elu"]).order_by("pk").first()},
+        "academy_calendar:session": {"session_id": Session.objects.order_by("pk").first()},
+        "advisors_calendar:service_point": {"service_point_id": point},
+        "calendars:personal_feed": {"token": CalendarToken.objects.get_or_create(
+            user=advisor.user)[0].token},
+        "advisors:structure": {"pk": structure},
+        "advisors:contract_create": {"pk": structure},
+        "advisors:convention_start": {"pk": structure},
+        "advisors:rupture": {"pk": contract},
+        "advisors:extension_request": {"pk": contract},
+        "advisors:application_status": {"pk": application},
+        "advisors:application": {"pk": application},
+        "advisors:convention": {"pk": convention},
+        "advisors:renewal_start": {"pk": convention},
+        "advisors:renewal_decline": {"pk": convention},
+        "advisors:amendment_request": {"pk": convention},
+        "advisors:amendment": {"pk": Amendment.objects.order_by("pk").first()},
+        "advisors:place": {"pk": point},
+        "advisors:closure_add": {"pk": point},
+        "advisors:coordinated_advisor": {"pk": advisor},
+        "directory:service_point": {"service_point_id": ServicePoint.objects.filter(
+            is_public=True).order_by("pk").first()},
+        "dashboards:region": {"code": department.region.code},
+        "dashboards:department": {"code": department.code},
+        "dashboards:structure": {"pk": structure},
+        "dashboards:export_job": {"pk": ExportJob.objects.order_by("pk").first()},
+        "dashboards:export_status": {"pk": ExportJob.objects.order_by("pk").first()},
+        "api-v1:lieu": {"lieu_id": ServicePoint.objects.filter(
+            is_public=True).order_by("pk").first()},
+    }
+    urls = {}
+    for name, route in named_patterns():
+        if "<" not in route and "(" not in route and name not in NOT_OPENED:
+            urls[name] = reverse(name)
+    for name, kwargs in objects.items():
+        if any(value is None for value in kwargs.values()):
+            continue  # no such object in the demo
+        urls[name] = reverse(name, kwargs={k: getattr(v, "pk", v) for k, v in kwargs.items()})
+    return urls
+
+
+def named_patterns(resolver=None, namespace="", prefix=""):
+    """(name, route) of every named URL pattern outside the Wagtail admin, documents and
+    allauth (walked by following links)."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route in ("admin/", "documents/", "comptes/"):
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from named_patterns(pattern, inner, route)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", route
+
+
+def report(role, visits):
+    lines = []
+    for visit in visits:
+        if visit.status >= 500:
+            lines.append(f"[{role}] {visit.url} answered {visit.status} (from {visit.source})")
+        for kind, excerpt in visit.problems:
+            lines.append(f"[{role}] {visit.url}: {kind}: {excerpt}")
+    return lines
+
+
+def crawl_as(role):
+    client = Client(raise_request_exception=False)
+    email = ACCOUNTS[role]
+    if email:
+        sign_in(client, email)
+    get = client.get
+    public = Crawl(get, limit=PAGE_LIMIT, outside=("/admin/",))
+    start = ["/"] + (["/espace/"] if email else [])
+    public.run(start)
+    # Every URL pattern with a demo object, whether or not a link led there.
+    for name, url in demo_urls().items():
+        if url not in public.visits:
+            public.visit(url, source=f"(pattern {name})")
+    visits = list(public.visits.values())
+    if role in STAFF:
+        admin = Crawl(get, limit=ADMIN_PAGE_LIMIT, within="/admin/")
+        admin.run(["/admin/"], public=lambda path: False)
+        visits += admin.visits.values()
+    return visits
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_role_answers_and_reads_clean(role, demo_db):
+    visits = crawl_as(role)
+    assert len(visits) > 10, [v.url for v in visits]
+    problems = report(role, visits)
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_every_url_pattern_is_crawled_or_set_aside(demo_db):
+    """A new view is opened by the crawl (through a link or a demo object) or named in
+    NOT_OPENED with the reason."""
+    from django.urls import resolve
+
+    reached = set(demo_urls())
+    client = Client(raise_request_exception=False)
+    crawl = Crawl(client.get, limit=PAGE_LIMIT, outside=("/admin/",))
+    sign_in(client, ACCOUNTS["anct_admin"])
+    crawl.run(["/", "/espace/"])
+    for url in crawl.visits:
+        match = resolve(url.split("?")[0])
+        reached.add(f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name)
+    missing = sorted({name for name, _ in named_patterns()} - reached - set(NOT_OPENED)
+                     - set(NO_DEMO_OBJECT))
+    assert not missing, f"URL patterns neither crawled nor set aside: {missing}"
+    assert route_of("/") is not None
