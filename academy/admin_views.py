@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from accounts.roles import Role
+
 from . import services
 from .models import Attendance, Enrolment, Session
 
@@ -30,6 +32,19 @@ def _session_for(request, session_id):
         raise PermissionDenied
     return get_object_or_404(Session.objects.select_related("course", "commune__department"),
                              pk=session_id)
+
+
+def may_administer_sessions(user) -> bool:
+    """Cancelling a session (it writes to every participant) and exporting the participants'
+    personal data are for ANCT administrators; editors organise sessions and enrolments."""
+    return user.is_superuser or user.has_role(Role.ANCT_ADMIN)
+
+
+def _session_for_admin(request, session_id):
+    session = _session_for(request, session_id)
+    if not may_administer_sessions(request.user):
+        raise PermissionDenied
+    return session
 
 
 def _manage_url(session):
@@ -62,6 +77,7 @@ def enrolments(request, session_id):
         "counts": [(value, label, counts.get(value, 0))
                    for value, label in Enrolment.Status.choices],
         "confirmed": counts.get(Enrolment.Status.CONFIRMED, 0),
+        "may_administer": may_administer_sessions(request.user),
         "page_title": f"Inscriptions — {session}", "header_icon": "group",
         "breadcrumbs_items": _breadcrumbs(session),
     })
@@ -110,7 +126,7 @@ def decide(request, session_id, enrolment_id, action):
 
 
 def cancel_session(request, session_id):
-    session = _session_for(request, session_id)
+    session = _session_for_admin(request, session_id)
     reason, reason_error = "", ""
     if request.method == "POST":
         reason = request.POST.get("reason", "").strip()
@@ -143,7 +159,7 @@ def _export_rows(session):
 
 
 def export(request, session_id, fmt):
-    session = _session_for(request, session_id)
+    session = _session_for_admin(request, session_id)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     filename = f"inscriptions-session-{session.pk}-{timezone.localdate():%Y%m%d}"

@@ -52,11 +52,12 @@ class SessionViewSet(SnippetViewSet):
     add_to_admin_menu = True
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
-    list_display = ["course", "start", "place_label", "capacity", "status",
-                    ManageColumn("manage", label="Gestion")]
+    list_display = ["course", "start", Column("place_label", label="Lieu"), "capacity",
+                    "status", ManageColumn("manage", label="Gestion")]
     list_filter = ["status", "course"]
     ordering = ["start"]
     list_export = ["course", "start", "end", "place_label", "capacity", "status", "trainers"]
+    export_headings = {"place_label": "Lieu"}
     panels = [
         FieldPanel("course"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="Dates"),

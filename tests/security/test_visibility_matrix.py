@@ -682,6 +682,23 @@ def test_admin_is_closed_to_everyone_but_anct(client, world, role):
     assert snapshot() == before
 
 
+def test_editors_neither_cancel_sessions_nor_export_participants(client, world):
+    """ANCT editors manage sessions and enrolments in the back office, but cancelling a
+    session and exporting its participants' personal data are for administrators."""
+    client.force_login(site.staff_user(Role.ANCT_EDITOR))
+    session = world.live_session.pk
+    assert client.get(reverse("academy_admin:enrolments", args=[session])).status_code == 200
+    before = snapshot()
+    for url, method in [(reverse("academy_admin:export", args=[session, "csv"]), "get"),
+                        (reverse("academy_admin:export", args=[session, "xlsx"]), "get"),
+                        (reverse("academy_admin:cancel", args=[session]), "get"),
+                        (reverse("academy_admin:cancel", args=[session]), "post")]:
+        response = getattr(client, method)(url, {"reason": "Salle indisponible"})
+        assert response.status_code in (302, 403), url
+        assert response.status_code == 403 or response["Location"] == "/admin/", url
+    assert snapshot() == before
+
+
 def test_public_lists_never_show_hidden_points_nor_drafts(client, world):
     """What anyone may read lists public service points only, never a draft course."""
     hidden = [world.sides[s].hidden_point.name.lower() for s in "ACB"]
