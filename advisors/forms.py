@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from territories import authorities
 
-from . import bounds
+from . import bounds, sirene
 
 from .models import (
     AGE_BANDS,
@@ -154,10 +154,47 @@ class ApplicationForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 8, "data-counter": ""}))
     desired_start = forms.DateField(label="Date de démarrage souhaitée", widget=DATE)
 
+    # Filled from the business register when left empty (the SIRET says them).
+    PREFILLED = ("name", "address", "commune")
+    register = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.PREFILLED:
+            self.fields[name].required = False
+        self.fields["siret"].help_text = (
+            "14 chiffres, espaces acceptés. Le nom et l'adresse de la structure sont repris "
+            "du répertoire des entreprises quand vous les laissez vides.")
+
     def clean_siret(self):
         siret = normalize_siret(self.cleaned_data["siret"])
         validate_siret(siret)
+        # The register, when reachable, must know an active establishment; unreachable, the
+        # form goes on (the Luhn key was checked above).
+        self.register = sirene.lookup(siret)
+        if self.register.status == sirene.NOT_FOUND:
+            raise ValidationError(
+                "Ce SIRET ne figure pas au répertoire des entreprises : vérifiez les chiffres "
+                "saisis (avis de situation SIRENE de la structure).", code="siret_unknown")
+        if self.register.found and not self.register.active:
+            raise ValidationError(
+                "Cet établissement est fermé d'après le répertoire des entreprises : indiquez "
+                "le SIRET d'un établissement en activité.", code="siret_closed")
         return siret
+
+    def clean(self):
+        data = super().clean()
+        found = self.register if self.register is not None and self.register.found else None
+        if found is not None:
+            prefill = {"name": found.name, "address": found.address,
+                       "commune": found.commune()}
+            for name, value in prefill.items():
+                if not data.get(name) and name not in self.errors and value:
+                    data[name] = value
+        for name in self.PREFILLED:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, REQUIRED)
+        return data
 
     def clean_contact_phone(self):
         return normalize_phone(self.cleaned_data["contact_phone"])

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     # Structure managers
     path("candidater/", structures.apply, name="apply"),
+    path("candidater/siret/", structures.siret_lookup, name="siret_lookup"),
     path("ma-structure/", structures.my_structures, name="my_structures"),
     path("structures/<int:pk>/", structures.structure_detail, name="structure"),
     path("structures/<int:pk>/recrutement/", structures.contract_create,

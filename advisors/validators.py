@@ -30,6 +30,23 @@ def validate_siret(value: str) -> None:
             "Ce SIRET n'est pas valide : vérifiez les chiffres saisis (clé de contrôle).",
             code="siret_checksum",
         ) from error
+    if meaningless_siret(value):
+        raise ValidationError(
+            "Ce SIRET ne correspond à aucun établissement possible (numéro factice) : "
+            "saisissez celui de votre structure, indiqué sur l'avis de situation SIRENE.",
+            code="siret_meaningless")
+
+
+def meaningless_siret(value: str) -> bool:
+    """Numbers that pass the Luhn key but name no establishment: all zeros, one digit
+    repeated, a SIREN of zeros, an establishment number (NIC) of zeros, or a counting run
+    such as 12345678901234."""
+    value = value or ""
+    if len(value) != 14 or not value.isdigit():
+        return False
+    siren, nic = value[:9], value[9:]
+    return (len(set(value)) == 1 or siren == "000000000" or nic == "00000"
+            or value in "0123456789012345678901234" or value in "9876543210987654321098765")
 
 
 def normalize_phone(value: str) -> str:

@@ -359,6 +359,11 @@ SERVICE_TAGLINE = "Académie des territoires · Conseillers numériques"
 HOSTING_PROVIDER = env("HOSTING_PROVIDER", "")
 # Gross monthly legal minimum wage (SMIC, full time): no advisor contract may pay less.
 ADVISOR_MINIMUM_MONTHLY_SALARY = Decimal("1823.03")
+# Business register (API Recherche d'entreprises) checking a structure's SIRET and
+# prefilling its name and address; empty (development, tests): not asked. Production:
+# https://recherche-entreprises.api.gouv.fr/search
+SIRENE_SEARCH_URL = env("SIRENE_SEARCH_URL", "")
+SIRENE_SEARCH_TIMEOUT = float(env("SIRENE_SEARCH_TIMEOUT", "2"))
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Académie des territoires <academie@anct.gouv.fr>")

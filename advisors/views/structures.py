@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import permissions, services
+from .. import permissions, services, sirene
 from ..forms import ApplicationForm, ContractForm, RuptureForm, add_workflow_error
 from ..models import Advisor, Contract, Convention, Structure
 from ..models.people import euros, minimum_monthly_salary
+from ..validators import normalize_siret, validate_siret
 from .common import form_errors, paginate
 from .conventions import renewal_due
 
@@ -42,6 +44,30 @@ def apply(request):
                 return redirect("advisors:structure", application.structure_id)
         form_errors(request)
     return render(request, "advisors/apply.html", {"form": form})
+
+
+@login_required
+def siret_lookup(request):
+    """What the business register says about a SIRET, for prefilling the application form
+    (name, address, commune). Never an error page: an unreachable register says so."""
+    siret = normalize_siret(request.GET.get("siret", ""))[:14]
+    try:
+        validate_siret(siret)
+    except ValidationError as error:
+        return JsonResponse({"status": "invalid", "message": error.messages[0]})
+    found = sirene.lookup(siret)
+    answer = {"status": found.status}
+    if found.found:
+        commune = found.commune()
+        answer.update(name=found.name, address=found.address, active=found.active,
+                      commune=commune.label if commune else "")
+        answer["message"] = (f"Répertoire des entreprises : {found.name}, "
+                             f"{'établissement en activité' if found.active else 'établissement fermé'}.")
+    elif found.status == sirene.NOT_FOUND:
+        answer["message"] = "Ce SIRET ne figure pas au répertoire des entreprises."
+    else:
+        answer["message"] = ""
+    return JsonResponse(answer)
 
 
 @login_required

@@ -174,7 +174,7 @@ def test_structure_page_shows_posts_applications_conventions_contracts(manager_c
     assert response.status_code == 200
     page = text(response)
     assert "poste attribué" not in page and "postes attribués" in page
-    assert "1</p><p class=\"fr-callout__text\">poste occupé" in page
+    assert "1</p><p class=\"fr-callout__text\">poste pourvu" in page
     assert "Validée" in page and "Conventionnement initial" in page
     assert "Inès Garnier" in page and "Demander une rupture" in page
     assert "Déclarer un recrutement" in page
