@@ -64,16 +64,18 @@ MESSAGES = {
 
 def _context(enrolment):
     session = enrolment.session
-    if session.commune_id:
-        place = ", ".join(p for p in [session.address, session.place_label] if p)
+    if enrolment.attends_remotely:  # remote sessions, and hybrid ones chosen "À distance"
+        place = (f"à distance, par visioconférence ({session.remote_url} ; le bouton "
+                 "« Rejoindre la visio » apparaît aussi dans « Mon espace » 30 minutes avant "
+                 "le début)")
     else:
-        place = f"à distance ({session.remote_url})"
+        place = ", ".join(p for p in [session.address, session.place_label] if p)
     return {
         "course": session.course.title,
         "when": dates.long_datetime(session.start, weekday=True),
         "delay": dates.delay_in_words(session.start),
         "place": place,
-        "deadline": dates.deadline(session.cancellation_deadline),
+        "deadline": dates.deadline(session.cancellable_until),
         "position": enrolment.waitlist_position() or "",
         "survey_url": session.survey_url,
     }

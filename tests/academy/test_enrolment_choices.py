@@ -8,11 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from academy import services
 from academy.models import Attendance, Enrolment, Mandate, OfficialProfile, Session
+from calendars import dates
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +338,34 @@ def test_someone_elses_cancellation_page_is_not_found(client, communes):
     assert client.post(f"/inscriptions/{enrolment.pk}/annuler/").status_code == 404
     enrolment.refresh_from_db()
     assert enrolment.status == Status.CONFIRMED
+
+
+def test_the_confirmation_email_gives_the_visio_link_to_remote_participants_only(
+        communes, django_capture_on_commit_callbacks):
+    session = hybrid_session(communes)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrol(session.pk, official(communes=communes), attendance_mode="remote")
+        services.enrol(session.pk, official(email="b@example.fr", communes=communes),
+                       attendance_mode="on_site")
+    remote, on_site = (next(m for m in mail.outbox if m.to == [email])
+                       for email in ("maire@beauvais.fr", "b@example.fr"))
+    assert remote.subject.startswith("Inscription confirmée")
+    assert f"Lieu : à distance, par visioconférence ({VISIO}" in remote.body
+    assert "Rejoindre la visio" in remote.body
+    assert "Lieu : Hôtel de ville, Beauvais (60)." in on_site.body
+    assert VISIO not in on_site.body.split("Lieu :")[1].split("\n")[0]
+
+
+def test_the_email_never_promises_a_cancellation_after_the_start(
+        communes, django_capture_on_commit_callbacks):
+    """A session saved before the rule, with its deadline two days after the start."""
+    start = timezone.make_aware(datetime.combine(
+        timezone.localdate() + timedelta(days=40), time(9)))
+    session = make.session(make.course(), communes["Beauvais"], start=start,
+                           end=start + timedelta(hours=8),
+                           cancellation_deadline=start + timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrol(session.pk, official(communes=communes))
+    body = mail.outbox[-1].body
+    assert f"Vous pouvez annuler jusqu'au {dates.deadline(start)}" in body
+    assert dates.deadline(start + timedelta(days=2)) not in body
