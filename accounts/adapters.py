@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from . import lockout, mfa_crypto
@@ -29,6 +30,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "email": email,
             **context,
             "current_site": current_site(),
+            "site_url": settings.SITE_URL,
         }
         for name, value in list(context.items()):
             if name.endswith("_url") and isinstance(value, str):
@@ -58,7 +60,7 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ValidationError(
                 "Trop de mots de passe erronés pour ce compte depuis votre connexion : "
                 f"réessayez dans {_wait_text(wait)}, ou recevez un lien de déblocage par "
-                "e-mail.",
+                "e\u2011mail.",
                 code="login_delayed",
             )
         super().pre_authenticate(request, **credentials)

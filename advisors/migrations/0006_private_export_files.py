@@ -1,8 +1,9 @@
 """Export files move to the private storage (outside MEDIA_ROOT, never served as /media/);
 files already written under MEDIA_ROOT are moved there."""
 
-import accounts.private_files
 from django.db import migrations, models
+
+import accounts.private_files
 
 
 def move_to_private_storage(apps, schema_editor):

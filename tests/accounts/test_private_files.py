@@ -58,7 +58,7 @@ def test_an_export_is_not_under_media_and_anonymous_requests_get_nothing(client,
     anonymous = client.get(download_url(job))
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/comptes/login/")
     with pytest.raises(ValueError):
-        job.file.url  # no public address at all
+        assert not job.file.url  # no public address at all: an error
 
 
 def test_only_the_requester_downloads_it(client, job):
