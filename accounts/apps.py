@@ -18,6 +18,12 @@ class AccountsConfig(AppConfig):
 
         from .site import sync_after_migrate
 
+        from django.core.checks import register
+
+        from .private_files import check_private_root
+
+        register(check_private_root)
+
         # The Wagtail site's hostname and port follow SITE_URL (accounts.site).
         post_migrate.connect(sync_after_migrate, sender=self,
                              dispatch_uid="accounts-sync-wagtail-site")

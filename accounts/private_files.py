@@ -58,3 +58,19 @@ def serve(fieldfile, *, filename: str, content_type: str):
     response["Cache-Control"] = "private, no-store"  # never kept by a shared cache
     return response
 
+
+
+def check_private_root(app_configs=None, **kwargs):
+    """System check: the private files must not lie inside the public media directory."""
+    from pathlib import Path
+
+    from django.core.checks import Error
+
+    private = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+    public = Path(settings.MEDIA_ROOT).resolve()
+    if private == public or public in private.parents:
+        return [Error(
+            "PRIVATE_MEDIA_ROOT is inside MEDIA_ROOT: exports would be served to anyone "
+            "under /media/.", hint="Choose a directory outside MEDIA_ROOT.",
+            id="accounts.E001")]
+    return []

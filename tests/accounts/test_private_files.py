@@ -93,3 +93,11 @@ def test_the_migration_moves_exports_written_under_media(settings):
     assert not (settings.MEDIA_ROOT / name).exists()
     job.refresh_from_db()
     assert job.file.read() == b"PK old export"
+
+
+def test_a_private_root_inside_the_public_media_is_refused_at_start(settings, tmp_path):
+    from accounts.private_files import check_private_root
+
+    assert check_private_root() == []
+    settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT / "prive"
+    assert [error.id for error in check_private_root()] == ["accounts.E001"]
