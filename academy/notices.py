@@ -12,7 +12,11 @@
 Messages go through the outbox (``accounts.emails.queue_email``), sent once the change
 commits; each carries an idempotency key, so saving the same change twice tells once."""
 
+import logging
+from functools import partial
+
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,6 +25,8 @@ from accounts.emails import queue_email
 from calendars import dates
 
 from .models import Enrolment, Session
+
+logger = logging.getLogger(__name__)
 
 # The fields whose change people are told about (status changes go through cancel_session).
 WATCHED_FIELDS = ("start", "end", "address", "commune_id", "remote_url")
@@ -32,18 +38,16 @@ def _place(address, commune):
     return ", ".join(p for p in [address, f"{commune.name} ({commune.department.code})"] if p)
 
 
-def _send(enrolment, subject, paragraphs, *, invitation=None, events=None, key=None,
-          links=True):
+def _send(enrolment, subject, paragraphs, *, invitation=None, events=None, key=None):
     """Queues one message to the enrolment's person, in the academy's usual layout.
 
     ``invitation``: "REQUEST" or "CANCEL" attaches the session (or ``events``) as an
-    iCalendar invitation. ``links``: False leaves out the "Mon espace" link (a deleted
-    account has none)."""
+    iCalendar invitation."""
     from .calendar import invitation as calendar_invitation
 
     context = {
         "user": enrolment.user, "paragraphs": paragraphs, "subject": subject,
-        "space_url": f"{settings.SITE_URL}/espace/" if links else "",
+        "space_url": f"{settings.SITE_URL}/espace/",
         "course_url": f"{settings.SITE_URL}{enrolment.session.course.url or ''}",
     }
     calendar = None
@@ -220,14 +224,40 @@ def session_cancelled(enrolment, reason="", *, invitation=None):
 # --- an account deleted -----------------------------------------------------------------------
 def account_deleted(enrolments):
     """The CANCEL of each invitation the deleted account held (enrolments that held a seat,
-    their ``invitation_sequence`` already raised). Called before the account is anonymised:
-    the messages go to the person's address."""
+    their ``invitation_sequence`` already raised). Called before the account is anonymised,
+    so the messages go to the person's address.
+
+    These messages do not go through the outbox: a row there would keep the erased
+    person's address. They are handed to ``send_without_trace`` once the erasure commits
+    (kept in the broker until delivered, retried on SMTP errors)."""
+    from .calendar import invitation as calendar_invitation
+    from .tasks import send_without_trace
+
     for enrolment in enrolments:
         session = enrolment.session
-        _send(enrolment, f"Inscription annulée : {session.course.title}", [
+        paragraphs = [
             f"Votre compte a été supprimé : votre inscription à la session « "
             f"{session.course.title} » {dates.session_when(session.start, session.end)} "
             "est annulée.",
             "L'annulation jointe retire la session de votre agenda.",
-        ], invitation="CANCEL", links=False,
-            key=f"account_deleted:{enrolment.pk}:{enrolment.invitation_sequence}")
+        ]
+        subject = f"Inscription annulée : {session.course.title}"
+        context = {"user": enrolment.user, "paragraphs": paragraphs, "subject": subject,
+                   "space_url": "",
+                   "course_url": f"{settings.SITE_URL}{session.course.url or ''}"}
+        message = {
+            "subject": subject, "to": [enrolment.user.email],
+            "text": render_to_string("academy/emails/message.txt", context),
+            "html": render_to_string("academy/emails/message.html", context),
+            "calendar": {"method": "CANCEL",
+                         "content": calendar_invitation(enrolment, "CANCEL")},
+        }
+        transaction.on_commit(partial(_hand_over, send_without_trace, message))
+
+
+def _hand_over(task, message):
+    try:
+        task.delay(message)
+    except Exception as error:  # broker down: nothing is kept, by design
+        logger.warning("Erased account's calendar CANCEL not sent: %s: %s",
+                       type(error).__name__, error)

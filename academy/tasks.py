@@ -49,6 +49,17 @@ def send_reminders():
     return sent
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=3600,
+             max_retries=10)
+def send_without_trace(message):
+    """Delivers a message kept nowhere in the database: the CANCELs sent to an account
+    being erased (its address must not stay in the outbox). The message lives in the
+    broker until delivered; SMTP and network errors are retried with backoff."""
+    from accounts.outbox import build
+
+    build(**message).send()
+
+
 @shared_task
 def send_surveys():
     """The satisfaction survey link, once, after the session ended, to those who came."""

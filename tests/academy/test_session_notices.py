@@ -260,3 +260,5 @@ def test_deleting_an_account_sends_the_cancel_of_its_invitations(communes, commi
     assert all(c["SEQUENCE"] > r["SEQUENCE"] for c, r in zip(cancel.events, request.events,
                                                                 strict=True))
     assert "/espace/" not in message.body  # the account is gone
+    # Sent without a row in the outbox: the erased address stays nowhere.
+    assert not [row for row in OutgoingEmail.objects.all() if "anne@mairie.fr" in row.to]
