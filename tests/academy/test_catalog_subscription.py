@@ -83,3 +83,7 @@ def test_both_calendar_buttons_have_a_visible_label(client, catalogue):
     labels = [re.sub(r"<[^>]+>", "", link).strip()
               for link in re.findall(r"<a [^>]*>.*?</a>", box, re.S)]
     assert labels == ["S'abonner dans mon agenda", "Télécharger le fichier agenda (.ics)"]
+    # In a small DSFR button group, buttons with an icon show the icon alone (their text cut
+    # to 2 rem) unless the group itself says where icons go.
+    group = re.search(r'<ul class="([^"]*fr-btns-group--sm[^"]*)"', box).group(1).split()
+    assert "fr-btns-group--icon-left" in group

@@ -32,16 +32,13 @@ from advisors.api import LieuFilters, SessionFilters, StatsFilters, StructureFil
 from advisors.dashboards.views import PeriodForm
 from advisors.directory.forms import DirectoryForm
 from advisors.forms import ApplicationFilterForm
-from tests.security.test_visibility_matrix import (  # noqa: F401 (fixtures)
-    ADMIN,
-    ANON,
-    PATTERNS,
-    ROLES,
-    clients,
-    world,
-)
+from tests.security import test_visibility_matrix as matrix
+from tests.security.test_visibility_matrix import ADMIN, ANON, PATTERNS
 
 pytestmark = pytest.mark.django_db
+
+# The visibility matrix's world (three parties, every role) and its signed-in clients.
+world, clients = matrix.world, matrix.clients
 
 REQUESTS = collections.Counter()  # (kind, pattern) → requests made
 SERVER_ERRORS = []  # "METHOD url → status"
