@@ -26,7 +26,7 @@ def test_sign_up_onboard_enrol_cancel_and_the_waitlisted_person_is_promoted(live
     page.get_by_role("button", name="Création de compte").click()
     page.wait_for_url(re.compile(r"/comptes/confirm-email/"))
     link = re.search(r"https?://\S+/comptes/confirm-email/\S+/", mail.outbox[-1].body).group(0)
-    page.goto(link.replace("http://testserver", live_server.url))
+    page.goto(re.sub(r"^https?://[^/]+", live_server.url, link))  # link on SITE_URL
     page.get_by_role("button", name="Confirmer").click()
 
     # Onboarding: one mandate, the commune typed as the autocomplete shows it.
@@ -46,8 +46,8 @@ def test_sign_up_onboard_enrol_cancel_and_the_waitlisted_person_is_promoted(live
     page.get_by_role("button", name="S'inscrire").click()
     page.wait_for_url(re.compile(r"/espace/$"))
     assert "est confirmée" in page.content()
-    row = page.locator("table tr", has_text="Gérer une crise sur son territoire")
-    assert "Confirmée" in row.inner_text()
+    card = page.locator("[data-enrolment]", has_text="Gérer une crise sur son territoire")
+    assert "Confirmée" in card.inner_text()
 
     # Someone else arrives when the session is full: waiting list.
     waiting = get_user_model().objects.create_user(email="adjoint@compiegne.fr", password="x",
@@ -55,8 +55,9 @@ def test_sign_up_onboard_enrol_cancel_and_the_waitlisted_person_is_promoted(live
     assert services.enrol(session.pk, waiting, by_staff=waiting).status == "waitlisted"
     mail.outbox.clear()
 
-    # Lucie cancels: Paul gets the seat and an email.
-    row.get_by_role("button", name="Annuler mon inscription").click()
+    # Lucie cancels, and confirms: Paul gets the seat and an email.
+    card.get_by_role("link", name="Annuler mon inscription").click()
+    page.get_by_role("button", name="Oui, annuler mon inscription").click()
     page.wait_for_url(re.compile(r"/espace/$"))
     assert "est annulée" in page.content()
     assert Enrolment.objects.get(user=waiting).status == Enrolment.Status.CONFIRMED
