@@ -15,9 +15,9 @@ def _login_of(credentials) -> str:
 
 def _wait_text(seconds: int) -> str:
     if seconds < 60:
-        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+        return f"{seconds}\u00a0seconde{'s' if seconds > 1 else ''}"
     minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    return f"{minutes}\u00a0minute{'s' if minutes > 1 else ''}"
 
 
 class AccountAdapter(DefaultAccountAdapter):
