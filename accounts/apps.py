@@ -14,13 +14,11 @@ class AccountsConfig(AppConfig):
         m2m_changed.connect(forget_roles, sender=User.groups.through,
                             dispatch_uid="accounts-forget-roles")
 
+        from django.core.checks import register
         from django.db.models.signals import post_migrate
 
-        from .site import sync_after_migrate
-
-        from django.core.checks import register
-
         from .private_files import check_private_root
+        from .site import sync_after_migrate
 
         register(check_private_root)
 

@@ -3,6 +3,7 @@ passwords sent by someone else, from elsewhere, never keep the owner out; the ow
 slowed down, can lift the delay by an emailed link; ANCT administrators are told when an
 account is being tried from many addresses."""
 
+import os
 import re
 
 import pytest
@@ -152,3 +153,32 @@ def test_anct_administrators_are_told_once_when_an_account_is_tried_from_many_ad
     [alert] = mail.outbox
     assert sorted(alert.to) == ["admin@anct.gouv.fr", "superviseur@anct.gouv.fr"]
     assert "prefet@interieur.gouv.fr" in alert.body and "20 tentatives" in alert.body
+
+
+def test_with_the_redis_cache_of_production_the_owner_still_gets_in_and_admins_are_told(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """The counters live in the shared cache (Redis in production, one process or many)."""
+    import redis
+    from django.core.cache import cache
+
+    url = os.environ.get("LOCKOUT_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": url, "KEY_PREFIX": "lockout-test"}}
+    cache.clear()
+    try:
+        admin = person("admin@anct.gouv.fr")
+        admin.groups.add(Group.objects.get_or_create(name=Role.ANCT_ADMIN)[0])
+        with django_capture_on_commit_callbacks(execute=True):
+            for n in range(lockout.ALERT_THRESHOLD + 2):
+                login(client, "admin@anct.gouv.fr", "devine", ip=f"203.0.113.{n % 7 + 1}")
+        assert "réessayez dans" in login(client, "admin@anct.gouv.fr", PASSWORD,
+                                         ip="203.0.113.1").text
+        assert login(client, "admin@anct.gouv.fr", PASSWORD).status_code == 302
+        assert [m.to for m in mail.outbox] == [["admin@anct.gouv.fr"]]
+    finally:
+        cache.clear()
