@@ -151,7 +151,7 @@ def test_personal_feed_lists_only_the_persons_confirmed_sessions(client, commune
     mine = make.session(course, communes["Beauvais"], remote_url="https://visio/abc")
     waiting = make.session(course, communes["Compiègne"], capacity=1)
     theirs = make.session(course, communes["Lille"])
-    services.enrol(mine.pk, anne)
+    services.enrol(mine.pk, anne, attendance_mode="remote")  # hybrid: she follows it remotely
     services.enrol(waiting.pk, paul)
     services.enrol(waiting.pk, anne)  # waitlisted: not in her agenda
     services.enrol(theirs.pk, paul)
