@@ -10,8 +10,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from academy.documents import attendance_sheet_pdf, attestation_pdf
-from calendars.dates import long_date
 from academy.models import Attendance, Enrolment, Mandate, OfficialProfile, Partner
+from calendars.dates import long_date
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
