@@ -6,6 +6,7 @@ of reaching views, forms and queries that would each have to guard against it.""
 
 import re
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 UNREADABLE = re.compile("[\x00\ud800-\udfff]")
@@ -21,7 +22,10 @@ def _any_unreadable(data):
 
 
 def bad_request(request, exception=None, *, reason=None):
-    """The French 400 page (also Django's ``handler400``)."""
+    """The French 400 page (also Django's ``handler400``); the API answers in its own
+    format, ``{"detail": "…"}``."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": reason or "Requête illisible."}, status=400)
     return render(request, "errors/400.html", {"reason": reason}, status=400)
 
 

@@ -66,3 +66,29 @@ def test_query_words_keep_letters_and_digits_only():
                                                             "x", "y"]
     assert len(query_words("mot " * 50)) == 10
     assert query_words("a" * 1000) == ["a" * 40]
+
+
+@pytest.mark.parametrize("url", ["/recherche/?q=%00", "/formations/?q=cyber%00",
+                                 "/calendrier/formations.ics?theme=%00",
+                                 "/conseillers/?q=%00", "/recherche/?q%00=x"])
+def test_a_nul_character_gets_a_french_400_page(client, courses, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "caractère invisible" in response.content.decode()
+
+
+def test_the_api_refuses_a_nul_character_in_its_own_format(client):
+    response = client.get("/api/v1/lieux?departement=%00")
+    assert response.status_code == 400
+    assert "caractère invisible" in response.json()["detail"]
+
+
+def test_a_nul_character_in_a_posted_field_gets_the_french_400(client, courses):
+    from tests.advisors import factories as people
+
+    client.force_login(people.user(email="claire@example.fr"))
+    response = client.post("/espace/profil-elu/", {"mandates-TOTAL_FORMS": "1",
+                                                   "mandates-INITIAL_FORMS": "0",
+                                                   "mandates-0-authority": "Beau\x00vais"})
+    assert response.status_code == 400
+    assert "caractère invisible" in response.content.decode()
