@@ -70,3 +70,50 @@ def screenshot(request):
         return paths
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def journey_end_screenshots(request, monkeypatch):
+    """Every browser test leaves the page where its journey ends, at 1280 px and 375 px
+    (label ``end``; ``end-2``… for a test's further browser contexts), taken when the test
+    closes the page's context or, if it does not, after it. Journeys may take more with
+    the ``screenshot`` fixture."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    from playwright.sync_api import Browser, BrowserContext
+
+    take = request.getfixturevalue("screenshot")
+    contexts, shot = [], set()
+    new_context, close = Browser.new_context, BrowserContext.close
+
+    def shoot(context):
+        if id(context) in shot:
+            return
+        shot.add(id(context))
+        pages = [p for p in context.pages if not p.is_closed() and p.url != "about:blank"]
+        if pages:
+            label = "end" if len(shot) == 1 else f"end-{len(shot)}"
+            try:
+                take(pages[-1], label)
+            except Exception as error:  # noqa: BLE001 (a picture never fails a journey)
+                print(f"screenshot of {pages[-1].url} not taken: {error}")
+
+    def tracked_new_context(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        contexts.append(context)
+        return context
+
+    def closing(self, *args, **kwargs):
+        shoot(self)
+        return close(self, *args, **kwargs)
+
+    monkeypatch.setattr(Browser, "new_context", tracked_new_context)
+    monkeypatch.setattr(BrowserContext, "close", closing)
+    yield
+    for context in contexts:
+        if id(context) not in shot:
+            try:
+                shoot(context)
+            except Exception:  # noqa: BLE001 (context already gone with its browser)
+                pass
