@@ -74,7 +74,7 @@ def enrolment_warnings(session, user):
     warnings = []
     now = timezone.now()
     for other in Enrolment.objects.clashing_with(session, user):
-        when = dates.long_datetime(other.session.start)
+        when = dates.long_datetime(other.session.start, space=dates.NBSP)  # shown on a page
         if other.session.end < now and other.status != Enrolment.Status.CONFIRMED:
             continue  # an old request or waiting list that came to nothing
         if other.session.course_id == session.course_id:

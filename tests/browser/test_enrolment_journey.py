@@ -47,7 +47,7 @@ def test_sign_up_onboard_enrol_cancel_and_the_waitlisted_person_is_promoted(live
     page.wait_for_url(re.compile(r"/espace/$"))
     assert "est confirmée" in page.content()
     card = page.locator("[data-enrolment]", has_text="Gérer une crise sur son territoire")
-    assert "Confirmée" in card.inner_text()
+    assert "Confirmée" in card.text_content()
 
     # Someone else arrives when the session is full: waiting list.
     waiting = get_user_model().objects.create_user(email="adjoint@compiegne.fr", password="x",
