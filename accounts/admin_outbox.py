@@ -86,8 +86,8 @@ class OutgoingEmailViewSet(ModelViewSet):
     search_fields = ["subject", "key"]
     ordering = ["-created_at"]
     # Not the body: it may hold a password reset or email confirmation link.
-    inspect_view_fields = ["subject", "to", "status", "attempts", "last_error", "created_at",
-                           "sent_at", "key", "from_email"]
+    inspect_view_fields = ["subject", "to", "status", "attempts", "last_error", "failing_since",
+                           "next_attempt_at", "created_at", "sent_at", "key", "from_email"]
 
     def get_common_view_kwargs(self, **kwargs):
         # Read-only: no add, edit, delete, history or usage view, nor links to them.

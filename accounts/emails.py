@@ -55,10 +55,9 @@ def enqueue(outgoing_id) -> bool:
     """Hands the message to a worker; False (and a warning) when the broker is down: the
     message stays pending in the outbox for the next ``flush_outbox``."""
     if send_email.app.conf.task_always_eager:
-        # No broker (development, tests): in-process, the attempts one after the other
-        # without waiting; the outcome is recorded on the message, not raised into the page.
-        while outbox.deliver(outgoing_id).outcome == "retry":
-            pass
+        # No broker (development, tests): one attempt in-process; its outcome is recorded
+        # on the message, not raised into the page (a retry waits for flush_outbox).
+        outbox.deliver(outgoing_id)
         return True
     try:
         send_email.apply_async(args=[outgoing_id], retry_policy=PUBLISH_RETRY_POLICY)
@@ -70,11 +69,12 @@ def enqueue(outgoing_id) -> bool:
 
 
 def resend(outgoing: OutgoingEmail) -> bool:
-    """"Renvoyer" in the admin: a failed message gets a fresh set of attempts."""
+    """"Renvoyer" in the admin: a failed message gets a fresh day of attempts."""
     with transaction.atomic():
         reset = OutgoingEmail.objects.filter(
             pk=outgoing.pk, status=OutgoingEmail.Status.FAILED
-        ).update(status=OutgoingEmail.Status.PENDING, attempts=0, last_error="")
+        ).update(status=OutgoingEmail.Status.PENDING, attempts=0, last_error="",
+                 failing_since=None, next_attempt_at=None)
         if reset:
             transaction.on_commit(lambda: enqueue(outgoing.pk))
     return bool(reset)

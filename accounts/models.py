@@ -82,15 +82,18 @@ class OutgoingEmailQuerySet(models.QuerySet):
     def failed(self):
         return self.filter(status=OutgoingEmail.Status.FAILED)
 
-    def due(self, now, *, fresh_after, lost_after, stale_after):
+    def due(self, now, *, fresh_after, stale_after):
         """Messages a worker should (re)try now: never tried and older than ``fresh_after``
-        (the broker was down when they were queued), between two attempts for longer than
-        ``lost_after`` (the retry was lost with its worker), or "sending" for longer than
-        ``stale_after`` (the worker died while talking to the SMTP server)."""
+        (the broker was down when they were queued), between two attempts and whose next
+        attempt is due (retries are scheduled here, not in the broker), or "sending" for
+        longer than ``stale_after`` (the worker died while talking to the SMTP server).
+        A message handed to a worker is not due again before ``next_attempt_at``."""
         Status = OutgoingEmail.Status
+        not_handed = models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
         return self.filter(
             models.Q(status=Status.PENDING, attempts=0, updated_at__lte=now - fresh_after)
-            | models.Q(status=Status.PENDING, attempts__gt=0, updated_at__lte=now - lost_after)
+            & not_handed
+            | models.Q(status=Status.PENDING, attempts__gt=0, next_attempt_at__lte=now)
             | models.Q(status=Status.SENDING, updated_at__lte=now - stale_after)
         )
 
@@ -122,6 +125,10 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    # SMTP failing: the first failure of the current run of failures (given up a day after
+    # it), and when the next attempt is due (the minute flush hands it to a worker then).
+    failing_since = models.DateTimeField("en échec depuis", null=True, blank=True)
+    next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
 
     objects = OutgoingEmailQuerySet.as_manager()
 

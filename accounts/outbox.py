@@ -1,20 +1,30 @@
 """Delivery of the outbox (``OutgoingEmail``): claim, send, record the outcome.
 
-A message goes pending → sending → sent, or back to pending after an SMTP error until the
-last attempt, which leaves it failed (shown in the admin). Claiming is one conditional
-UPDATE, so two workers given the same message (a task re-run, a retry and the periodic
-flush) never both send it. The only window for a duplicate is a worker killed after the
-SMTP server accepted the message and before "sent" is saved: the message stays "sending"
-and is tried again after ``STALE_AFTER``; losing it would be worse."""
+A message goes pending → sending → sent. After an SMTP or network error it goes back to
+pending with its next attempt scheduled in the row (bounded exponential backoff with
+jitter: about 1, 2, 4… minutes, then every 30 to 60 minutes); the minute flush
+(``accounts.tasks.flush_outbox``) hands it to a worker when due. Only after a whole day of
+failures (``GIVE_UP_AFTER`` since the first one) is it marked failed, shown in the admin.
+So an SMTP outage of up to 24 hours loses nothing.
 
+Claiming is one conditional UPDATE, so two workers given the same message (a task re-run,
+a retry and the periodic flush) never both send it. ``sent`` is recorded as soon as the
+SMTP server has accepted the message, before the session is closed (QUIT). The window left
+for a duplicate is a worker killed between the server's acceptance and that UPDATE (a few
+milliseconds): the message stays "sending" and is sent again after ``STALE_AFTER`` (losing
+it would be worse), with the same Message-ID (derived from the outbox key), which mail
+clients use to fold the two copies."""
+
+import hashlib
 import logging
+import random
 from datetime import timedelta
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 from typing import NamedTuple
 
-from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -23,11 +33,11 @@ from .models import OutgoingEmail
 Status = OutgoingEmail.Status
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6  # the first try and 5 retries
-BACKOFF_FACTOR = 30  # seconds: about 30 s, 1, 2, 4, 8 min between attempts (full jitter)
-BACKOFF_MAX = 15 * 60
+BACKOFF_FIRST = 60  # seconds before the second attempt (at most; jitter draws in [½, 1])
+BACKOFF_MAX = 60 * 60  # seconds: the longest wait between two attempts
+GIVE_UP_AFTER = timedelta(hours=24)  # of failures in a row: then "failed", admin alerted
 FRESH_AFTER = timedelta(seconds=60)  # never tried: the broker was down at commit time
-LOST_AFTER = timedelta(minutes=30)  # longer than any backoff: the retry was lost
+HANDED_FOR = timedelta(minutes=5)  # handed to a worker by the flush: not handed again before
 STALE_AFTER = timedelta(minutes=15)  # "sending" for that long: the worker died
 KEEP_SENT = timedelta(days=30)  # sent messages hold personal data: deleted after that
 
@@ -46,7 +56,7 @@ def claim(outgoing_id) -> OutgoingEmail | None:
 
 class Attempt(NamedTuple):
     outcome: str  # "sent", "skipped" (sent, failed or taken by another worker), "failed",
-    # or "retry": ``error`` (SMTP or network) and another attempt due in ``delay`` seconds
+    # or "retry": ``error`` (SMTP or network), the next attempt scheduled in ``delay`` s
     error: OSError | None = None
     delay: float = 0
 
@@ -56,33 +66,60 @@ def deliver(outgoing_id) -> Attempt:
     outgoing = claim(outgoing_id)
     if outgoing is None:
         return Attempt("skipped")
+    connection = get_connection()
     try:
-        build_message(outgoing).send()
+        message = build_message(outgoing, connection)
+        connection.open()
+        connection.send_messages([message])
     except OSError as error:  # smtplib.SMTPException, refused connections, timeouts
-        if record_failure(outgoing, error):
-            logger.error("Email %s failed after %s attempts: %s", outgoing_id,
-                         outgoing.attempts, error)
+        close_quietly(connection)
+        delay = record_failure(outgoing, error)
+        if delay is None:
+            logger.error("Email %s failed after %s attempts over %s: %s", outgoing_id,
+                         outgoing.attempts, GIVE_UP_AFTER, error)
             return Attempt("failed")
-        return Attempt("retry", error, retry_delay(outgoing))
+        return Attempt("retry", error, delay)
     except Exception as error:
+        close_quietly(connection)
         record_failure(outgoing, error, final=True)
         raise
+    # The server has the message (250 after DATA): recorded before QUIT, so that a worker
+    # killed while closing the session does not send it again.
     mark_sent(outgoing)
+    close_quietly(connection)
     return Attempt("sent")
 
 
-def build_message(outgoing: OutgoingEmail) -> EmailMultiAlternatives:
+def close_quietly(connection):
+    try:
+        connection.close()
+    except Exception as error:  # the message is sent or will be retried either way
+        logger.info("Closing the SMTP session failed: %s", error)
+
+
+def message_id(outgoing: OutgoingEmail) -> str:
+    """The same Message-ID for every copy of one outbox message: a copy sent again after a
+    worker died is folded into the first by mail clients."""
+    digest = hashlib.sha256(outgoing.key.encode()).hexdigest()[:40]
+    domain = parseaddr(outgoing.from_email or settings.DEFAULT_FROM_EMAIL)[1]
+    domain = domain.rpartition("@")[2] or "anct.gouv.fr"
+    return f"<outbox.{digest}@{domain}>"
+
+
+def build_message(outgoing: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     return build(subject=outgoing.subject, to=outgoing.to, text=outgoing.text,
                  html=outgoing.html, from_email=outgoing.from_email,
                  calendar=({"method": outgoing.calendar_method,
                             "content": outgoing.calendar_content}
-                           if outgoing.calendar_method else None))
+                           if outgoing.calendar_method else None),
+                 headers={"Message-ID": message_id(outgoing)}, connection=connection)
 
 
-def build(*, subject, to, text, html=None, from_email=None, calendar=None):
+def build(*, subject, to, text, html=None, from_email=None, calendar=None, headers=None,
+          connection=None):
     message = EmailMultiAlternatives(subject=subject, body=text,
                                      from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-                                     to=list(to))
+                                     to=list(to), headers=headers, connection=connection)
     if html:
         message.attach_alternative(html, "text/html")
     if calendar:
@@ -102,26 +139,36 @@ def calendar_part(content, method):
 def mark_sent(outgoing: OutgoingEmail) -> None:
     now = timezone.now()
     OutgoingEmail.objects.filter(pk=outgoing.pk).update(
-        status=Status.SENT, sent_at=now, updated_at=now, last_error="")
+        status=Status.SENT, sent_at=now, updated_at=now, last_error="", next_attempt_at=None)
 
 
-def record_failure(outgoing: OutgoingEmail, error: BaseException, *, final=False) -> bool:
-    """Back to pending for another attempt, or failed after the last one (True)."""
-    final = final or outgoing.attempts >= MAX_ATTEMPTS
+def record_failure(outgoing: OutgoingEmail, error: BaseException, *, final=False):
+    """Back to pending with the next attempt scheduled (returns its delay in seconds), or
+    failed (returns None): at once for an error that is not SMTP's nor the network's,
+    after ``GIVE_UP_AFTER`` of failures otherwise."""
+    now = timezone.now()
+    failing_since = outgoing.failing_since or now
+    final = final or now - failing_since >= GIVE_UP_AFTER
+    delay = None if final else retry_delay(outgoing.attempts)
     OutgoingEmail.objects.filter(pk=outgoing.pk, status=Status.SENDING).update(
         status=Status.FAILED if final else Status.PENDING,
-        last_error=f"{type(error).__name__}: {error}"[:2000], updated_at=timezone.now())
-    return final
+        last_error=f"{type(error).__name__}: {error}"[:2000], updated_at=now,
+        failing_since=failing_since,
+        next_attempt_at=None if final else now + timedelta(seconds=delay))
+    return delay
 
 
-def retry_delay(outgoing: OutgoingEmail) -> int:
-    return get_exponential_backoff_interval(BACKOFF_FACTOR, outgoing.attempts - 1,
-                                            BACKOFF_MAX, full_jitter=True)
+def retry_delay(attempts: int) -> float:
+    """Seconds before the next attempt, after ``attempts`` failed ones: doubling from
+    ``BACKOFF_FIRST`` up to ``BACKOFF_MAX``, drawn in the upper half (so that attempts
+    spread without ever coming faster than half the step)."""
+    ceiling = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** min(attempts - 1, 20))
+    return random.uniform(ceiling / 2, ceiling)
 
 
 def _due():
     return OutgoingEmail.objects.due(timezone.now(), fresh_after=FRESH_AFTER,
-                                     lost_after=LOST_AFTER, stale_after=STALE_AFTER)
+                                     stale_after=STALE_AFTER)
 
 
 def due_ids(limit=500) -> list[int]:
@@ -130,10 +177,12 @@ def due_ids(limit=500) -> list[int]:
 
 
 def take_due(outgoing_id) -> bool:
-    """Back to pending and touched, if still due: the next flush leaves it to the worker
-    it is handed to now, and a worker that claimed it meanwhile keeps it."""
-    return _due().filter(pk=outgoing_id).update(status=Status.PENDING,
-                                                updated_at=timezone.now()) == 1
+    """Back to pending and touched, if still due, and not due again for ``HANDED_FOR``: the
+    next flushes leave it to the worker it is handed to now (and hand it again if that
+    worker never claims it), and a worker that claimed it meanwhile keeps it."""
+    now = timezone.now()
+    return _due().filter(pk=outgoing_id).update(
+        status=Status.PENDING, updated_at=now, next_attempt_at=now + HANDED_FOR) == 1
 
 
 def purge_sent() -> int:

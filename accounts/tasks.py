@@ -4,27 +4,27 @@ from django.core.management import call_command
 from . import outbox
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True)
-def send_email(self, outgoing_id=None, **legacy):
-    """Delivers one message of the outbox; safe to run twice (a sent message is skipped).
+@shared_task(acks_late=True)
+def send_email(outgoing_id=None, **legacy):
+    """One attempt at delivering one message of the outbox; safe to run twice (a sent
+    message is skipped).
 
-    SMTP and network errors are retried with exponential backoff; after the last attempt
-    the message is marked failed, and the admin shows it. ``legacy``: the keyword payload
-    of messages queued before the outbox existed, sent as they were."""
+    After an SMTP or network error, the next attempt is scheduled in the outbox row, and
+    ``flush_outbox`` hands it over when due (nothing waits in the broker, which may lose it);
+    after a day of failures the message is marked failed, and the admin shows it.
+    ``legacy``: the keyword payload of messages queued before the outbox existed, sent as
+    they were."""
     if outgoing_id is None:
         outbox.build(**legacy).send()
         return "sent"
-    attempt = outbox.deliver(outgoing_id)
-    if attempt.outcome == "retry":
-        raise self.retry(exc=attempt.error, countdown=attempt.delay)
-    return attempt.outcome
+    return outbox.deliver(outgoing_id).outcome
 
 
 @shared_task
 def flush_outbox():
-    """Every minute: hands to the workers the messages nobody is taking care of (queued
-    while the broker was down, retries lost with their worker), and forgets old sent ones.
-    Returns how many were handed over."""
+    """Every minute: hands to the workers the messages due (queued while the broker was
+    down, retries whose time has come, messages whose worker died), and forgets old sent
+    ones. Returns how many were handed over."""
     from .emails import enqueue
 
     handed = 0

@@ -76,12 +76,13 @@ def _reset_pools():
 
 class CeleryWorker:
     def __init__(self, mail_dir: Path, database_url: str, broker: str | None = None,
-                 app_module: str = "config"):
+                 app_module: str = "config", env: dict | None = None):
         self.mail_dir = mail_dir
         self.queue = f"test-{uuid.uuid4().hex[:8]}"
         self.broker = broker or broker_url()
         self.database_url = database_url
         self.app_module = app_module
+        self.env = env or {}  # e.g. an SMTP backend instead of the mail files
         self.process = None
         self.log_path = mail_dir.parent / f"worker-{self.queue}.log"
         self.log = None
@@ -97,6 +98,7 @@ class CeleryWorker:
             "DB_CONN_MAX_AGE": "0",
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
+            **self.env,
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", self.app_module, "worker", "-Q", self.queue,

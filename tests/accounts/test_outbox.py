@@ -1,6 +1,7 @@
 """The outbox: messages saved with the caller's data, sent once, retried with backoff,
-marked failed (and shown to ANCT administrators) after the last attempt, kept when the
-broker is down and handed over by the periodic flush."""
+marked failed (and shown to ANCT administrators) after a day of failures, kept when the
+broker is down and handed over by the periodic flush. The whole day against a real SMTP
+server: tests/reliability/test_smtp_outage.py."""
 
 import smtplib
 import time
@@ -91,22 +92,55 @@ def test_the_same_idempotency_key_queues_one_message(django_capture_on_commit_ca
     assert len(mail.outbox) == 1
 
 
-def test_smtp_errors_are_retried_with_backoff_then_the_message_is_failed(
+def a_day_of_failures():
+    """Moves every failing message's first failure a day back and makes its next attempt
+    due: the next flush gives up (the whole day is simulated in tests/reliability)."""
+    day_ago = timezone.now() - outbox.GIVE_UP_AFTER
+    OutgoingEmail.objects.filter(status=Status.PENDING, attempts__gt=0).update(
+        failing_since=day_ago, next_attempt_at=day_ago)
+
+
+def test_an_smtp_error_schedules_the_next_attempt_and_a_day_of_them_fails_the_message(
         refusing_smtp, django_capture_on_commit_callbacks):
+    before = timezone.now()
     outgoing = queue(django_capture_on_commit_callbacks)
     outgoing.refresh_from_db()
-    assert refusing_smtp.calls == outbox.MAX_ATTEMPTS
-    assert outgoing.status == Status.FAILED and outgoing.attempts == outbox.MAX_ATTEMPTS
-    assert "SMTPServerDisconnected" in outgoing.last_error
-    # Running the task again changes nothing: the message waits for "Renvoyer".
-    assert tasks.send_email(outgoing.pk) == "skipped" and refusing_smtp.calls == 6
+    assert refusing_smtp.calls == 1 and outgoing.status == Status.PENDING
+    assert outgoing.failing_since >= before and "SMTPServerDisconnected" in outgoing.last_error
+    wait = (outgoing.next_attempt_at - outgoing.failing_since).total_seconds()
+    assert outbox.BACKOFF_FIRST / 2 <= wait <= outbox.BACKOFF_FIRST + 1
+    assert tasks.flush_outbox() == 0  # not due yet
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())
+    assert tasks.flush_outbox() == 1 and refusing_smtp.calls == 2
+    outgoing.refresh_from_db()
+    assert outgoing.status == Status.PENDING and outgoing.attempts == 2
+
+    a_day_of_failures()
+    assert tasks.flush_outbox() == 1 and refusing_smtp.calls == 3
+    outgoing.refresh_from_db()
+    assert outgoing.status == Status.FAILED and outgoing.next_attempt_at is None
+    # Neither the flush nor the task take it again: it waits for "Renvoyer".
+    assert tasks.flush_outbox() == 0
+    assert tasks.send_email(outgoing.pk) == "skipped" and refusing_smtp.calls == 3
 
 
-def test_backoff_grows_between_attempts(monkeypatch):
-    monkeypatch.setattr("random.randrange", lambda start, stop=None: (stop or start) - 1)  # the top
-    delays = [outbox.retry_delay(OutgoingEmail(attempts=n)) for n in range(1, 7)]
-    assert delays == sorted(delays) and delays[0] >= outbox.BACKOFF_FACTOR
-    assert delays[-1] <= outbox.BACKOFF_MAX
+def test_backoff_doubles_up_to_an_hour_with_jitter(monkeypatch):
+    monkeypatch.setattr("random.uniform", lambda low, high: high)
+    tops = [outbox.retry_delay(n) for n in range(1, 40)]
+    assert tops[:6] == [60, 120, 240, 480, 960, 1920] and set(tops[6:]) == {3600}
+    monkeypatch.setattr("random.uniform", lambda low, high: low)
+    assert outbox.retry_delay(1) == 30 and outbox.retry_delay(30) == 1800
+
+
+def test_each_message_has_a_message_id_of_its_own_kept_by_every_copy(
+        django_capture_on_commit_callbacks):
+    outgoing = queue(django_capture_on_commit_callbacks, key="survey:12")
+    other = queue(django_capture_on_commit_callbacks)
+    first, second = (m.message()["Message-ID"] for m in mail.outbox)
+    assert first != second and first == outbox.message_id(outgoing)
+    assert first.startswith("<outbox.") and first.endswith("@anct.gouv.fr>")
+    assert outbox.message_id(OutgoingEmail(key="survey:12")) == first != outbox.message_id(
+        other)
 
 
 def test_failed_messages_show_an_alert_and_a_listing_to_anct_admins_only(
@@ -114,6 +148,8 @@ def test_failed_messages_show_an_alert_and_a_listing_to_anct_admins_only(
     outgoing = queue(django_capture_on_commit_callbacks, subject="Rappel : Budget demain",
                      text="Texte secret")
     queue(django_capture_on_commit_callbacks, subject="Autre")
+    a_day_of_failures()
+    assert tasks.flush_outbox() == 2
     editor = make.staff_user(Role.ANCT_EDITOR)
     client.force_login(editor)
     assert "pas pu être envoyé" not in client.get("/admin/").content.decode()
@@ -155,17 +191,19 @@ def test_the_flush_hands_over_forgotten_messages_and_leaves_recent_ones():
     now = timezone.now()
     long_ago = now - timedelta(hours=2)
 
-    def row(status, attempts, updated_at):
+    def row(status, attempts, updated_at, next_attempt_at=None):
         outgoing = OutgoingEmail.objects.create(subject=f"{status}-{attempts}", to=["a@b.fr"],
                                                 text="x", status=status, attempts=attempts)
-        OutgoingEmail.objects.filter(pk=outgoing.pk).update(updated_at=updated_at)
+        OutgoingEmail.objects.filter(pk=outgoing.pk).update(updated_at=updated_at,
+                                                            next_attempt_at=next_attempt_at)
         return outgoing
 
     forgotten = [row(Status.PENDING, 0, now - timedelta(minutes=2)),  # broker was down
-                 row(Status.PENDING, 2, long_ago),  # its retry was lost
+                 row(Status.PENDING, 2, long_ago, now - timedelta(seconds=1)),  # retry due
                  row(Status.SENDING, 1, long_ago)]  # its worker died
     row(Status.PENDING, 0, now)  # its task is on its way
-    row(Status.PENDING, 2, now - timedelta(minutes=5))  # waiting for its retry
+    row(Status.PENDING, 2, long_ago, now + timedelta(minutes=5))  # waiting for its retry
+    row(Status.PENDING, 0, long_ago, now + timedelta(minutes=3))  # handed a minute ago
     row(Status.SENDING, 1, now - timedelta(minutes=1))  # being sent
     row(Status.FAILED, 6, long_ago)
     sent = row(Status.SENT, 1, long_ago)
