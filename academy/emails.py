@@ -41,11 +41,6 @@ MESSAGES = {
     "cancelled": ("Annulation enregistrée : {course}", [
         "Votre inscription à la session du {when} est annulée.",
     ]),
-    "session_cancelled": ("Session annulée : {course}", [
-        "Nous sommes au regret de vous informer que la session du {when} est annulée par "
-        "l'organisateur.",
-        "Votre inscription est annulée ; d'autres sessions sont proposées dans le catalogue.",
-    ]),
     # Reminders say the real delay ("demain", "dans 5 jours"), whenever the job runs.
     "reminder_7": ("Rappel : {course} {delay}", [
         "Votre session commence {delay}, le {when}.", "Lieu : {place}.",
