@@ -17,10 +17,12 @@ class AccountsConfig(AppConfig):
         from django.core.checks import register
         from django.db.models.signals import post_migrate
 
+        from .mfa_crypto import check_keys
         from .private_files import check_private_root
         from .site import sync_after_migrate
 
         register(check_private_root)
+        register(check_keys)
 
         # The Wagtail site's hostname and port follow SITE_URL (accounts.site).
         post_migrate.connect(sync_after_migrate, sender=self,

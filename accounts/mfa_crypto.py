@@ -88,3 +88,21 @@ def reencrypt_all(authenticators) -> int:
             authenticator.save(update_fields=["data"])
             changed += 1
     return changed
+
+
+def check_keys(app_configs=None, **kwargs):
+    """System check: every key of MFA_ENCRYPTION_KEYS must be a Fernet key (otherwise each
+    sign-in with TOTP would fail)."""
+    from django.core.checks import Error
+
+    errors = []
+    for position, key in enumerate(getattr(settings, "MFA_ENCRYPTION_KEYS", []) or [], 1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            errors.append(Error(
+                f"MFA_ENCRYPTION_KEYS: key n°{position} is not a Fernet key.",
+                hint="Generate one with: python -c \"from cryptography.fernet import Fernet; "
+                     "print(Fernet.generate_key().decode())\"",
+                id="accounts.E002"))
+    return errors

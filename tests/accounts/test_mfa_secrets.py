@@ -110,3 +110,10 @@ def test_without_a_configured_key_the_key_comes_from_this_deployments_secret_key
     settings.SECRET_KEY = "deployment-two-" + "y" * 40
     with pytest.raises(mfa_crypto.UnreadableSecret):
         mfa_crypto.decrypt(token)
+
+
+def test_a_malformed_key_is_refused_at_start(settings):
+    settings.MFA_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), "trop-court"]
+    assert [error.id for error in mfa_crypto.check_keys()] == ["accounts.E002"]
+    settings.MFA_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    assert mfa_crypto.check_keys() == []

@@ -73,3 +73,14 @@ def test_a_new_database_gets_its_site_from_site_url(settings):
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port, site.root_url) == ("127.0.0.1", 8000,
                                                           "http://127.0.0.1:8000")
+
+
+def test_the_sign_up_confirmation_names_the_site(client, on_the_site,
+                                                django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/comptes/signup/", {
+            "first_name": "Marie", "last_name": "Curie", "email": "marie@mairie.fr",
+            "password1": "Radium-Polonium-1898", "password2": "Radium-Polonium-1898"})
+    [message] = mail.outbox
+    assert "compte sur academie.anct.gouv.fr." in message.body
+    assert f"{SITE}/comptes/confirm-email/" in message.body
