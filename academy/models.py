@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -116,6 +116,8 @@ class CoursePage(Page):
     ]
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        # cms.PageIllustration: shown on the course's card and page, with its alt text.
+        InlinePanel("illustrations", max_num=1, heading="Image", label="Image"),
         FieldPanel("objectives"),
         FieldPanel("programme"),
         MultiFieldPanel(

@@ -30,7 +30,8 @@ FEED_FILTERS = ("q", "theme", "department", "region", "format", "audience", "dat
 def catalog(request, page):
     form = CatalogFilterForm(request.GET or None)
     courses, sessions = search_courses(form.filters)
-    paginated = Paginator(courses.prefetch_related("themes"), PAGE_SIZE).get_page(
+    paginated = Paginator(courses.prefetch_related("themes", "illustrations__image__renditions"),
+                          PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     attach_next_sessions(paginated.object_list, sessions)

@@ -1,12 +1,13 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import ContentBlocks, KeyFigureBlock
@@ -173,3 +174,23 @@ class SiteNavigation(BaseSiteSetting):
 
     class Meta:
         verbose_name = "navigation du site"
+
+
+class PageIllustration(Orderable):
+    """The picture of a page in its card and at the top of the page (courses: a course page
+    adds ``InlinePanel("illustrations", max_num=1)``). Any page type may have one; a child of
+    Page itself, so it is kept in the page's revisions like the page's own fields."""
+
+    page = ParentalKey("wagtailcore.Page", on_delete=models.CASCADE,
+                       related_name="illustrations")
+    image = models.ForeignKey("wagtailimages.Image", verbose_name="image",
+                              on_delete=models.CASCADE, related_name="+")
+    alt = models.CharField(
+        "texte alternatif", max_length=250,
+        help_text="Décrit ce que montre l'image, pour les personnes qui ne la voient pas.",
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("alt")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "illustration"

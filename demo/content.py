@@ -13,8 +13,17 @@ from django.utils.text import slugify
 from wagtail.models import Site
 
 from academy.models import Audience, CatalogPage, CoursePage, Format, Partner, Session, Theme
-from cms.models import HomePage, NewsIndexPage, NewsPage, ProgrammePage, SiteNavigation
+from cms.models import (
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    PageIllustration,
+    ProgrammePage,
+    SiteNavigation,
+)
 from territories.models import Commune
+
+from .images import demo_image
 
 THEMES = [
     "Transition écologique",
@@ -297,6 +306,13 @@ def create_demo_content():
             course.partners.set(partners[: 1 + index % 3])
             course.save_revision().publish()
             session_count += _create_sessions(course, index, communes, today)
+        if not course.illustrations.exists():
+            # Ecology (theme 0) a landscape, digital (1) a screen, the others a town hall.
+            scene = {0: "landscape", 1: "screen"}.get(theme_ids[0], "town_hall")
+            image, alt = demo_image(scene)
+            course = course.specific
+            course.illustrations = [PageIllustration(image=image, alt=alt)]
+            course.save_revision().publish()
         courses.append(course)
 
     if not home.highlighted_pages:
