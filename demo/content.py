@@ -64,7 +64,7 @@ PROGRAMMES = [
     {
         "slug": "conseillers-numeriques",
         "title": "Conseillers numériques",
-        "intro": "4 000 conseillers numériques accueillis par des communes, des "
+        "intro": "4\u202f000 conseillers numériques accueillis par des communes, des "
                  "intercommunalités, des départements et des associations pour "
                  "accompagner chacun vers l'autonomie numérique.",
         "launched_on": "2020-11-17",
@@ -81,7 +81,7 @@ PROGRAMMES = [
     {
         "slug": "petites-villes-de-demain",
         "title": "Petites villes de demain",
-        "intro": "Un programme pour donner aux élus des communes de moins de 20 000 "
+        "intro": "Un programme pour donner aux élus des communes de moins de 20\u202f000 "
                  "habitants les moyens de concrétiser leurs projets de revitalisation.",
         "launched_on": "2020-10-01",
         "body": [
@@ -109,7 +109,7 @@ NEWS = [
      "la transition écologique, le numérique, les finances locales et la coopération entre "
      "territoires.</p><p>Les sessions se tiennent en présentiel dans chaque région et à "
      "distance pour les élus qui ne peuvent pas se déplacer.</p>"),
-    ("Conseillers numériques : 1 000 structures désormais conventionnées", 30,
+    ("Conseillers numériques : 1\u202f000 structures désormais conventionnées", 30,
      "Communes, intercommunalités, départements et associations accueillent déjà des "
      "conseillers numériques dans tous les départements.",
      "<p>Le déploiement des conseillers numériques franchit une étape : mille structures "
@@ -319,13 +319,13 @@ def create_demo_content():
         home.hero_title = "Former les élus, accompagner chacun vers le numérique"
         home.intro = ("<p>L'Agence nationale de la cohésion des territoires accompagne les "
                       "collectivités dans leurs projets : formations pour les élus locaux "
-                      "et déploiement de 4 000 conseillers numériques.</p>")
+                      "et déploiement de 4\u202f000 conseillers numériques.</p>")
         home.highlighted_pages = _stream([("page", c.pk) for c in courses[:3]])
         home.save_revision().publish()
     if not any(block.value.get("computed") for block in home.key_figures):
         # Counted when the page is shown (cms.figures), never typed: they cannot go stale.
         home.key_figures = _stream([
-            ("figure", {"computed": "", "figure": "4 000",
+            ("figure", {"computed": "", "figure": "4\u202f000",
                         "label": "conseillers numériques financés"}),
             ("figure", {"computed": "academy-courses", "figure": "",
                         "label": "formations au catalogue"}),
