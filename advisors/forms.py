@@ -163,8 +163,8 @@ class ApplicationForm(BaseForm):
         for name in self.PREFILLED:
             self.fields[name].required = False
         self.fields["siret"].help_text = (
-            "14 chiffres, espaces acceptés. Le nom et l'adresse de la structure sont repris "
-            "du répertoire des entreprises quand vous les laissez vides.")
+            "14 chiffres, espaces acceptés. Laissés vides, le nom et les coordonnées de la "
+            "structure sont repris du répertoire des entreprises.")
 
     def clean_siret(self):
         siret = normalize_siret(self.cleaned_data["siret"])
@@ -477,6 +477,13 @@ class ClosureForm(BaseForm):
 
 # --- Advisor: activity reports ---------------------------------------------------------------
 
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _band_field(label):
     return forms.IntegerField(
         label=label, min_value=0, max_value=MAX_PARTICIPANTS, initial=0, required=False,
@@ -511,7 +518,7 @@ class ActivityReportForm(BaseForm):
     redirected_to = forms.CharField(label="Réorientée vers", max_length=255, required=False,
                                     help_text="Par exemple « France Services de Beauvais ».")
 
-    def __init__(self, *args, service_points=(), **kwargs):
+    def __init__(self, *args, service_points=(), frequent_themes=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in [*AGE_BANDS, *STATUS_BANDS]:
             self.fields[name] = _band_field(label.capitalize())
@@ -519,6 +526,33 @@ class ActivityReportForm(BaseForm):
         self.service_points = {sp.pk: sp for sp in service_points}
         self.fields["service_point"].choices = [("", "Aucun")] + [
             (sp.pk, str(sp)) for sp in service_points]
+        # At the service point, the commune is the place's: asked only elsewhere.
+        self.fields["commune"].required = False
+        self.fields["commune"].help_text = (
+            "Où a eu lieu l'accompagnement, s'il n'a pas eu lieu au lieu d'activité (au lieu "
+            "d'activité, sa commune est reprise).")
+        self.frequent_themes = list(frequent_themes)
+
+    def theme_options(self):
+        """For the template: (the advisor's frequent themes, the others), as bound
+        checkboxes; any checked theme stays in view."""
+        options = list(self["themes"])
+        checked = {str(value) for value in (self["themes"].value() or [])}
+        first = [o for o in options if o.data["value"] in self.frequent_themes
+                 or o.data["value"] in checked]
+        return first, [o for o in options if o not in first]
+
+    def place_summary(self):
+        """"Médiathèque (Beauvais (60))" or the channel and commune: the folded place
+        section's title."""
+        channel = self["channel"].value()
+        point = self.service_points.get(_int(self["service_point"].value()))
+        if channel == ActivityReport.Channel.SERVICE_POINT and point is not None:
+            return f"{point.name}, {point.commune.label}"
+        label = dict(ActivityReport.Channel.choices).get(channel, "")
+        commune = self["commune"].value()
+        commune = getattr(commune, "label", commune)
+        return f"{label}, {commune}" if commune else label
 
     def band_groups(self):
         """For the template: (legend, bound fields, id, errors of any of its fields) of the
@@ -563,9 +597,13 @@ class ActivityReportForm(BaseForm):
                     self.add_error(bands[0][0], (
                         f"La répartition par {label} ({total}) doit correspondre au nombre "
                         f"de participants ({participants})."))
-        if data.get("channel") == ActivityReport.Channel.SERVICE_POINT \
-                and not data.get("service_point") and "service_point" not in self.errors:
+        at_point = data.get("channel") == ActivityReport.Channel.SERVICE_POINT
+        if at_point and not data.get("service_point") and "service_point" not in self.errors:
             self.add_error("service_point", "Indiquez le lieu d'activité.")
+        elif at_point and data.get("service_point"):
+            data["commune"] = data["service_point"].commune
+        elif not data.get("commune") and "commune" not in self.errors:
+            self.add_error("commune", "Indiquez la commune où a eu lieu l'accompagnement.")
         if data.get("redirected") and not (data.get("redirected_to") or "").strip():
             self.add_error("redirected_to", "Indiquez vers qui la personne a été réorientée.")
         return data

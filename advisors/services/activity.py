@@ -15,7 +15,8 @@ FIELDS = {"date", "commune", "service_point", "channel", "kind", "participants",
 def record_activity(advisor, data, actor):
     """Records one accompaniment for ``advisor``. ``data`` holds the report's fields (bands
     default to 0); the commune defaults to the service point's, the structure is the one
-    employing the advisor on that day (else the service point's)."""
+    employing the advisor on that day (else the service point's). At the service point,
+    the commune is always the place's."""
     if actor is None or not actor.is_authenticated or advisor.user_id != actor.pk:
         raise NotAllowed("Seul le conseiller saisit ses comptes rendus d'activité.")
     unknown = set(data) - FIELDS
@@ -26,7 +27,8 @@ def record_activity(advisor, data, actor):
     if service_point is not None:
         if not service_point.advisors.filter(pk=advisor.pk).exists():
             raise WorkflowError("Vous ne travaillez pas dans ce lieu d'activité.")
-        if not report.commune_id:
+        # At the service point, the commune is the place's, whatever else was sent.
+        if not report.commune_id or report.channel == ActivityReport.Channel.SERVICE_POINT:
             report.commune = service_point.commune
     if report.date:
         contract = (Contract.objects.filter(advisor=advisor).active(report.date)

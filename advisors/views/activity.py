@@ -1,6 +1,7 @@
 """Advisors: "Saisir un accompagnement" (activity report), quick to fill on a phone, and the
 list of their recent reports."""
 
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from .. import services
 from ..forms import ActivityReportForm, add_workflow_error
-from ..models import ActivityReport, ServicePoint
+from ..models import ActivityReport, ServicePoint, Theme
 from ..models.activity import FIRST_REPORT_DATE
 from .common import form_errors, own_advisor, paginate
 
@@ -27,31 +28,59 @@ def _advisor_or_403(user):
 
 
 def _defaults(request, advisor, service_points):
-    """Today, the advisor's usual service point and commune (those of their last report,
-    else their first service point), an individual accompaniment of one person. "Enregistrer
-    et saisir un autre" passes the date, place and channel on."""
-    last = (ActivityReport.objects.filter(advisor=advisor)
-            .select_related("commune__department").first())
+    """Today, the last place the advisor used (else their first service point) and the
+    commune that goes with it: the place's at the service point, else that of their last
+    report; an individual accompaniment of one person. "Enregistrer et saisir un autre"
+    passes the date, place and channel on."""
+    reports = ActivityReport.objects.filter(advisor=advisor).select_related(
+        "commune__department")
+    last = reports.first()
     by_pk = {sp.pk: sp for sp in service_points}
-    place = None
-    if last is not None and last.service_point_id in by_pk:
-        place = by_pk[last.service_point_id]
-    elif service_points:
-        place = service_points[0]
-    commune = last.commune if last is not None else (place.commune if place else None)
-    channel = (ActivityReport.Channel.SERVICE_POINT if place
-               else ActivityReport.Channel.OTHER_PLACE)
+    last_at_place = (ActivityReport.objects.filter(advisor=advisor,
+                                                   service_point__in=list(by_pk))
+                     .only("service_point_id").first() if by_pk else None)
+    place = (by_pk[last_at_place.service_point_id] if last_at_place is not None
+             else service_points[0] if service_points else None)
+    S = ActivityReport.Channel
+    channel = last.channel if last is not None else (S.SERVICE_POINT if place else S.OTHER_PLACE)
+    if channel == S.SERVICE_POINT and place is None:
+        channel = S.OTHER_PLACE
+    if request.GET.get("service_point", "").isdigit() and int(
+            request.GET["service_point"]) in by_pk:
+        place = by_pk[int(request.GET["service_point"])]
+    channel = request.GET.get("channel") or channel
+    if channel == S.SERVICE_POINT and place is not None:
+        commune = place.commune  # never a commune other than the place's
+    else:
+        commune = last.commune if last is not None else (place.commune if place else None)
     initial = {
         "date": timezone.localdate(), "kind": ActivityReport.Kind.INDIVIDUAL,
-        "participants": 1, "channel": last.channel if last is not None else channel,
+        "participants": 1, "channel": channel,
         "service_point": place.pk if place else None,
         "commune": commune.label if commune else "",
         "duration": ActivityReport.Duration.UNDER_60,
     }
-    for name in ("date", "service_point", "commune", "channel", "kind", "duration"):
+    for name in ("date", "kind", "duration"):
         if request.GET.get(name):
             initial[name] = request.GET[name]
+    if request.GET.get("commune") and channel != S.SERVICE_POINT:
+        initial["commune"] = request.GET["commune"]
     return initial
+
+
+def _frequent_themes(advisor, count=4):
+    """The themes this advisor chose most in their last 100 reports, completed in the list's
+    order: shown first, the others folded away."""
+    used = Counter(theme for themes in ActivityReport.objects.filter(advisor=advisor)
+                   .values_list("themes", flat=True)[:100] for theme in themes or [])
+    ranked = [code for code, _n in used.most_common() if code in Theme.values]
+    ranked += [code for code in [*COMMON_THEMES, *Theme.values] if code not in ranked]
+    return ranked[:count]
+
+
+# The themes most asked for nationally: shown first to an advisor without history.
+COMMON_THEMES = [Theme.SMARTPHONE, Theme.ONLINE_PROCEDURES, Theme.EMAIL, Theme.EQUIPMENT,
+                 Theme.INTERNET, Theme.SECURITY]
 
 
 @login_required
@@ -60,7 +89,8 @@ def report_create(request):
     service_points = list(ServicePoint.objects.filter(advisors=advisor)
                           .select_related("commune__department").order_by("name", "pk"))
     form = ActivityReportForm(request.POST or None, service_points=service_points,
-                              initial=_defaults(request, advisor, service_points))
+                              initial=_defaults(request, advisor, service_points),
+                              frequent_themes=_frequent_themes(advisor))
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -1,0 +1,110 @@
+"""The activity report form (issue #15, 1.4): its default place and commune agree, the
+stored commune is the service point's, and optional sections are folded."""
+
+import html
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from advisors import services
+from advisors.models import ActivityReport
+
+from . import factories as make
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def advisor(structure):
+    advisor = make.advisor(account=make.user(email="ines@conseiller-numerique.fr"))
+    make.contract(structure, advisor)
+    return advisor
+
+
+@pytest.fixture
+def place(structure, advisor, communes):
+    """A service point in Beauvais."""
+    return make.service_point(structure, [advisor], name="Médiathèque du Quadrilatère",
+                              commune=communes["Beauvais"])
+
+
+@pytest.fixture
+def advisor_client(client, advisor):
+    client.force_login(advisor.user)
+    return client
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def test_the_default_commune_is_the_default_places(advisor_client, advisor, place,
+                                                    communes, structure):
+    # The last report, at the place, was stored with another commune (before this fix).
+    ActivityReport.objects.create(advisor=advisor, structure=structure, service_point=place,
+                                  commune=communes["Compiègne"],
+                                  **make.activity_data(channel="service_point"))
+    form = advisor_client.get(reverse("advisors:report_create")).context["form"]
+    assert form["service_point"].value() == place.pk
+    assert form["channel"].value() == "service_point"
+    assert form["commune"].value() == "Beauvais (60)"
+
+
+def test_the_last_place_used_is_the_default(advisor_client, advisor, place, structure,
+                                            communes):
+    other = make.service_point(structure, [advisor], name="Annexe Saint-Jean",
+                               commune=communes["Compiègne"])
+    assert min(place.pk, other.pk) == place.pk  # the first in the list is not the last used
+    ActivityReport.objects.create(advisor=advisor, structure=structure, service_point=other,
+                                  commune=communes["Compiègne"],
+                                  **make.activity_data(channel="service_point"))
+    form = advisor_client.get(reverse("advisors:report_create")).context["form"]
+    assert form["service_point"].value() == other.pk
+    assert form["commune"].value() == "Compiègne (60)"
+
+
+def test_at_the_service_point_the_stored_commune_is_the_places(advisor, place, communes):
+    report = services.record_activity(advisor, make.activity_data(
+        channel="service_point", service_point=place, commune=communes["Compiègne"]),
+        advisor.user)
+    assert report.commune == communes["Beauvais"]
+
+
+def test_the_form_needs_no_commune_at_the_service_point_but_one_elsewhere(
+        advisor_client, advisor, place):
+    data = {"date": TODAY.isoformat(), "kind": "individual", "participants": "1",
+            "channel": "service_point", "service_point": str(place.pk), "commune": "",
+            "themes": ["email"], "duration": "30_60", "age_over_60": "1"}
+    response = advisor_client.post(reverse("advisors:report_create"), data)
+    assert response.status_code == 302
+    assert advisor.activity_reports.get().commune == place.commune
+    page = text(advisor_client.post(reverse("advisors:report_create"),
+                                    {**data, "channel": "home"}))
+    assert "Indiquez la commune où a eu lieu l'accompagnement." in page
+
+
+def test_optional_sections_are_folded_and_frequent_themes_come_first(advisor_client,
+                                                                      advisor, place,
+                                                                      communes, structure):
+    for _ in range(3):
+        make.activity_report(advisor, communes["Beauvais"], structure,
+                             themes=["health", "budget"], channel="service_point",
+                             service_point=place)
+    page = text(advisor_client.get(reverse("advisors:report_create")))
+    assert 'aria-controls="report-situations"' in page
+    assert 'aria-controls="report-redirect"' in page
+    assert "Lieu : Médiathèque du Quadrilatère, Beauvais (60)" in page
+    folded = page[page.index('id="report-themes-more"'):]
+    assert 'value="health"' not in folded and 'value="budget"' not in folded
+    assert 'value="diagnosis"' in folded
+
+
+def test_a_section_with_an_error_is_unfolded(advisor_client, advisor, place):
+    page = text(advisor_client.post(reverse("advisors:report_create"), {
+        "date": TODAY.isoformat(), "kind": "workshop", "participants": "2",
+        "channel": "service_point", "service_point": str(place.pk), "themes": ["email"],
+        "duration": "30_60", "age_over_60": "2", "status_retired": "1"}))
+    assert 'class="fr-collapse fr-collapse--expanded" id="report-situations"' in page
+    assert not advisor.activity_reports.exists()
