@@ -39,11 +39,14 @@ def day_uid(session_pk, day_index: int) -> str:
     return make_uid(UID_KIND, session_pk if day_index == 1 else f"{session_pk}-{day_index}")
 
 
-def session_events(session, *, private=False, sequence_offset=0, course_urls=None) -> list[Event]:
+def session_events(session, *, private=False, sequence_offset=0, course_urls=None,
+                   visio_url=None) -> list[Event]:
     """One event per day of the session, with that day's hours (see ``daily_parts``).
 
-    ``private`` events (the person's own feed, invitations) may carry the visio link;
-    shared ones never carry a private link. ``course_urls`` memoises page URLs in a feed."""
+    ``private`` events (the person's own feed, invitations) may carry the visio link:
+    ``visio_url``, the person's own (none for someone attending a hybrid session on site),
+    else the session's; shared ones never carry a private link. ``course_urls`` memoises
+    page URLs in a feed."""
     course = session.course
     if course_urls is None:
         course_urls = {}
@@ -56,8 +59,9 @@ def session_events(session, *, private=False, sequence_offset=0, course_urls=Non
         lines.append(f"Session {dates.session_when(session.start, session.end)}.")
     if session.trainers:
         lines.append(f"Avec {session.trainers}.")
-    if private and session.remote_url:
-        lines.append(f"Lien de connexion : {session.remote_url}")
+    link = session.remote_url if visio_url is None else visio_url
+    if private and link:
+        lines.append(f"Lien de connexion : {link}")
     if session.contact_email:
         lines.append(f"Contact : {session.contact_email}")
     lines.append(f"Programme et inscription : {course_url}")
@@ -229,7 +233,15 @@ def _personal_stamp(user):
 
 def _personal_events(user):
     sessions = _sessions().filter(pk__in=_personal_sessions(user).values("pk"))
-    return _events(sessions.order_by("start"), private=True)
+    # The person's own way of attending: the visio link only for those who follow remotely.
+    enrolments = {e.session_id: e for e in Enrolment.objects.filter(
+        user=user, session__in=sessions).select_related("session")}
+    course_urls = {}
+    return [event for session in sessions.order_by("start")
+            for event in session_events(
+                session, private=True, course_urls=course_urls,
+                visio_url=enrolments[session.pk].visio_url if session.pk in enrolments
+                else None)]
 
 
 def _events(sessions, private=False):
@@ -250,7 +262,8 @@ def invitation(enrolment, method, *, events=None):
     session = enrolment.session
     if events is None:
         events = session_events(session, private=True,
-                                sequence_offset=enrolment.invitation_sequence)
+                                sequence_offset=enrolment.invitation_sequence,
+                                visio_url=enrolment.visio_url)
     if method == "CANCEL":
         events = [replace(event, cancelled=True) for event in events]
     feed = Feed(name=session.course.title, events=list(events), method=method,

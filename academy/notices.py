@@ -130,11 +130,11 @@ def session_changed(session, before):
         confirmed = enrolment.status == Enrolment.Status.CONFIRMED
         lines = [f"La session « {session.course.title} » prévue le {when} a changé :"]
         lines += changes
-        if link_changed:
+        if link_changed and not (session.is_hybrid and confirmed and not enrolment.visio_url):
             if not session.remote_url:
                 lines.append("La session n'a plus de lien de visioconférence.")
             elif confirmed:
-                lines.append(f"Nouveau lien de visioconférence : {session.remote_url}")
+                lines.append(f"Nouveau lien de visioconférence : {enrolment.visio_url}")
             else:
                 lines.append("Le lien de visioconférence a changé ; il vous sera donné si "
                              "votre inscription est confirmée.")

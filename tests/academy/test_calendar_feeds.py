@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Runs a service as if its transaction committed, so its emails leave."""
-    def run(action, *args):
+    def run(action, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return action(*args)
+            return action(*args, **kwargs)
     return run
 
 
@@ -362,3 +362,19 @@ def test_a_two_day_session_is_two_days_in_the_download_the_feeds_and_the_invitat
                              .content.decode())
     assert [v.dtend.value - v.dtstart.value for v in parsed.contents["vevent"]] == \
         [timedelta(hours=8)] * 2
+
+
+def test_someone_attending_a_hybrid_session_on_site_gets_no_visio_link(
+        client, communes, course, committed):
+    session = make.session(course, communes["Beauvais"], remote_url="https://visio/hybride")
+    anne = official("anne@mairie.fr", communes["Beauvais"])
+    paul = official("paul@mairie.fr", communes["Beauvais"])
+    committed(services.enrol, session.pk, anne, attendance_mode="on_site")
+    committed(services.enrol, session.pk, paul, attendance_mode="remote")
+    by_person = {m.to[0]: invitation(m)[1] for m in mail.outbox}
+    assert "visio/hybride" not in str(by_person["anne@mairie.fr"]["DESCRIPTION"])
+    assert "visio/hybride" in str(by_person["paul@mairie.fr"]["DESCRIPTION"])
+    assert "visio/hybride" not in str(parse(client.get(personal_url(anne))).events[0][
+        "DESCRIPTION"])
+    assert "visio/hybride" in str(parse(client.get(personal_url(paul))).events[0][
+        "DESCRIPTION"])
