@@ -97,3 +97,16 @@ def test_a_write_lost_during_the_outage_forgets_the_old_value_when_redis_is_back
     cache_versions.forget_local_versions()
     assert version.current() != before
     assert any("reachable again" in r.getMessage() for r in cache_warnings(caplog))
+
+
+@pytest.mark.django_db
+def test_with_redis_stopped_the_api_limit_still_holds_per_process(redis_cache, redis_server,
+                                                                  client, settings):
+    """The documented direction: limits counted in the process's memory, not lifted and
+    not refusing everyone."""
+    settings.API_RATE_LIMIT = "5/min"
+    redis_server.stop()
+    answers = [client.get("/api/v1/lieux", REMOTE_ADDR="192.0.2.7").status_code
+               for _ in range(6)]
+    assert answers == [200] * 5 + [429]
+    assert client.get("/api/v1/lieux", REMOTE_ADDR="192.0.2.8").status_code == 200
