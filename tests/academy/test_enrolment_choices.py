@@ -369,3 +369,26 @@ def test_the_email_never_promises_a_cancellation_after_the_start(
     body = mail.outbox[-1].body
     assert f"Vous pouvez annuler jusqu'au {dates.deadline(start)}" in body
     assert dates.deadline(start + timedelta(days=2)) not in body
+
+
+def test_the_session_form_says_a_deadline_after_the_start_next_to_its_field(client, communes):
+    from accounts.roles import Role
+
+    session = make.session(make.course(), communes["Beauvais"])
+    client.force_login(make.staff_user(Role.ANCT_ADMIN))
+    local = timezone.localtime
+    when = "%Y-%m-%d %H:%M"
+    data = {
+        "course": session.course.pk, "start": local(session.start).strftime(when),
+        "end": local(session.end).strftime(when), "address": "", "remote_url": "",
+        "commune": communes["Beauvais"].pk, "capacity": "20",
+        "enrolment_opens": local(session.enrolment_opens).strftime(when),
+        "enrolment_closes": local(session.enrolment_closes).strftime(when),
+        "cancellation_deadline": local(session.start + timedelta(days=1)).strftime(when),
+        "trainers": "", "contact_email": "", "survey_url": "",
+    }
+    url = f"/admin/snippets/academy/session/edit/{session.pk}/"
+    html = client.post(url, data).content.decode()
+    assert "La date limite d&#x27;annulation doit précéder le début de la session" in html
+    session.refresh_from_db()
+    assert session.cancellation_deadline < session.start
