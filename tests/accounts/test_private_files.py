@@ -101,3 +101,25 @@ def test_a_private_root_inside_the_public_media_is_refused_at_start(settings, tm
     assert check_private_root() == []
     settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT / "prive"
     assert [error.id for error in check_private_root()] == ["accounts.E001"]
+
+
+
+def test_attendance_sheets_are_never_files_and_only_staff_get_them(client, settings):
+    """Built for each allowed request (names of participants): nothing under /media/, nor
+    kept by a shared cache."""
+    from accounts.models import User
+    from accounts.roles import Role
+    from tests import factories as site
+
+    site.ensure_site()
+    session = site.session(site.course("Gérer une crise"))  # remote: no commune needed
+    url = f"/admin/academie/sessions/{session.pk}/emargement.pdf"
+    assert client.get(url)["Location"].startswith("/comptes/login/")
+    client.force_login(User.objects.create_user(email="maire@beauvais.fr", password="x"))
+    assert client.get(url).status_code == 403
+    client.force_login(site.staff_user(Role.ANCT_ADMIN))
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert {"private", "no-store"} <= set(response["Cache-Control"].replace(" ", "").split(","))
+    for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+        assert not root.exists() or not any(path.is_file() for path in root.rglob("*"))
