@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from celery.schedules import maybe_schedule
-from django.db import close_old_connections
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -66,7 +65,6 @@ class Scheduler:
 
     def run(self, entry):
         task = self.app.tasks[entry.task]
-        close_old_connections()
         try:
             if self.app.conf.task_always_eager:
                 task.apply(entry.args, entry.kwargs, **entry.options)
@@ -76,5 +74,3 @@ class Scheduler:
             logger.exception("Periodic job %s (%s) failed", entry.name, entry.task)
         else:
             logger.info("Periodic job %s (%s) done", entry.name, entry.task)
-        finally:
-            close_old_connections()

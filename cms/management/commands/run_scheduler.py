@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from cms.scheduler import Scheduler
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Scheduler: {len(scheduler.entries)} periodic jobs, run {mode}.")
         try:
             while True:
+                # Like a request: a connection the database dropped is replaced, not reused.
+                close_old_connections()
                 _, wait = scheduler.tick()
+                close_old_connections()
                 time.sleep(min(wait, max_sleep))
         except KeyboardInterrupt:
             pass
