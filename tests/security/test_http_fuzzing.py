@@ -306,6 +306,13 @@ def test_nul_in_the_path_is_a_french_400(client, world):
         assert response.status_code < 500
 
 
+def test_report_form_reads_a_huge_service_point_number_as_no_choice(clients, world):
+    """Found by this module on PostgreSQL: int() of a 100,000-digit place number raised."""
+    response = clients["advisor_of_a"].get(reverse("advisors:report_create"),
+                                           {"service_point": "1" * 100_000})
+    assert response.status_code == 200
+
+
 def test_zz_http_fuzzing_figures():
     """Runs last in this module: requests made, and answers ≥ 500, on this database."""
     total = sum(REQUESTS.values())
