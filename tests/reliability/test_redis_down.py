@@ -74,6 +74,7 @@ def test_with_redis_stopped_ten_elus_enrol_every_page_answers_and_each_email_lea
                 assert requests.get(base + path, timeout=30).status_code == 200
 
             redis.stop()
+            outage_started = time.monotonic()
             slowest = 0.0
             for user in elus:
                 http = requests.Session()
@@ -97,9 +98,12 @@ def test_with_redis_stopped_ten_elus_enrol_every_page_answers_and_each_email_lea
                                              status=Enrolment.Status.CONFIRMED).count()
             waiting = OutgoingEmail.objects.filter(status=Status.PENDING, attempts=0).count()
             assert (saved, waiting) == (ELUS, ELUS)
-            assert slowest < 5, f"a page waited {slowest:.1f} s for Redis"
+            assert slowest < 10, f"a page waited {slowest:.1f} s for Redis"
+            # One warning a minute, not one per request (hundreds of cache operations).
+            minutes = (time.monotonic() - outage_started) // 60
             cache_warnings = [r for r in caplog.records if r.name == "config.cache"]
-            assert 1 <= len(cache_warnings) <= 2, [r.getMessage() for r in cache_warnings]
+            assert 1 <= len(cache_warnings) <= 1 + minutes, [
+                r.getMessage() for r in cache_warnings]
             assert worker.mails() == []
 
             redis.start()  # Redis is back, empty; the worker reconnects by itself
