@@ -110,3 +110,49 @@ def test_hybrid_enrolment_remote_with_visio_then_cancellation_with_confirmation_
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.CANCELLED
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_enrolment_choice_cancellation_and_mon_espace_pages_pass_axe(
+        live_server, browser, width):
+    from tests.browser.test_accessibility import axe_context, check_pages
+
+    communes = make.geography()
+    course = make.course("Zéro artificialisation nette", format="hybrid")
+    start = timezone.now().replace(microsecond=0) + timedelta(minutes=20)
+    session = make.session(course, communes["Beauvais"], start=start,
+                           end=start + timedelta(hours=3), remote_url=VISIO,
+                           enrolment_closes=start, cancellation_deadline=start)
+    other = make.session(make.course("Budget communal"), communes["Beauvais"])
+    lucie = User.objects.create_user(email="lucie.bernard@mairie-beauvais.fr", password="x",
+                                     first_name="Lucie", last_name="Bernard")
+    profile = OfficialProfile.objects.create(user=lucie)
+    Mandate.objects.create(profile=profile, role="maire", commune=communes["Beauvais"],
+                           started_on=date(2020, 7, 4))
+    Mandate.objects.create(profile=profile, role="conseiller_departemental",
+                           department=communes["Beauvais"].department,
+                           started_on=date(2021, 7, 1))
+    enrolment = Enrolment.objects.create(session=other, user=lucie, status="confirmed",
+                                         attendance_mode="on_site")
+    # At the same time, in another hybrid session, remote: "Rejoindre la visio" in Mon espace,
+    # and a warning on the enrolment page.
+    joined = make.session(make.course("Cybersécurité"), communes["Compiègne"], start=start,
+                          end=start + timedelta(hours=3), remote_url=VISIO,
+                          enrolment_closes=start, cancellation_deadline=start)
+    Enrolment.objects.create(session=joined, user=lucie, status="confirmed",
+                             attendance_mode="remote")
+    pages = [
+        (f"/inscriptions/sessions/{session.pk}/", 200),
+        (f"/inscriptions/sessions/{session.pk}/", 200, "M'inscrire quand même"),
+        (f"/inscriptions/{enrolment.pk}/annuler/", 200),
+        ("/espace/", 200),
+    ]
+    context = axe_context(browser, live_server, lucie,
+                          viewport={"width": width, "height": 900})
+    assert check_pages(context, live_server.url, pages) == 4
+    page = context.new_page()
+    page.goto(f"{live_server.url}/espace/")
+    assert page.get_by_role("link", name="Rejoindre la visio").count() == 1
+    page.goto(f"{live_server.url}/inscriptions/sessions/{session.pk}/")
+    assert "a lieu en même temps que « Cybersécurité »" in page.content()
+    context.close()
