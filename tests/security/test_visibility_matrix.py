@@ -229,6 +229,8 @@ PATTERNS = {
     # Site-wide public pages
     "sitemap": public(),
     "robots_txt": public(),
+    "site_map": public(),
+    "legal_notice": public(),
     "search": public(query="?q=formation"),
     "territories:communes": public(query="?q=beau"),
     "territories:authorities": public(query="?level=commune&q=beau"),
