@@ -79,8 +79,8 @@ def enrolment_warnings(session, user):
             continue  # an old request or waiting list that came to nothing
         if other.session.course_id == session.course_id:
             if other.session.end < now:
-                warnings.append(f"Vous avez déjà suivi cette formation lors de la session du "
-                                f"{when}.")
+                warnings.append(f"Vous étiez déjà inscrit à cette formation, pour la session "
+                                f"du {when}.")
             else:
                 warnings.append(f"Vous êtes déjà inscrit à une autre session de cette "
                                 f"formation, le {when}.")

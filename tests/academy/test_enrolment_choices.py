@@ -392,3 +392,17 @@ def test_the_session_form_says_a_deadline_after_the_start_next_to_its_field(clie
     assert "La date limite d&#x27;annulation doit précéder le début de la session" in html
     session.refresh_from_db()
     assert session.cancellation_deadline < session.start
+
+
+def test_a_course_already_taken_is_recalled_but_an_old_waiting_list_is_not(communes):
+    course = make.course("Les marchés publics")
+    user = official(communes=communes)
+    taken = past_session(course, communes, day_offset=60)
+    missed = past_session(course, communes, day_offset=30)
+    Enrolment.objects.create(session=taken, user=user, status="confirmed")
+    Enrolment.objects.create(session=missed, user=user, status="waitlisted")
+    upcoming = make.session(course, communes["Paris"])
+    warnings = services.enrolment_warnings(upcoming, user)
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Vous étiez déjà inscrit à cette formation, pour la session du")
+    assert dates.long_date(taken.start) in warnings[0]
