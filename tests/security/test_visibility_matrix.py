@@ -281,6 +281,7 @@ PATTERNS = {
     # Conseillers numériques: pages of one's own roles
     "advisors:home": personal(),
     "advisors:apply": personal(),
+    "advisors:siret_lookup": personal(),
     "advisors:my_structures": personal(ok=(200, 302)),
     "advisors:prefect_applications": personal({P60, PREG, ADMIN}),
     "advisors:places": personal(),
