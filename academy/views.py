@@ -89,6 +89,9 @@ def enrol(request, session_id):
     if not session.enrolment_is_open:
         messages.error(request, "Les inscriptions à cette session ne sont pas ouvertes.")
         return redirect(f"{course_url}#session-{session.pk}")
+    if confirming:
+        messages.error(request, "Le formulaire contient des erreurs : corrigez les champs "
+                                "signalés ci-dessous.")
     return render(request, "academy/enrol.html", {
         "session": session, "form": form, "warnings": warnings, "course_url": course_url,
     })
