@@ -13,7 +13,6 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from calendars import dates
 from cms.blocks import ContentBlocks
 
 
@@ -298,11 +297,6 @@ class Session(models.Model):
         """The last moment participants may cancel themselves: the deadline, and never after
         the start (Session.clean refuses such a deadline; this covers older rows)."""
         return min(self.cancellation_deadline, self.start)
-
-    @property
-    def when(self):
-        """"mardi 1er décembre 2026, de 9 h à 17 h", "du 3 au 4 décembre 2026, de 9 h à 17 h"."""
-        return dates.session_when(self.start, self.end)
 
     @property
     def is_hybrid(self):
