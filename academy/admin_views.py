@@ -24,7 +24,7 @@ from .models import Attendance, Enrolment, Session
 SORTS = {"priority": ("-priority", "created_at"), "date": ("created_at",),
          "name": ("user__last_name", "user__first_name")}
 EXPORT_COLUMNS = ["Nom", "Prénom", "Courriel", "Statut", "Priorité", "Inscrit le",
-                  "Position en liste d'attente"]
+                  "Position en liste d'attente", "Participation"]
 
 
 def _session_for(request, session_id):
@@ -59,6 +59,17 @@ def _breadcrumbs(session, label=None):
     return items
 
 
+def _modes(session):
+    """A hybrid session: how many confirmed people come to the room, how many follow it
+    remotely, and how many (added by staff) did not say."""
+    if not session.is_hybrid:
+        return None
+    counts = dict(session.enrolments.holding_seats().values_list("attendance_mode")
+                  .annotate(n=Count("pk")))
+    return {"on_site": counts.get("on_site", 0), "remote": counts.get("remote", 0),
+            "unknown": counts.get("", 0)}
+
+
 def enrolments(request, session_id):
     session = _session_for(request, session_id)
     status = request.GET.get("status", "")
@@ -77,6 +88,7 @@ def enrolments(request, session_id):
         "counts": [(value, label, counts.get(value, 0))
                    for value, label in Enrolment.Status.choices],
         "confirmed": counts.get(Enrolment.Status.CONFIRMED, 0),
+        "modes": _modes(session),
         "may_administer": may_administer_sessions(request.user),
         "page_title": f"Inscriptions — {session}", "header_icon": "group",
         "breadcrumbs_items": _breadcrumbs(session),
@@ -155,7 +167,7 @@ def _export_rows(session):
     for e in session.enrolments.select_related("user").order_by("user__last_name"):
         yield [e.user.last_name, e.user.first_name, e.user.email, e.get_status_display(),
                e.priority, timezone.localtime(e.created_at).strftime("%d/%m/%Y %H:%M"),
-               waitlist.get(e.pk, "")]
+               waitlist.get(e.pk, ""), e.get_attendance_mode_display()]
 
 
 def export(request, session_id, fmt):

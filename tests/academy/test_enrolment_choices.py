@@ -406,3 +406,22 @@ def test_a_course_already_taken_is_recalled_but_an_old_waiting_list_is_not(commu
     assert len(warnings) == 1
     assert warnings[0].startswith("Vous étiez déjà inscrit à cette formation, pour la session du")
     assert dates.long_date(taken.start) in warnings[0]
+
+
+def test_staff_see_how_many_come_on_site_and_remotely_and_export_it(client, communes):
+    from accounts.roles import Role
+
+    session = hybrid_session(communes)
+    services.enrol(session.pk, official(communes=communes), attendance_mode="remote")
+    services.enrol(session.pk, official(email="b@example.fr", communes=communes),
+                   attendance_mode="on_site")
+    services.enrol(session.pk, official(email="c@example.fr", communes=communes),
+                   attendance_mode="remote")
+    client.force_login(make.staff_user(Role.ANCT_ADMIN))
+    html = client.get(f"/admin/academie/sessions/{session.pk}/").content.decode()
+    assert "Session hybride, participants confirmés : 1 sur place, 2 à distance." in html
+    csv_body = client.get(f"/admin/academie/sessions/{session.pk}/export.csv").content.decode(
+        "utf-8-sig")
+    lines = csv_body.splitlines()
+    assert lines[0].endswith(";Participation")
+    assert sum(line.endswith(";À distance") for line in lines) == 2
