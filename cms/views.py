@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
 from .models import NewsPage
-
 from .search import search_pages
 
 

@@ -23,9 +23,10 @@ class ChoicesForm(forms.Form):
 
 def input_then_label(html, kind):
     """(input id, label for) pairs of inputs whose very next element is their label."""
-    pattern = (r'<div class="fr-%s-group[^"]*">\s*<input type="%s"[^>]*id="([^"]+)"[^>]*>\s*'
-               r'<label class="fr-label" for="([^"]+)">' % (kind, "radio" if kind == "radio"
-                                                          else "checkbox"))
+    tag = "radio" if kind == "radio" else "checkbox"
+    pattern = (rf'<div class="fr-{kind}-group[^"]*">\s*'
+               rf'<input type="{tag}"[^>]*id="([^"]+)"[^>]*>\s*'
+               r'<label class="fr-label" for="([^"]+)">')
     return re.findall(pattern, html)
 
 
