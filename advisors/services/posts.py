@@ -48,8 +48,9 @@ def check_quota(structure, *, extra=0, granted_change=0):
                    if held > 0 else "La structure n'a aucun poste attribué à retirer.")
         raise WorkflowError(message, {"posts": [message]})
     if occupied > granted:
+        has = (f"dispose de {posts_label(granted)} attribué{'s' if granted > 1 else ''}"
+               if granted > 0 else "ne dispose d'aucun poste attribué")
         raise WorkflowError(
-            f"La structure dispose de {posts_label(granted)} attribué"
-            f"{'s' if granted > 1 else ''} et en occuperait {occupied} : le nombre de postes "
+            f"La structure {has} et en occuperait {occupied} : le nombre de postes "
             "attribués ne peut pas être dépassé."
         )

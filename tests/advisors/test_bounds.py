@@ -229,3 +229,14 @@ def test_the_structure_page_says_a_contract_awaiting_validation_holds_a_post(
     assert "Un contrat en attente de validation par l'ANCT retient un poste" in page
     dashboard = text(manager_client.get(reverse("dashboards:structure", args=[structure.pk])))
     assert "Postes retenus par un contrat en attente de validation</th><td>1" in dashboard
+
+
+def test_giving_up_every_post_while_contracts_run_says_so_in_plain_french(structure,
+                                                                          manager):
+    make.contract(structure, make.advisor())
+    application = structure.applications.get()
+    with pytest.raises(services.WorkflowError) as refused:
+        services.transition(application, Application.Status.ABANDONED, manager,
+                            "Projet arrêté")
+    assert refused.value.message.startswith(
+        "La structure ne dispose d'aucun poste attribué et en occuperait 1")
