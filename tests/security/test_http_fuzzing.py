@@ -106,7 +106,7 @@ PAGINATED = ("page",)
 API_PAGES = ("page", "page_size")
 DASHBOARD = (*fields(PeriodForm), "tri", "page")
 GET_PARAMETERS = {
-    "sitemap": (), "robots_txt": (),
+    "sitemap": (), "robots_txt": (), "site_map": (), "legal_notice": (),
     "search": ("q", "page"),
     "territories:communes": ("q", "limit"),
     "territories:authorities": ("q", "level", "limit"),
@@ -122,6 +122,7 @@ GET_PARAMETERS = {
     "privacy:my_data": (), "privacy:download": (), "privacy:delete_account": (),
     "privacy:register": (), "privacy:accessibility": (),
     "advisors:home": (), "advisors:apply": (), "advisors:my_structures": PAGINATED,
+    "advisors:siret_lookup": ("siret",),
     "advisors:prefect_applications": (*fields(ApplicationFilterForm), "page"),
     "advisors:places": PAGINATED,
     "advisors:place_create": (),
