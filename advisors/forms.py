@@ -10,7 +10,6 @@ from django.utils import timezone
 from territories import authorities
 
 from . import bounds, sirene
-
 from .models import (
     AGE_BANDS,
     STATUS_BANDS,
@@ -26,13 +25,13 @@ from .models import (
     Theme,
 )
 from .models.activity import MAX_PARTICIPANTS
-from .models.people import euros as models_euros
 from .models.applications import (
     MAX_POSTS_REQUESTED,
     MOTIVATION_MAX_LENGTH,
     OPINION_COMMENT_MAX_LENGTH,
     OPINION_COMMENT_MIN_LENGTH,
 )
+from .models.people import euros as models_euros
 from .validators import normalize_phone, normalize_siret, validate_phone, validate_siret
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

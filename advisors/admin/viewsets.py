@@ -14,9 +14,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponseBadRequest
-from django.utils import timezone
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -29,7 +29,6 @@ from wagtail.coreutils import multigetattr
 from territories.models import Department, Region
 
 from .. import dates
-
 from ..models import (
     ActivityReport,
     Advisor,

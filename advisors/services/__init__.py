@@ -46,7 +46,8 @@ from .posts import granted_posts, occupied_posts, vacant_posts
 
 __all__ = [
     "CALENDAR_FIELDS", "DECISIONS", "TRANSITIONS", "NotAllowed", "WorkflowError",
-    "add_closure", "check_contract_bounds", "allowed_transitions", "apply", "bump_calendar_sequence",
+    "add_closure", "check_contract_bounds", "allowed_transitions", "apply",
+    "bump_calendar_sequence",
     "create_service_point", "decide", "decide_amendment", "decide_extension", "give_opinion",
     "granted_posts", "occupied_posts", "record_activity", "refuse_contract", "refuse_rupture",
     "remove_closure", "renewal_not_interested", "request_amendment", "request_extension",

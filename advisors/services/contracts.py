@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import bounds, emails, permissions
-from ..models import Advisor, Contract, ContractExtension, Structure
 from ..dates import long_date
+from ..models import Advisor, Contract, ContractExtension, Structure
 from .accounts import grant_roles, link_record
 from .base import (
     WorkflowError,

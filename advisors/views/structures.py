@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
 from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import permissions, services, sirene
@@ -61,8 +61,8 @@ def siret_lookup(request):
         commune = found.commune()
         answer.update(name=found.name, address=found.address, active=found.active,
                       commune=commune.label if commune else "")
-        answer["message"] = (f"Répertoire des entreprises : {found.name}, "
-                             f"{'établissement en activité' if found.active else 'établissement fermé'}.")
+        state = "établissement en activité" if found.active else "établissement fermé"
+        answer["message"] = f"Répertoire des entreprises : {found.name}, {state}."
     elif found.status == sirene.NOT_FOUND:
         answer["message"] = "Ce SIRET ne figure pas au répertoire des entreprises."
     else:
