@@ -152,10 +152,25 @@ def test_other_staff_get_neither_the_menu_nor_the_views(client, programme, commu
     assert pending.status == Application.Status.CREATED
 
 
-def test_a_user_without_admin_access_is_sent_to_the_login(client, programme):
+def test_a_user_without_admin_access_gets_a_403_with_ways_out_and_no_listing(client,
+                                                                           programme):
     client.force_login(make.user())
     response = client.get("/admin/advisors_structures/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Accès refusé" in page
+    assert "Aller à Mon espace" in page
+    assert "Changer de compte" in page
+    # What the 302 used to protect: none of the programme's data reaches this person.
+    assert "Mairie de Beauvais" not in page
+    assert "Lille Métropole" not in page
+
+
+def test_an_anonymous_visitor_of_the_admin_is_sent_to_the_login(client, programme):
+    response = client.get("/admin/advisors_structures/")
     assert response.status_code == 302
+    assert "login" in response["Location"]
+    assert "next=/admin/advisors_structures/" in response["Location"]
 
 
 # --- committee decision -------------------------------------------------------------------
