@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = "tests.crawl.production_settings"
@@ -23,6 +24,8 @@ FORWARDED = {"X-Forwarded-Proto": "https"}
 
 
 def production_env(database_url, static_root=STATIC_ROOT):
+    from django.conf import settings
+
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": SETTINGS,
@@ -31,6 +34,7 @@ def production_env(database_url, static_root=STATIC_ROOT):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "CRAWL_STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
@@ -70,6 +74,63 @@ def collect_static(env, static_root=STATIC_ROOT):
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--clear",
                     "-v", "0"], cwd=ROOT, env=env, check=True)
     marker.write_text(fingerprint)
+
+
+class Answer:
+    """An HTTP answer in the shape ``crawler.Crawl`` reads (that of Django's test client)."""
+
+    streaming = False
+
+    def __init__(self, response, body):
+        self.status_code = response.status
+        self.headers = {name.lower(): value for name, value in response.getheaders()}
+        self.content = body
+        self.charset = response.headers.get_content_charset() or "utf-8"
+
+    def get(self, name, default=None):
+        return self.headers.get(name.lower(), default)
+
+    def __getitem__(self, name):
+        return self.headers[name.lower()]
+
+
+def http_client(base_url):
+    """``get(path)`` against the server at ``base_url``, redirects not followed."""
+    parts = urlsplit(base_url)
+
+    def get(path):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        try:
+            connection.request("GET", path, headers=FORWARDED)
+            response = connection.getresponse()
+            return Answer(response, response.read())
+        finally:
+            connection.close()
+
+    return get
+
+
+def wait_for_other_sessions_to_end(timeout=5):
+    """On PostgreSQL, until the stopped server's sessions have left the test database, which
+    cannot be dropped at the end of the run while they are there; an idle one still there
+    after ``timeout`` seconds is ended."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid, application_name, client_port, state, query "
+                           "FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            others = cursor.fetchall()
+            if not others:
+                return
+        time.sleep(0.2)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND pid <> pg_backend_pid() AND state = 'idle'")
 
 
 def free_port():
