@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "calendars",  # after the feature apps: its "Mon espace" block comes last
     "privacy",  # above the feature apps: export and erasure read them all
     "demo",
+    "ops",  # health endpoints, request ids and logs, error reporting, deployment
     "config",  # its runserver refuses other machines in debug (config/debug.py)
     # Design system
     "dsfr",
@@ -116,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /sante/ and /sante/pret/ for the supervisors, before host checks and redirects.
+    "ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.debug.LoopbackOnlyInDebugMiddleware",  # in debug, this machine only
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,7 +146,7 @@ ANONYMOUS_PAGE_CACHE_SECONDS = int(env("ANONYMOUS_PAGE_CACHE_SECONDS", "300"))
 
 if PRODUCTION:
     # Static files are collected and served by WhiteNoise; runserver serves them in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 # The open-data API is read-only and public: any site may call it from a browser.
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -390,6 +393,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # A request publishing a task must not hang when Redis does not answer: connect within 3 s
 # (the default waits for the system's TCP timeout). Messages wait in the outbox meanwhile.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+# Beat writes a heartbeat that /sante/pret/ reads (ops.health): silent this long, not ready.
+CELERY_BEAT_SCHEDULER = "ops.beat.HeartbeatScheduler"
+HEALTH_BEAT_MAX_AGE = int(env("HEALTH_BEAT_MAX_AGE", "300"))
 CELERY_BEAT_SCHEDULE = {
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
