@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from calendars.dates import long_date
 from cms.blocks import ContentBlocks
 
 
@@ -247,7 +248,7 @@ class Session(models.Model):
 
     def __str__(self):
         local = timezone.localtime(self.start)
-        return f"{self.course.title} — {local:%d/%m/%Y}"
+        return f"{self.course.title} — {long_date(local)}"
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -560,7 +561,7 @@ class Attendance(models.Model):
                                                name="one_attendance_per_half_day")]
 
     def __str__(self):
-        return f"{self.enrolment.user} — {self.day:%d/%m/%Y} {self.get_period_display()}"
+        return f"{self.enrolment.user} — {long_date(self.day)} {self.get_period_display()}"
 
 
 class MandateRole(models.TextChoices):

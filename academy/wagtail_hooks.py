@@ -9,6 +9,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from calendars import dates
 from cms.figures import KeyFigure
 
 from . import admin_views, services
@@ -52,7 +53,11 @@ class SessionViewSet(SnippetViewSet):
     add_to_admin_menu = True
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
-    list_display = ["course", "start", Column("place_label", label="Lieu"), "capacity",
+    list_display = ["course",
+                    Column("start", label="Début", sort_key="start",
+                           accessor=lambda session: dates.long_datetime(
+                               session.start, weekday=True, space=dates.NBSP)),
+                    Column("place_label", label="Lieu"), "capacity",
                     "status", ManageColumn("manage", label="Gestion")]
     list_filter = ["status", "course"]
     ordering = ["start"]

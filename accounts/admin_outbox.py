@@ -9,11 +9,13 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
+
+from calendars import dates
 
 from .emails import resend
 from .models import OutgoingEmail
@@ -61,6 +63,23 @@ class AnctAdminOnlyPolicy(BasePermissionPolicy):
 
 
 class OutgoingEmailInspectView(InspectView):
+    # Times as a person in France reads them: "6 décembre 2026 à 0 h 30" (Europe/Paris),
+    # whatever the administrator's interface language.
+    def _moment(self, name):
+        return dates.long_datetime(getattr(self.object, name), space=dates.NBSP) or "—"
+
+    def get_created_at_display_value(self):
+        return self._moment("created_at")
+
+    def get_sent_at_display_value(self):
+        return self._moment("sent_at")
+
+    def get_failing_since_display_value(self):
+        return self._moment("failing_since")
+
+    def get_next_attempt_at_display_value(self):
+        return self._moment("next_attempt_at")
+
     def get_header_more_buttons(self):
         buttons = super().get_header_more_buttons()
         if self.object.status == OutgoingEmail.Status.FAILED:
@@ -81,7 +100,10 @@ class OutgoingEmailViewSet(ModelViewSet):
     add_to_reference_index = False
     list_per_page = 50
     list_display = ["subject", Column("recipients", label="Destinataires"), "status",
-                    "attempts", DateColumn("created_at", label="Créé le"), "last_error"]
+                    "attempts", Column(
+                        "created_at", label="Créé le", sort_key="created_at",
+                        accessor=lambda email: dates.long_datetime(email.created_at,
+                                                               space=dates.NBSP)), "last_error"]
     list_filter = ["status"]
     search_fields = ["subject", "key"]
     ordering = ["-created_at"]

@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.emails import queue_email
+from calendars import dates
 
 SIGNATURE = "L'équipe Conseillers numériques de l'Agence nationale de la cohésion des territoires"
 
@@ -18,7 +18,8 @@ def _send(subject, recipients, paragraphs):
 
 
 def _day(value):
-    return date_format(value, "j F Y")
+    """"1er avril 2026" (a datetime is read in Europe/Paris)."""
+    return dates.long_date(value)
 
 
 def _managers(structure):
@@ -82,7 +83,7 @@ def contract_decided(contract):
 def prefect_digest(assignment, applications):
     lines = [
         f"- {a.structure.name} ({a.structure.commune.label}) : {a.posts_requested} poste(s) "
-        f"demandé(s), candidature déposée le {_day(timezone.localtime(a.created_at))}"
+        f"demandé(s), candidature déposée le {_day(a.created_at)}"
         for a in applications
     ]
     count = len(applications)

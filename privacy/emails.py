@@ -3,16 +3,16 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.emails import queue_email
+from calendars import dates
 
 from .services import WARNING_NOTICE
 
 
 def _day(moment):
-    return date_format(timezone.localtime(moment), "j F Y")
+    """"1er avril 2026", the day in Europe/Paris."""
+    return dates.long_date(moment)
 
 
 def _absolute(url_name):

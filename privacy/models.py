@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from calendars.dates import long_date
+
 
 class InactivityWarning(models.Model):
     """The warning email sent before an inactive account is erased. A login after
@@ -15,7 +17,7 @@ class InactivityWarning(models.Model):
         verbose_name_plural = "avertissements d'inactivité"
 
     def __str__(self):
-        return f"Avertissement du {self.sent_at:%d/%m/%Y} (compte n° {self.user_id})"
+        return f"Avertissement du {long_date(self.sent_at)} (compte n° {self.user_id})"
 
 
 class AccountErasure(models.Model):
@@ -37,4 +39,4 @@ class AccountErasure(models.Model):
         ordering = ["-erased_at"]
 
     def __str__(self):
-        return f"Compte n° {self.user_id} effacé le {self.erased_at:%d/%m/%Y}"
+        return f"Compte n° {self.user_id} effacé le {long_date(self.erased_at)}"

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from wagtail.admin.widgets import AdminDateInput
 
+from calendars.dates import long_date
+
 from .. import services
 from ..bounds import SALARY_CONFIRMATION_ABOVE
 from ..models import (
@@ -262,8 +264,8 @@ def validate_convention(request, pk):
         request, form=None, label="Valider la convention", icon="doc-full",
         subject=convention, back_url=inspect_url, back_label="Revenir à la convention",
         summary=[f"Statut actuel : {convention.get_status_display()}.",
-                 f"{convention.posts} poste(s) conventionné(s), du {convention.start:%d/%m/%Y}"
-                 f" au {convention.end:%d/%m/%Y}."],
+                 f"{convention.posts} poste(s) conventionné(s), du {long_date(convention.start)}"
+                 f" au {long_date(convention.end)}."],
         index_url=reverse("advisors_conventions:index"), index_label="Conventions")
 
 
@@ -294,8 +296,8 @@ def initiate_renewal(request, pk):
         request, form=form, label="Initier le reconventionnement", icon="doc-full",
         subject=convention, back_url=inspect_url, back_label="Revenir à la convention",
         summary=[f"Statut actuel : {convention.get_status_display()}.",
-                 f"{convention.posts} poste(s) conventionné(s), du {convention.start:%d/%m/%Y}"
-                 f" au {convention.end:%d/%m/%Y}."],
+                 f"{convention.posts} poste(s) conventionné(s), du {long_date(convention.start)}"
+                 f" au {long_date(convention.end)}."],
         index_url=reverse("advisors_conventions:index"), index_label="Conventions")
 
 
@@ -361,8 +363,8 @@ def decide_extension(request, pk):
     return _action_page(
         request, form=form, label="Décider de la prolongation", icon="doc-full-inverse",
         subject=contract, back_url=inspect_url, back_label="Revenir au contrat",
-        summary=[f"Fin actuelle : {contract.end:%d/%m/%Y}." if contract.end else "CDI.",
-                 f"Nouvelle fin demandée : {extension.new_end:%d/%m/%Y} "
+        summary=[f"Fin actuelle : {long_date(contract.end)}." if contract.end else "CDI.",
+                 f"Nouvelle fin demandée : {long_date(extension.new_end)} "
                  f"({extension.get_status_display().lower()})."],
         index_url=reverse("advisors_contracts:index"), index_label="Contrats")
 

@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts import private_files
+from calendars.dates import long_date
 from territories.models import Department, Region
 
 from .. import permissions
@@ -99,8 +100,8 @@ class PeriodForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("du") and data.get("au") and data["du"] > data["au"]:
-            self.add_error("au", f"La date de fin ({data['au']:%d/%m/%Y}) doit suivre la date "
-                                 f"de début ({data['du']:%d/%m/%Y}).")
+            self.add_error("au", f"La date de fin ({long_date(data['au'])}) doit suivre la date "
+                                 f"de début ({long_date(data['du'])}).")
         return data
 
     def error_text(self):

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from calendars.dates import long_date
+
 from .. import permissions
 
 FIRST_REPORT_DATE = datetime.date(2020, 1, 1)
@@ -163,7 +165,7 @@ class ActivityReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y} — {self.advisor}"
+        return f"{self.get_kind_display()} du {long_date(self.date)} — {self.advisor}"
 
     def clean(self):
         errors = {}

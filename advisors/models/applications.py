@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from calendars.dates import long_date
+
 from .. import permissions
 from .structures import Structure
 
@@ -166,7 +168,7 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         before = self.get_from_status_display() or "—"
-        return f"{before} → {self.get_to_status_display()} ({self.at:%d/%m/%Y})"
+        return f"{before} → {self.get_to_status_display()} ({long_date(self.at)})"
 
 
 class PrefectOpinionQuerySet(models.QuerySet):
@@ -307,7 +309,7 @@ class Convention(models.Model):
 
     def __str__(self):
         return (f"{self.get_kind_display()} — {self.structure.name} "
-                f"({self.start:%d/%m/%Y} – {self.end:%d/%m/%Y})")
+                f"({long_date(self.start)} – {long_date(self.end)})")
 
     def clean(self):
         errors = {}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.private_files import private_storage
+from calendars.dates import long_date
 
 
 class DailySnapshot(models.Model):
@@ -36,7 +37,7 @@ class DailySnapshot(models.Model):
                                                name="one_snapshot_per_department_per_day")]
 
     def __str__(self):
-        return f"{self.department} — {self.date:%d/%m/%Y}"
+        return f"{self.department} — {long_date(self.date)}"
 
 
 class ExportJob(models.Model):
@@ -145,7 +146,7 @@ class ActivityDay(ActivityTotals):
                                                name="one_activity_day_per_department")]
 
     def __str__(self):
-        return f"{self.department} — {self.day:%d/%m/%Y}"
+        return f"{self.department} — {long_date(self.day)}"
 
 
 class ActivityMonth(ActivityTotals):

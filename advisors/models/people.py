@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from calendars.dates import long_date
+
 from .. import permissions
 from ..validators import normalize_phone, validate_phone
 
@@ -371,7 +373,7 @@ class ContractExtension(models.Model):
         ]
 
     def __str__(self):
-        return f"Prolongation jusqu'au {self.new_end:%d/%m/%Y} — {self.contract}"
+        return f"Prolongation jusqu'au {long_date(self.new_end)} — {self.contract}"
 
     def clean(self):
         if self.new_end and self.previous_end and self.new_end <= self.previous_end:

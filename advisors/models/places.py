@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from calendars.dates import long_date
+
 from .. import permissions
 from ..validators import normalize_phone, validate_phone
 
@@ -260,8 +262,8 @@ class Closure(models.Model):
 
     def __str__(self):
         if self.start == self.end:
-            return f"Fermé le {self.start:%d/%m/%Y}"
-        return f"Fermé du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
+            return f"Fermé le {long_date(self.start)}"
+        return f"Fermé du {long_date(self.start)} au {long_date(self.end)}"
 
     def clean(self):
         if self.start and self.end and self.end < self.start:

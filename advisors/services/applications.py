@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
+from calendars.dates import long_date
 
 from .. import emails, permissions
 from ..models import Amendment, Application, ApplicationEvent, PrefectOpinion, Structure
@@ -167,7 +168,7 @@ def give_opinion(subject, actor, verdict, comment):
         existing = PrefectOpinion.objects.filter(**{_opinion_target(subject): subject}).first()
         if existing:
             raise WorkflowError(
-                f"Un avis a déjà été donné le {timezone.localtime(existing.given_at):%d/%m/%Y}.")
+                f"Un avis a déjà été donné le {long_date(existing.given_at)}.")
         if isinstance(subject, Application) and not subject.is_open:
             raise WorkflowError(f"Cette candidature n'attend plus d'avis : elle est "
                                 f"« {subject.get_status_display().lower()} ».")

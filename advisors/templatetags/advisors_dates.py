@@ -1,18 +1,19 @@
-"""French dates in templates: ``{{ day|long_date }}`` → "1er janvier 2026",
-``{{ moment|long_datetime }}`` → "6 décembre 2026 à 2 h 07" (Europe/Paris)."""
+"""``{% load advisors_dates %}`` still works for the advisors templates: ``long_date`` and
+``long_datetime`` are the builtin ``fr_date`` and ``fr_datetime`` filters of
+``calendars/templatetags/french_dates.py`` (one implementation, ``calendars.dates``)."""
 
 from django import template
 
-from .. import dates
+from calendars.templatetags.french_dates import fr_date, fr_datetime
 
 register = template.Library()
 
 
 @register.filter
 def long_date(value):
-    return dates.long_date(value) if value else ""
+    return fr_date(value)
 
 
 @register.filter
 def long_datetime(value):
-    return dates.long_datetime(value) if value else ""
+    return fr_datetime(value)

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from calendars.dates import long_date
+
 from .. import services
 from ..forms import ActivityReportForm, add_workflow_error
 from ..models import ActivityReport, ServicePoint, Theme
@@ -101,7 +103,7 @@ def report_create(request):
             except services.WorkflowError as error:
                 add_workflow_error(form, error)
             else:
-                messages.success(request, f"Accompagnement du {report.date:%d/%m/%Y} "
+                messages.success(request, f"Accompagnement du {long_date(report.date)} "
                                           "enregistré.")
                 if "another" in request.POST:
                     keep = {"date": report.date.isoformat(), "channel": report.channel,

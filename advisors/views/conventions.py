@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from calendars.dates import long_date
+
 from .. import permissions, services
 from ..forms import (
     AmendmentForm,
@@ -206,10 +208,10 @@ def extension_request(request, pk):
         "transmise à l'ANCT.", renamed={"new_end": "new_end"},
     ):
         return redirect(back)
-    end = f" au {contract.end:%d/%m/%Y}" if contract.end else ""
+    end = f" au {long_date(contract.end)}" if contract.end else ""
     return _page(request, form, title="Demander une prolongation de contrat",
                  lead=(f"{contract.get_kind_display()} de {contract.advisor.full_name} — "
-                       f"{contract.structure.name}, du {contract.start:%d/%m/%Y}{end}."),
+                       f"{contract.structure.name}, du {long_date(contract.start)}{end}."),
                  submit="Demander la prolongation", back=back)
 
 
@@ -236,7 +238,7 @@ def application_status(request, pk):
         return redirect(back)
     return _page(request, form, title="Changer le statut de la candidature",
                  lead=(f"Candidature de « {application.structure.name} » déposée le "
-                       f"{timezone.localtime(application.created_at):%d/%m/%Y}, "
+                       f"{long_date(application.created_at)}, "
                        f"« {application.get_status_display().lower()} »."),
                  submit="Confirmer le changement", back=back)
 

@@ -189,8 +189,8 @@ def test_the_service_point_page(places, monday_morning):
     assert "Usage sécurisé du numérique" in page
     assert "Lundi" in page and "9 h – 12 h" in page and "Samedi" in page
     assert "Mo-Fr 09:00-12:00" in page
-    assert "Fermé du 24/12/2026 au 31/12/2026" in page and "Congés" in page
-    assert "02/01/2026" not in page  # past closures are not shown
+    assert "Fermé du 24 décembre 2026 au 31 décembre 2026" in page and "Congés" in page
+    assert "2 janvier 2026" not in page  # past closures are not shown
     assert "Ouvert maintenant" in page
     assert "tel:0344000000" in page and "https://rdv.example.fr/mediatheque" in page
     assert f"webcal://testserver/calendrier/lieux/{near.pk}.ics" in page

@@ -148,7 +148,7 @@ def test_closures_bump_the_sequence(point, manager):
     closure = services.add_closure(point, manager, start=date(2026, 8, 3),
                                    end=date(2026, 8, 21), reason="Congés d'été")
     assert point.calendar_sequence == 1
-    assert str(closure) == "Fermé du 03/08/2026 au 21/08/2026"
+    assert str(closure) == "Fermé du 3 août 2026 au 21 août 2026"
     one_day = services.add_closure(point, manager, start=date(2026, 11, 2))
     assert one_day.end == date(2026, 11, 2) and point.calendar_sequence == 2
     assert services.remove_closure(one_day, manager).calendar_sequence == 3

@@ -72,7 +72,7 @@ def test_accounts_nearing_three_years_are_warned_once(purge, people):
     assert set(by_recipient) == warned()
     soon = by_recipient["bientot@exemple.fr"]
     assert soon.subject.endswith("Votre compte sera supprimé faute de connexion")
-    assert "sera supprimé à partir du 1 avril 2026" in soon.body
+    assert "sera supprimé à partir du 1er avril 2026" in soon.body
     assert "/comptes/login/" in soon.body and "/espace/donnees/" in soon.body
     assert "jamais connecté" in by_recipient["jamais@exemple.fr"].body
     assert "sera désactivé" in by_recipient["prefet@interieur.gouv.fr"].body
