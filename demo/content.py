@@ -361,6 +361,9 @@ def _create_sessions(course, index, communes, today):
     for n in range(count):
         start_day = today + timedelta(days=10 + index * 5 + n * 37)
         remote = course.format == Format.REMOTE or (course.format == Format.HYBRID and n == 2)
+        # The first session of a hybrid course is held in a place AND by videoconference,
+        # so that the demo shows the participant's on-site or remote choice.
+        both = course.format == Format.HYBRID and n == 0
         commune = None if remote or not communes else communes[(index * 3 + n) % len(communes)]
         days = 2 if course.duration_hours >= 14 else 1
         start = _paris(start_day, 9)
@@ -368,7 +371,8 @@ def _create_sessions(course, index, communes, today):
         Session.objects.create(
             course=course, start=start, end=end, commune=commune,
             address="" if commune is None else "Hôtel de ville, salle du conseil",
-            remote_url="https://webconf.numerique.gouv.fr/academie" if commune is None else "",
+            remote_url=("https://webconf.numerique.gouv.fr/academie"
+                        if commune is None or both else ""),
             capacity=[12, 20, 25, 30][(index + n) % 4],
             enrolment_opens=start - timedelta(days=60),
             enrolment_closes=start - timedelta(days=2),

@@ -25,7 +25,8 @@ def create_demo_enrolments():
     upcoming = (Session.objects.scheduled().upcoming()
                 .filter(course__audience="elected").order_by("start")[:2])
     for session in upcoming:
-        services.enrol(session.pk, elu)
+        # A hybrid session asks each participant how they attend: the élu follows remotely.
+        services.enrol(session.pk, elu, attendance_mode="remote" if session.is_hybrid else "")
 
     # One session needs approval, to show the staff's pending list and priority hints.
     Session.objects.filter(pk__in=Session.objects.scheduled().upcoming()

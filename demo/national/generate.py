@@ -1437,7 +1437,7 @@ class NationalSeed:
                         survey = s["end"] + datetime.timedelta(hours=2)
                 rows.append((enrolment_pk, s["pk"], user, str(status), priority,
                              waitlisted_at, created, updated, reminder_7, reminder_1, survey,
-                             sequence))
+                             sequence, ""))
                 if status == E.CONFIRMED and slots:
                     for day, period in slots:
                         roll = rng.random()
@@ -1448,7 +1448,9 @@ class NationalSeed:
         self.writer.write(Enrolment, [
             "id", "session_id", "user_id", "status", "priority", "waitlisted_at",
             "created_at", "updated_at", "reminder_7_sent_at", "reminder_1_sent_at",
-            "survey_sent_at", "invitation_sequence"], rows)
+            "survey_sent_at", "invitation_sequence",
+            # No national session is hybrid (a place or a link): no choice to record.
+            "attendance_mode"], rows)
         first = self.ids.take(Attendance, len(attendance))
         self.writer.write(Attendance, ["id", "enrolment_id", "day", "period", "status"],
                           ((first + n, *row) for n, row in enumerate(attendance)))
