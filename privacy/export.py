@@ -124,6 +124,8 @@ def _profile(user):
 
 def _enrolments(user, now):
     enrolments = (Enrolment.objects.for_user(user).prefetch_related("attendances")
+                  .select_related("mandate__commune", "mandate__epci", "mandate__department",
+                                  "mandate__region")
                   .order_by("session__start"))
     rows = []
     for e in enrolments:
@@ -137,6 +139,12 @@ def _enrolments(user, now):
             "inscrit_le": _when(e.created_at),
             "modifiee_le": _when(e.updated_at),
             "priorite_calculee": e.priority,
+            # Chosen at enrolment: on site or remotely (hybrid session), and the mandate the
+            # training's hours count under.
+            "participation": e.get_attendance_mode_display() or None,
+            "au_titre_du_mandat": (
+                {"fonction": e.mandate.get_role_display(),
+                 "collectivite": str(e.mandate.authority)} if e.mandate else None),
             "presences": [
                 {"jour": _when(a.day), "demi_journee": a.get_period_display(),
                  "presence": a.get_status_display()}

@@ -3,6 +3,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from academy.models import AttendanceMode, Enrolment, Mandate
 from calendars.models import CalendarToken
 
 from .conftest import logged_in
@@ -93,3 +94,18 @@ def test_my_data_page_offers_download_and_deletion(alice):
 
 def test_my_data_page_needs_login(client):
     assert client.get("/espace/donnees/").status_code == 302
+
+
+def test_export_holds_the_attendance_mode_and_mandate_chosen_at_enrolment(alice):
+    enrolment = Enrolment.objects.get(user=alice)
+    enrolment.attendance_mode = AttendanceMode.REMOTE
+    enrolment.mandate = Mandate.objects.get(profile__user=alice)
+    enrolment.save()
+    [row] = json.loads(download(alice).content)["inscriptions"]
+    assert row["participation"] == "À distance"
+    assert row["au_titre_du_mandat"] == {"fonction": "Maire", "collectivite": "Beauvais (60)"}
+
+
+def test_export_says_when_nothing_was_chosen_at_enrolment(alice):
+    [row] = json.loads(download(alice).content)["inscriptions"]
+    assert row["participation"] is None and row["au_titre_du_mandat"] is None
