@@ -3,8 +3,8 @@
 from datetime import date, datetime, time
 
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from calendars import dates
 from cms.search import search_pages
 
 from .models import CoursePage, Session
@@ -15,8 +15,8 @@ EARLIEST, LATEST = date(1900, 1, 1), date(9999, 12, 30)
 
 
 def french_day(day):
-    """"1er mars 2027", "15 mars 2027"."""
-    return f"{'1er' if day.day == 1 else day.day} {date_format(day, 'F Y')}"
+    """"1er mars 2027", "15 mars 2027" (``calendars.dates``, whatever the active language)."""
+    return dates.long_date(day)
 
 
 def _day_start(day):

@@ -1,11 +1,14 @@
-"""The academy back office shows its times in Europe/Paris, the French way."""
+"""The academy back office shows its times in Europe/Paris, the French way; the catalogue's
+filter labels say their days in French."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
+from academy.catalog import french_day
 from academy.models import Enrolment, Session
 from accounts.roles import Role
 from tests import factories as make
@@ -33,3 +36,8 @@ def test_enrolments_and_the_session_list_give_paris_times_across_utc_midnight(cl
     assert "30/11/2026" not in page and "23:05" not in page
     listing = client.get("/admin/snippets/academy/session/").content.decode()
     assert "vendredi 1er janvier 2027 à\u00a00\u00a0h\u00a030" in listing
+
+
+def test_the_catalogue_filter_labels_stay_french_whatever_the_active_language():
+    with translation.override("en"):
+        assert french_day(date(2027, 3, 1)) == "1er mars 2027"
