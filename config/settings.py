@@ -119,6 +119,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /sante/ and /sante/pret/ for the supervisors, before host checks and redirects.
     "ops.health.HealthCheckMiddleware",
+    # X-Request-ID in and out, in log lines, tasks and emails; slow requests logged.
+    "ops.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.debug.LoopbackOnlyInDebugMiddleware",  # in debug, this machine only
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,7 +148,7 @@ ANONYMOUS_PAGE_CACHE_SECONDS = int(env("ANONYMOUS_PAGE_CACHE_SECONDS", "300"))
 
 if PRODUCTION:
     # Static files are collected and served by WhiteNoise; runserver serves them in development.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(3, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 # The open-data API is read-only and public: any site may call it from a browser.
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -390,6 +392,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "default")
 CELERY_TIMEZONE = TIME_ZONE
+# Workers and beat log through LOGGING below (JSON lines with the request id in production).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A request publishing a task must not hang when Redis does not answer: connect within 3 s
 # (the default waits for the system's TCP timeout). Messages wait in the outbox meanwhile.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
@@ -534,10 +538,25 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Error reports to Sentry or a compatible service, only when SENTRY_DSN is set; personal
+# data scrubbed before sending (ops.errors).
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from ops import errors as _errors
+
+    _errors.init(SENTRY_DSN, env("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "dev"),
+                 float(env("SENTRY_TRACES_SAMPLE_RATE", "0")))
+
+# One JSON object per line in production (LOG_FORMAT=json|text), each with its request id.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
+SLOW_REQUEST_MS = int(env("SLOW_REQUEST_MS", "500"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.requestlog.RequestIdFilter"}},
+    "formatters": {"json": {"()": "ops.requestlog.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             **({"formatter": "json"} if LOG_FORMAT == "json" else {})}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

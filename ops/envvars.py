@@ -60,6 +60,12 @@ DESCRIPTIONS = {
     "SECURE_SSL_REDIRECT": "redirection vers HTTPS en production (0 derrière un mandataire "
                            "qui la fait déjà, ou en local)",
     "VIDEO_EMBED_ORIGINS": "origines des lecteurs vidéo intégrables",
+    "SLOW_REQUEST_MS": "durée (ms) au-delà de laquelle une requête est journalisée comme lente",
+    "LOG_FORMAT": "`json` (défaut en production : un objet JSON par ligne) ou `text`",
+    "SENTRY_DSN": "adresse de signalement des erreurs (Sentry ou compatible) ; vide : rien "
+                  "n'est envoyé",
+    "SENTRY_ENVIRONMENT": "nom de l'environnement dans les signalements",
+    "SENTRY_TRACES_SAMPLE_RATE": "part des requêtes tracées (0 à 1)",
 }
 
 

@@ -133,6 +133,8 @@ def _json(data, status):
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    # A 503 polled every few seconds is an answer, not an error to log (nor to report).
+    response._has_been_logged = True
     return response
 
 

@@ -34,19 +34,16 @@ def redis_server(tmp_path):
 def on_redis(settings, redis_server):
     """The production wiring: the fail-soft Redis cache and a Redis broker, both on the
     test's own server."""
+    from tests.celery_worker import publishing_to
+
     settings.CACHES = {"default": {"BACKEND": "config.cache.FailSoftRedisCache",
                                    "LOCATION": redis_server.url(0),
                                    "OPTIONS": settings.REDIS_CACHE_OPTIONS}}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url = redis_server.url(1)
-    app.conf.task_always_eager = False
-    app.pool.force_close_all()
     cache_versions.forget_local_versions()
     cache.clear()
-    yield redis_server
-    app.conf.broker_url, app.conf.task_always_eager = previous
-    app.pool.force_close_all()
+    with publishing_to(redis_server.url(1)):
+        yield redis_server
     cache_versions.forget_local_versions()
 
 
@@ -65,7 +62,9 @@ def test_liveness_answers_a_probe_on_the_containers_own_address_over_plain_http(
     assert response["Cache-Control"] == "no-store"
 
 
-def test_readiness_without_redis_configured_checks_the_database_and_migrations(client):
+def test_readiness_without_redis_configured_checks_the_database_and_migrations(client,
+                                                                              settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # no broker: tasks run in the request
     status, body = readiness(client)
     assert status == 200
     assert body["ready"] is True
