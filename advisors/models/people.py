@@ -136,7 +136,9 @@ class Advisor(models.Model):
 
     def academy_trainings(self):
         """Académie des territoires sessions this advisor attended: confirmed enrolments of
-        their account on sessions that took place (not cancelled, already over)."""
+        their account on sessions that took place (not cancelled, already over). Their
+        attendances come along: ``Enrolment.hours_attended()`` credits the hours of the
+        half-days marked present, as "Mon espace" does."""
         from academy.models import Enrolment, Session
 
         if not self.user_id:
@@ -144,7 +146,8 @@ class Advisor(models.Model):
         return (Enrolment.objects.filter(
             user_id=self.user_id, status=Enrolment.Status.CONFIRMED,
             session__status=Session.Status.SCHEDULED, session__end__lt=timezone.now(),
-        ).select_related("session__course").order_by("session__start"))
+        ).select_related("session__course").prefetch_related("attendances")
+                .order_by("session__start"))
 
     def current_contract(self, on=None):
         return self.contracts.active(on).select_related("structure").first()

@@ -1,13 +1,14 @@
 """Advisor profile: training fields and the Académie trainings they attended."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from academy.models import Enrolment, Session
+from academy.models import Attendance, Enrolment, Session
 from advisors.models import Advisor
 from tests import factories as site
 
@@ -93,3 +94,40 @@ def test_current_contract_and_employed_by(structure):
     assert advisor.current_contract() == contract
     assert list(Advisor.objects.employed_by(structure)) == [advisor]
     assert not Advisor.objects.employed_by(structure, on=date(2000, 1, 1)).exists()
+
+
+def test_the_training_record_shows_the_hours_attended_not_the_course_duration(client,
+                                                                             communes):
+    """Three half-days present out of four on a two-day, 14-hour course: 10.5 hours credited,
+    the rule of "Mon espace" (hours per half-day attended)."""
+    account = make.user()
+    advisor = make.advisor(account)
+    course = site.course("Médiation numérique : les bases", duration_hours=14)
+    first_day = timezone.localdate() - timedelta(days=20)
+    start = timezone.make_aware(datetime.combine(first_day, time(9)))
+    past = site.session(course, communes["Beauvais"], start=start,
+                        end=start + timedelta(days=1, hours=8),
+                        enrolment_closes=start - timedelta(days=1))
+    enrolment = Enrolment.objects.create(session=past, user=account, status="confirmed")
+    for day, period in past.half_days()[:3]:
+        Attendance.objects.create(enrolment=enrolment, day=day, period=period,
+                                  status=Attendance.Status.PRESENT)
+    [training] = advisor.academy_trainings()
+    assert training.hours_attended() == 10.5
+    client.force_login(account)
+    page = client.get(reverse("advisors:training")).content.decode()
+    assert "Médiation numérique : les bases" in page
+    assert "10,5 h suivies" in page
+    assert "14 h" not in page
+
+
+def test_the_training_record_says_when_no_presence_was_recorded(client, communes):
+    account = make.user()
+    make.advisor(account)
+    course = site.course("Médiation numérique : les bases")
+    past = site.session(course, communes["Beauvais"], days=-10,
+                        enrolment_closes=timezone.now() - timedelta(days=11))
+    Enrolment.objects.create(session=past, user=account, status="confirmed")
+    client.force_login(account)
+    page = client.get(reverse("advisors:training")).content.decode()
+    assert "aucune présence enregistrée" in page
