@@ -97,8 +97,18 @@ class PeriodForm(forms.Form):
     au = forms.DateField(label="Au", required=False, error_messages={"invalid": INVALID_DATE},
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
+    # The programme's figures start in 2020; beyond these bounds the period's first and
+    # next-day instants fall outside what datetimes can hold (a 500 before this check).
+    EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+
     def clean(self):
         data = super().clean()
+        for name in ("du", "au"):
+            day = data.get(name)
+            if day and not self.EARLIEST <= day <= self.LATEST:
+                self.add_error(name, f"Choisissez une date entre le {long_date(self.EARLIEST)} "
+                                     f"et le {long_date(self.LATEST)}.")
+                data.pop(name, None)
         if data.get("du") and data.get("au") and data["du"] > data["au"]:
             self.add_error("au", f"La date de fin ({long_date(data['au'])}) doit suivre la date "
                                  f"de début ({long_date(data['du'])}).")

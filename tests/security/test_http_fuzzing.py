@@ -314,6 +314,14 @@ def test_report_form_reads_a_huge_service_point_number_as_no_choice(clients, wor
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("query", ["du=0001-01-01", "au=9999-12-31"])
+def test_dashboard_period_out_of_range_is_refused_in_french(clients, world, query):
+    """Found by this module on SQLite: the period's bounds overflowed datetimes."""
+    response = clients[ADMIN].get(f"/tableau-de-bord/region/32/?{query}")
+    assert response.status_code < 500
+    assert "Choisissez une date entre le" in response.content.decode()
+
+
 def test_zz_http_fuzzing_figures():
     """Runs last in this module: requests made, and answers ≥ 500, on this database."""
     total = sum(REQUESTS.values())
