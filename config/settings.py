@@ -334,6 +334,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "french_unaccent"
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# Documents are always sent by Wagtail's view (/documents/<id>/<name>), which applies the
+# collection's privacy first; never a link into MEDIA_ROOT/documents, which the web server
+# must not serve (docs/security.md, "Documents").
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 # Uploads in the admin: documents' content must match their extension (cms.documents), sizes
 # are bounded; images are opened by Pillow (Wagtail) and SVG, which can carry scripts, is not
