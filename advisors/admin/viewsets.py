@@ -11,6 +11,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db import models as django_models
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponseBadRequest
@@ -62,7 +63,7 @@ class VisibleIndexView(IndexView):
                                    if timezone.is_aware(value) else value)},
         datetime.date: {"csv": dates.export_value, "xlsx": None},
         datetime.time: {"xlsx": None},
-        bool: {"csv": lambda value: "Oui" if value else "Non", "xlsx": None},
+        bool: {"csv": lambda value: yes_no(value), "xlsx": None},
         list: {"csv": lambda value: ", ".join(map(str, value)),
                "xlsx": lambda value: ", ".join(map(str, value))},
     }
@@ -100,6 +101,33 @@ class VisibleIndexView(IndexView):
             queryset = queryset.with_posts()
         return queryset
 
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        # A yes/no field reads "Oui" / "Non" (Wagtail would print True / False).
+        if column_class is Column and _is_boolean_field(self.model, field_name):
+            column_class = YesNoColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
+
+def yes_no(value):
+    """``True`` / ``False`` the way an administrator reads them."""
+    return "Oui" if value else "Non"
+
+
+class YesNoColumn(Column):
+    """A boolean column that reads "Oui" / "Non" (empty when unknown)."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "—" if value is None else yes_no(value)
+
+
+def _is_boolean_field(model, field_name):
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:  # a method, a property or a related path: not a plain yes/no field
+        return False
+    return isinstance(field, django_models.BooleanField)
+
 
 def _value(item, accessor):
     """``multigetattr``, empty when the path crosses an empty relation (no structure…)."""
@@ -128,8 +156,16 @@ class VisibleInspectView(InspectView):
             return dates.long_datetime(value)
         if isinstance(value, datetime.date):
             return dates.long_date(value)
+        if isinstance(value, bool):
+            return yes_no(value)
         value = super().get_field_display_value(field_name, field)
         return "—" if value is None or value == "" else value
+
+    def get_header_title(self):
+        # "Inspecter : Mathieu Benali", with the space French typography puts before a colon
+        # (Wagtail joins them with a bare colon).
+        title, subtitle = self.get_page_title(), self.get_page_subtitle()
+        return f"{title}\u00a0: {subtitle}" if subtitle else title
 
 
 class ReadOnlyViewSet(ModelViewSet):

@@ -335,3 +335,30 @@ def test_activity_and_service_point_exports_give_labels_not_codes(anct, programm
     rows = list(workbook.active.iter_rows(values_only=True))
     services_column = rows[0].index("Services proposés")
     assert rows[1][services_column] == "Aide aux démarches administratives"
+
+
+def _cells(html):
+    import re
+    return [re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+
+
+@pytest.mark.parametrize("name", ["advisors_advisors", "advisors_service_points"])
+def test_yes_no_fields_read_oui_or_non_in_the_admin_listings(anct, programme, name):
+    html = anct.get(f"/admin/{name}/").content.decode()
+    cells = _cells(html)
+    assert "True" not in cells and "False" not in cells
+    assert "Oui" in cells or "Non" in cells
+
+
+def test_the_advisor_inspect_page_reads_oui_non_and_a_french_colon(anct, programme):
+    alice = programme["alice"]
+    alice.is_coordinator, alice.ccp1_obtained = False, True
+    alice.save()
+    html = anct.get(f"/admin/advisors_advisors/inspect/{alice.pk}/").content.decode()
+    assert ">True<" not in html.replace(" ", "").replace("\n", "")
+    assert ">False<" not in html.replace(" ", "").replace("\n", "")
+    import re
+    values = [re.sub(r"\s+", " ", v).strip() for v in re.findall(r"<dd[^>]*>(.*?)</dd>", html, re.S)]
+    assert "Oui" in values and "Non" in values
+    assert "Inspecter\u00a0: Alice Durand" in html
