@@ -1,8 +1,9 @@
 """Smoke test of the deployment: `make prod` (the Procfile through honcho, production
 settings) on a free port, against the local PostgreSQL, a redis-server and an SMTP sink of
-the test's own. Waits for /sante/pret/, fetches the home page, asks for a password reset and
-checks that the real worker delivered its email to the sink; stops every process it started,
-even on failure (the whole process group of `make prod`)."""
+the test's own. Waits for /sante/pret/, fetches the home page, signs an élu in, enrols them
+in a session and checks that the real worker delivered the confirmation to the sink (and a
+password reset email, which needs no account); stops every process it started, even on
+failure (the whole process group of `make prod`)."""
 
 import contextlib
 import http.client
@@ -10,7 +11,9 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
+from email.header import decode_header, make_header
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -94,6 +97,31 @@ def make_prod(port, redis, smtp, log):
         process.wait(timeout=10)
 
 
+def smoke_data(log):
+    """Runs tests/ops/smoke_data.py against the smoke database: the new session's id."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DJANGO_SETTINGS_MODULE", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG")}
+    env.update(DJANGO_ENV="production", SECRET_KEY="smoke-data-" + "x" * 40,
+               ALLOWED_HOSTS="127.0.0.1", DATABASE_URL=f"{POSTGRES}/{DATABASE}",
+               DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+    result = subprocess.run([sys.executable, "tests/ops/smoke_data.py"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def csrf_token(body):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+
+
+def wait_for_mail(smtp, process, log, count, timeout=60):
+    deadline = time.monotonic() + timeout
+    while len(smtp.received()) < count and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-4000:]
+        time.sleep(0.5)
+    return smtp.received()
+
+
 def wait_ready(browser, process, log, timeout):
     deadline = time.monotonic() + timeout
     last = None
@@ -128,18 +156,34 @@ def test_make_prod_serves_the_platform_and_its_worker_sends_emails(tmp_path):
 
             response, body = browser.get("/comptes/password/reset/")
             assert response.status == 200
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
             response, body = browser.post_form("/comptes/password/reset/", {
-                "csrfmiddlewaretoken": token, "email": "smoke-test@example.org"})
+                "csrfmiddlewaretoken": csrf_token(body), "email": "smoke-test@example.org"})
             assert response.status == 302, body[:2000]
+            [reset] = wait_for_mail(smtp, process, log, 1)
+            assert reset["To"] == "smoke-test@example.org"
+            assert reset["X-Request-ID"]  # carried from the request through the worker
 
-            deadline = time.monotonic() + 60
-            while not smtp.received() and time.monotonic() < deadline:
-                assert process.poll() is None, log.read_text()[-4000:]
-                time.sleep(0.5)
-            [message] = smtp.received()
-            assert message["To"] == "smoke-test@example.org"
-            assert message["X-Request-ID"]  # carried from the request through the worker
+            session_id = smoke_data(log)
+            response, body = browser.get("/comptes/login/")
+            assert response.status == 200
+            response, body = browser.post_form("/comptes/login/", {
+                "csrfmiddlewaretoken": csrf_token(body), "login": "smoke-elu@example.org",
+                "password": "Fumee-Essai-2026!"})
+            assert response.status == 302, body[:3000]
+            response, body = browser.get("/espace/")
+            assert response.status == 200 and "Camille" in body
+
+            response, body = browser.get(f"/inscriptions/sessions/{session_id}/")
+            response, body = browser.post_form(f"/inscriptions/sessions/{session_id}/", {
+                "csrfmiddlewaretoken": browser.cookies["csrftoken"]})
+            assert response.status == 302, body[:3000]
+            assert response.getheader("Location").endswith("/espace/")
+            messages = wait_for_mail(smtp, process, log, 2)
+            confirmation = messages[-1]
+            assert confirmation["To"] == "smoke-elu@example.org"
+            subject = str(make_header(decode_header(confirmation["Subject"])))
+            assert subject == "Inscription confirmée : Formation du test de fumée"
+            assert confirmation["X-Request-ID"]
     finally:
         smtp.stop()
         redis.stop()
