@@ -1,4 +1,10 @@
+import datetime
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -74,6 +80,30 @@ class AccountAdapter(DefaultAccountAdapter):
     def login(self, request, user):
         lockout.clear(user.email, client_ip(request))
         return super().login(request, user)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # Setting up the first second factor right after logging in (préfets and ANCT staff
+        # are sent there on their first visit) does not ask for the password just typed.
+        if app == "allauth.mfa" and self._just_logged_in_without_mfa():
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def _just_logged_in_without_mfa(self) -> bool:
+        request = self.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        records = get_authentication_records(request, user)
+        if not records:
+            return False
+        logged_in_at = records[-1]["at"]
+        if time.time() - logged_in_at >= account_settings.REAUTHENTICATION_TIMEOUT:
+            return False
+        # Changing factors that existed before this login still asks for the password again;
+        # the recovery codes of the TOTP just set up are shown without it.
+        return not Authenticator.objects.filter(
+            user=user, created_at__lt=datetime.datetime.fromtimestamp(
+                logged_in_at, tz=datetime.timezone.utc)).exists()
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -1,5 +1,4 @@
 from allauth.mfa.models import Authenticator
-from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect, render
@@ -7,6 +6,9 @@ from django.urls import reverse
 
 from .models import User
 from .roles import MFA_REQUIRED_ROLES
+
+# The page a person was sent away from to set up TOTP, offered again once it is on.
+MFA_NEXT_SESSION_KEY = "accounts_mfa_next"
 
 
 def lacks_required_totp(user) -> bool:
@@ -43,11 +45,10 @@ class StaffMfaRequiredMiddleware:
             and request.path.startswith(self.protected_prefixes)
             and lacks_required_totp(user)
         ):
-            messages.warning(
-                request,
-                "Votre rôle exige la double authentification : configurez une application "
-                "d'authentification pour continuer.",
-            )
+            # The setup page explains why (accounts/templatetags/mfa_setup) and, once TOTP is
+            # on, offers to continue to the page the person wanted.
+            if request.method == "GET":
+                request.session[MFA_NEXT_SESSION_KEY] = request.get_full_path()
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
