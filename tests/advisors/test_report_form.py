@@ -108,3 +108,17 @@ def test_a_section_with_an_error_is_unfolded(advisor_client, advisor, place):
         "duration": "30_60", "age_over_60": "2", "status_retired": "1"}))
     assert 'class="fr-collapse fr-collapse--expanded" id="report-situations"' in page
     assert not advisor.activity_reports.exists()
+
+
+def test_a_missing_kind_is_announced_on_each_radio_of_the_shared_choices(advisor_client,
+                                                                         place):
+    """The report form draws its radios with the site's shared choices fieldset: each radio
+    points at the error message, so a screen reader reads it when the radio gets focus."""
+    page = text(advisor_client.post(reverse("advisors:report_create"), {
+        "date": TODAY.isoformat(), "participants": "1", "channel": "service_point",
+        "service_point": str(place.pk), "themes": ["email"], "duration": "30_60"}))
+    fieldset = page[page.index('id="id_kind"'):]
+    fieldset = fieldset[:fieldset.index("</fieldset>")]
+    radios = fieldset.count('type="radio"')
+    assert radios >= 2
+    assert fieldset.count('aria-describedby="id_kind-errors"') == radios
