@@ -324,6 +324,24 @@ STORAGES = {
     },
 }
 
+# With several machines, uploads go to S3-compatible object storage (django-storages):
+# documents and images in AWS_STORAGE_BUCKET_NAME, private files (exports, attendance
+# sheets) in AWS_PRIVATE_STORAGE_BUCKET_NAME, never public, streamed by the checking views.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", "")
+AWS_PRIVATE_STORAGE_BUCKET_NAME = env("AWS_PRIVATE_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None  # e.g. https://s3.fr-par.scw.cloud
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME") or None
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are read from the environment by boto3.
+_S3_COMMON = {"endpoint_url": AWS_S3_ENDPOINT_URL, "region_name": AWS_S3_REGION_NAME,
+              "file_overwrite": False, "default_acl": None}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        **_S3_COMMON, "bucket_name": AWS_STORAGE_BUCKET_NAME, "querystring_auth": False}}
+if AWS_PRIVATE_STORAGE_BUCKET_NAME:
+    STORAGES["private"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        **_S3_COMMON, "bucket_name": AWS_PRIVATE_STORAGE_BUCKET_NAME,
+        "querystring_auth": True, "querystring_expire": 60}}
+
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Agence nationale de la cohésion des territoires"
 WAGTAIL_I18N_ENABLED = False

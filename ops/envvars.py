@@ -66,6 +66,12 @@ DESCRIPTIONS = {
                   "n'est envoyé",
     "SENTRY_ENVIRONMENT": "nom de l'environnement dans les signalements",
     "SENTRY_TRACES_SAMPLE_RATE": "part des requêtes tracées (0 à 1)",
+    "AWS_STORAGE_BUCKET_NAME": "compartiment S3 des documents et images (vide : disque local "
+                               "MEDIA_ROOT)",
+    "AWS_PRIVATE_STORAGE_BUCKET_NAME": "compartiment S3 privé des exports et feuilles "
+                                       "d'émargement (vide : PRIVATE_MEDIA_ROOT)",
+    "AWS_S3_ENDPOINT_URL": "adresse du service S3 compatible (Scaleway, OVH, Outscale…)",
+    "AWS_S3_REGION_NAME": "région S3",
 }
 
 
