@@ -4,8 +4,8 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.mfa.models import Authenticator
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
@@ -103,7 +103,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # the recovery codes of the TOTP just set up are shown without it.
         return not Authenticator.objects.filter(
             user=user, created_at__lt=datetime.datetime.fromtimestamp(
-                logged_in_at, tz=datetime.timezone.utc)).exists()
+                logged_in_at, tz=datetime.UTC)).exists()
 
 
 class MFAAdapter(DefaultMFAAdapter):

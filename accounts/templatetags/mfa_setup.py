@@ -2,7 +2,7 @@
 why they are there, and where to go once it is on."""
 
 from django import template
-from django.urls import resolve, Resolver404
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..middleware import MFA_NEXT_SESSION_KEY
