@@ -7,7 +7,9 @@ permission policy (``policy.AnctAdminPolicy``) keeps the views to ANCT administr
 the querysets would still keep anyone else to what ``advisors.permissions`` lets them see.
 Changes of status are actions (``views``) that call ``advisors.services``."""
 
+import csv
 import datetime
+import decimal
 
 import django_filters
 from django import forms
@@ -30,6 +32,7 @@ from wagtail.coreutils import multigetattr
 from territories.models import Department, Region
 
 from .. import dates
+from ..dashboards.exports import csv_cell
 from ..models import (
     ActivityReport,
     Advisor,
@@ -64,6 +67,9 @@ class VisibleIndexView(IndexView):
         datetime.date: {"csv": dates.export_value, "xlsx": None},
         datetime.time: {"xlsx": None},
         bool: {"csv": lambda value: yes_no(value), "xlsx": None},
+        # Decimal commas, so that French spreadsheets read numbers (salaries, coordinates).
+        decimal.Decimal: {"csv": csv_cell, "xlsx": None},
+        float: {"csv": csv_cell, "xlsx": None},
         list: {"csv": lambda value: ", ".join(map(str, value)),
                "xlsx": lambda value: ", ".join(map(str, value))},
     }
@@ -88,6 +94,16 @@ class VisibleIndexView(IndexView):
         if self.filters_refused():  # no row from filters nobody meant
             return queryset.none()
         return super().filter_queryset(queryset)
+
+    def stream_csv(self, queryset):
+        # Like the dashboards' tables: ';' and a byte-order mark, so that French
+        # spreadsheets split the columns and read UTF-8 (Wagtail writes ',' without one).
+        writer = csv.DictWriter(_Echo(), fieldnames=self.list_export, delimiter=";")
+        yield "\ufeff".encode()
+        yield writer.writerow({field: self.get_heading(queryset, field)
+                               for field in self.list_export})
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))
 
     def to_row_dict(self, item):
         return {field: self.computed[field](item) if field in self.computed
@@ -127,6 +143,13 @@ def _is_boolean_field(model, field_name):
     except Exception:  # a method, a property or a related path: not a plain yes/no field
         return False
     return isinstance(field, django_models.BooleanField)
+
+
+class _Echo:
+    """A file that hands back what is written to it, encoded (for a streamed CSV)."""
+
+    def write(self, value):
+        return value.encode("utf-8")
 
 
 def _value(item, accessor):

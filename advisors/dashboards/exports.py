@@ -2,6 +2,7 @@
 exports (every activity report of a territory) built by a Celery task with a progress."""
 
 import csv
+import decimal
 import io
 
 from django.core.files.base import ContentFile
@@ -15,6 +16,16 @@ from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ExportJob, Theme
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def csv_cell(value):
+    """A cell of a semicolon CSV a person opens in a French spreadsheet: decimal numbers
+    with a decimal comma ("12,5"), which French Excel reads as numbers ("12.5" is text)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (float, decimal.Decimal)):
+        return str(value).replace(".", ",")
+    return value
+
+
 def table_response(filename, headers, rows, fmt):
     """A small table (already aggregated) as a CSV (UTF-8 with BOM, ';') or XLSX download."""
     if fmt == "csv":
@@ -23,7 +34,7 @@ def table_response(filename, headers, rows, fmt):
         response.write("\ufeff")  # so that spreadsheet programs read UTF-8
         writer = csv.writer(response, delimiter=";")
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(cell) for cell in row] for row in rows)
         return response
     workbook = Workbook()
     sheet = workbook.active

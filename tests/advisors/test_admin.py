@@ -113,9 +113,9 @@ def test_xlsx_export_of_structures_has_french_headings_and_every_row(anct, progr
 
 def test_csv_export_follows_the_filters(anct, programme):
     response = anct.get("/admin/advisors_contracts/?status=submitted&export=csv")
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0].startswith("Nom,Prénom,Courriel,Structure")
+    assert lines[0].startswith("Nom;Prénom;Courriel;Structure")
     assert len(lines) == 2 and "Petit" in lines[1] and "En attente de validation" in lines[1]
 
 
@@ -362,3 +362,11 @@ def test_the_advisor_inspect_page_reads_oui_non_and_a_french_colon(anct, program
     values = [re.sub(r"\s+", " ", v).strip() for v in re.findall(r"<dd[^>]*>(.*?)</dd>", html, re.S)]
     assert "Oui" in values and "Non" in values
     assert "Inspecter\u00a0: Alice Durand" in html
+
+
+def test_the_contract_csv_export_is_semicolon_separated_with_decimal_commas(anct, programme):
+    Contract.objects.filter(advisor=programme["alice"]).update(monthly_gross_salary="2150.50")
+    response = anct.get("/admin/advisors_contracts/?export=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    row = next(line for line in text.splitlines() if line.startswith("Durand"))
+    assert row.split(";")[9] == "2150,50"

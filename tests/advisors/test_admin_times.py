@@ -50,7 +50,7 @@ def test_csv_exports_carry_paris_times_without_microseconds(anct, application):
     response = anct.get(reverse("advisors_applications:index"), {"export": "csv"})
     body = b"".join(response.streaming_content).decode()
     row = next(line for line in body.splitlines() if line.startswith("Mairie"))
-    assert row.endswith(",02/03/2026 02:07")
+    assert row.endswith(";02/03/2026 02:07")
     assert "123456" not in body and "+00:00" not in body
 
 

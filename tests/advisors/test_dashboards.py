@@ -482,3 +482,20 @@ def test_region_code_unknown_is_404(client, admin, data):
     client.force_login(admin)
     assert client.get(reverse("dashboards:region", args=["99"])).status_code == 404
     assert Region.objects.filter(code="99").count() == 0
+
+
+def test_the_academy_csv_writes_rates_with_a_decimal_comma_for_french_spreadsheets(
+        client, admin, data, communes):
+    course = site.course()
+    past = site.session(course, commune=communes["Beauvais"], days=-10)
+    enrolment = Enrolment.objects.create(session=past, user=make.user(),
+                                         status=Enrolment.Status.CONFIRMED)
+    for half, status in (("am", "present"), ("pm", "absent")):
+        Attendance.objects.create(enrolment=enrolment, day=past.start.date(), period=half,
+                                  status=status)
+    client.force_login(admin)
+    response = client.get(reverse("dashboards:table_export",
+                                  args=["national", "france", "academie", "csv"]))
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Département;Sessions;Inscriptions;Taux de présence (%)"
+    assert "Oise (60);1;1;50,0" in lines
