@@ -17,18 +17,20 @@ from .models.people import euros
 EARLIEST_DATE = datetime.date(2020, 1, 1)
 # Nothing is signed for more than five years ahead.
 YEARS_AHEAD = 5
+# Closures of a service point are announced at most two years ahead.
+CLOSURE_YEARS_AHEAD = 2
 # Above this gross monthly salary, ANCT confirms the amount explicitly (a likely typo:
 # an annual salary, a misplaced comma).
 SALARY_CONFIRMATION_ABOVE = Decimal("10000.00")
 
 
-def latest_date(today=None) -> datetime.date:
-    """Five years from today (28 February for a 29 February)."""
+def latest_date(today=None, years=YEARS_AHEAD) -> datetime.date:
+    """``years`` (five) years from today (28 February for a 29 February)."""
     today = today or timezone.localdate()
     try:
-        return today.replace(year=today.year + YEARS_AHEAD)
+        return today.replace(year=today.year + years)
     except ValueError:
-        return today.replace(year=today.year + YEARS_AHEAD, day=28)
+        return today.replace(year=today.year + years, day=28)
 
 
 def _too_early(value, what):
@@ -73,6 +75,23 @@ def extension_errors(new_end, today=None) -> dict:
                          end_field="new_end", today=today)
 
 
+def closure_errors(start, end, today=None) -> dict:
+    """A closure from 2020 to two years ahead, its last day not before its first."""
+    errors = {}
+    latest = latest_date(today, CLOSURE_YEARS_AHEAD)
+    too_late = ("ne peut pas dépasser le {} (deux ans à partir d'aujourd'hui) : vérifiez "
+                "l'année saisie.").format(long_date(latest))
+    for field, value, label in (("start", start, "Le premier jour de fermeture"),
+                                ("end", end, "Le dernier jour de fermeture")):
+        if value and value < EARLIEST_DATE:
+            errors[field] = [_too_early(value, label)]
+        elif value and value > latest:
+            errors[field] = [f"{label} {too_late}"]
+    if start and end and end < start and "end" not in errors and "start" not in errors:
+        errors["end"] = ["Le dernier jour de fermeture doit suivre le premier."]
+    return errors
+
+
 def salary_errors(amount, confirmed=False, field="monthly_gross_salary") -> dict:
     """A salary above 10,000 € a month needs ANCT's explicit confirmation."""
     if amount is None or confirmed or Decimal(amount) <= SALARY_CONFIRMATION_ABOVE:
@@ -84,6 +103,7 @@ def salary_errors(amount, confirmed=False, field="monthly_gross_salary") -> dict
         "explicitement."]}
 
 
-def hint(today=None) -> str:
+def hint(today=None, years=YEARS_AHEAD) -> str:
     """The bounds of a date field, as a help text."""
-    return (f"Entre le {long_date(EARLIEST_DATE)} et le {long_date(latest_date(today))}.")
+    return (f"Entre le {long_date(EARLIEST_DATE)} et le "
+            f"{long_date(latest_date(today, years))}.")

@@ -48,14 +48,15 @@ def add_bound_errors(form, errors):
                 form.add_error(name, message)
 
 
-def bounded_dates(form, *names):
-    """The programme's date bounds on these date fields: min/max of the picker and a hint."""
-    latest = bounds.latest_date()
+def bounded_dates(form, *names, years=bounds.YEARS_AHEAD):
+    """The programme's date bounds on these date fields: min/max of the picker and a hint
+    (up to ``years`` years ahead)."""
+    latest = bounds.latest_date(years=years)
     for name in names:
         field = form.fields[name]
         field.widget.attrs.update({"min": bounds.EARLIEST_DATE.isoformat(),
                                    "max": latest.isoformat()})
-        hint = bounds.hint()
+        hint = bounds.hint(years=years)
         field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
 
 
@@ -467,10 +468,13 @@ class ClosureForm(BaseForm):
     reason = forms.CharField(label="Motif", max_length=255, required=False,
                              help_text="Par exemple « Congés d'été ».")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded_dates(self, "start", "end", years=bounds.CLOSURE_YEARS_AHEAD)
+
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "Le dernier jour de fermeture doit suivre le premier.")
+        add_bound_errors(self, bounds.closure_errors(data.get("start"), data.get("end")))
         return data
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .. import permissions
+from .. import bounds, permissions
 from ..dashboards import cache as dashboard_cache
 from ..models import Advisor, Closure, Contract, OpeningRange, ServicePoint
 from .base import NotAllowed, WorkflowError, locked, validate
@@ -169,8 +169,13 @@ def set_opening_hours(service_point, ranges, actor):
 
 
 def add_closure(service_point, actor, *, start, end=None, reason=""):
-    """An exceptional closure, ``start`` to ``end`` included (one day without ``end``)."""
+    """An exceptional closure, ``start`` to ``end`` included (one day without ``end``),
+    from 2020 to two years ahead."""
     _require_editable(actor, service_point)
+    errors = bounds.closure_errors(start, end or start)
+    if errors:
+        raise WorkflowError(" ".join(m for messages in errors.values() for m in messages),
+                            errors)
     with transaction.atomic():
         current = locked(ServicePoint, service_point.pk)
         closure = Closure(service_point=current, start=start, end=end or start,

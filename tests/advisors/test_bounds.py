@@ -240,3 +240,40 @@ def test_giving_up_every_post_while_contracts_run_says_so_in_plain_french(struct
                             "Projet arrêté")
     assert refused.value.message.startswith(
         "La structure ne dispose d'aucun poste attribué et en occuperait 1")
+
+
+# --- closures of a service point -----------------------------------------------------------
+@pytest.mark.parametrize(("start", "end", "field", "words"), [
+    (date(1, 1, 1), None, "start", "ne peut pas précéder le 1er janvier 2020"),
+    (date(2026, 1, 5), date(9999, 12, 31), "end", "deux ans à partir d'aujourd'hui"),
+    (TODAY() + timedelta(days=3 * 365), None, "start", "deux ans à partir d'aujourd'hui"),
+])
+def test_a_closure_outside_2020_to_two_years_ahead_is_refused(structure, manager, start, end,
+                                                              field, words):
+    point = make.service_point(structure)
+    with pytest.raises(services.WorkflowError) as refused:
+        services.add_closure(point, manager, start=start, end=end)
+    assert words in refused.value.errors[field][0]
+    assert not point.closures.exists()
+    point.refresh_from_db()
+    assert point.calendar_sequence == 0
+
+
+def test_a_closure_next_year_is_still_accepted(structure, manager):
+    point = make.service_point(structure)
+    start = TODAY() + timedelta(days=300)
+    closure = services.add_closure(point, manager, start=start, end=start + timedelta(days=14))
+    assert closure.end == start + timedelta(days=14)
+
+
+def test_the_closure_form_shows_the_bounds_next_to_the_field(manager_client, structure):
+    point = make.service_point(structure)
+    page = text(manager_client.get(reverse("advisors:place", args=[point.pk])))
+    assert 'min="2020-01-01"' in page and bounds.hint(years=2) in page
+    url = reverse("advisors:closure_add", args=[point.pk])
+    page = text(manager_client.post(url, {"start": "9999-12-31", "reason": "Travaux"}))
+    assert "Le premier jour de fermeture ne peut pas dépasser le" in page
+    assert 'id="id_start-desc-error"' in page or "fr-input-group--error" in page
+    page = text(manager_client.post(url, {"start": "2026-01-05", "end": "0001-01-01"}))
+    assert "Le dernier jour de fermeture ne peut pas précéder le 1er janvier 2020" in page
+    assert not point.closures.exists()

@@ -181,10 +181,6 @@ FORMS = sorted([*MATRIX, *EXTRA_FORMS])
 
 # (form, case) pairs known to fail, with the reason; strict xfails (see the module docstring).
 KNOWN_GAPS = {
-    ("advisors:closure_add", "far past dates"):
-        "a closure from year 1 is accepted: ClosureForm has no date bounds (advisors forms)",
-    ("advisors:closure_add", "far future dates"):
-        "a closure in year 9999 is accepted: ClosureForm has no date bounds (advisors forms)",
     ("official_profile", "empty"):
         "« Indiquez au moins un mandat. » is a formset-wide alert above the mandates, not a "
         "message by a field (élu profile)",
