@@ -75,6 +75,9 @@ class MandateForm(forms.ModelForm):
         return mandate
 
 
+NO_MANDATE = "Indiquez au moins un mandat."
+
+
 class BaseMandateFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
@@ -82,8 +85,17 @@ class BaseMandateFormSet(forms.BaseInlineFormSet):
                 if f.has_changed() and not self._should_delete_form(f) and f.is_valid()]
         kept += [f for f in self.initial_forms
                  if not f.has_changed() and not self._should_delete_form(f)]
-        if not kept:
-            raise ValidationError("Indiquez au moins un mandat.")
+        if kept:
+            return
+        # Shown next to the first mandate's function, where the élu starts filling in (an
+        # alert above the rows when every row is being deleted). Rows already in error
+        # say what to fix on their own.
+        open_forms = [f for f in self.forms if not self._should_delete_form(f)]
+        if any(f.errors for f in open_forms):
+            return
+        if not open_forms:
+            raise ValidationError(NO_MANDATE)
+        open_forms[0].add_error("role", NO_MANDATE)
 
 
 MandateFormSet = inlineformset_factory(

@@ -79,8 +79,8 @@ def closure_errors(start, end, today=None) -> dict:
     """A closure from 2020 to two years ahead, its last day not before its first."""
     errors = {}
     latest = latest_date(today, CLOSURE_YEARS_AHEAD)
-    too_late = ("ne peut pas dépasser le {} (deux ans à partir d'aujourd'hui) : vérifiez "
-                "l'année saisie.").format(long_date(latest))
+    too_late = (f"ne peut pas dépasser le {long_date(latest)} (deux ans à partir "
+                "d'aujourd'hui) : vérifiez l'année saisie.")
     for field, value, label in (("start", start, "Le premier jour de fermeture"),
                                 ("end", end, "Le dernier jour de fermeture")):
         if value and value < EARLIEST_DATE:

@@ -1,5 +1,6 @@
 """Enrolment from the site and the back office, as people use it; bad input changes nothing."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -367,3 +368,21 @@ def test_staff_download_the_attendance_sheet(staff_client, session, communes):
     response = staff_client.get(f"/admin/academie/sessions/{session.pk}/emargement.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "emargement-session" in response["Content-Disposition"]
+
+
+def test_an_empty_profile_asks_for_a_mandate_next_to_the_first_function(client):
+    user = get_user_model().objects.create_user(email="empty@example.fr", password="x")
+    client.force_login(user)
+    response = client.post("/espace/profil-elu/", {
+        "mandates-TOTAL_FORMS": "1", "mandates-INITIAL_FORMS": "0",
+        "mandates-MIN_NUM_FORMS": "0", "mandates-MAX_NUM_FORMS": "10",
+        "mandates-0-role": "", "mandates-0-authority": "", "mandates-0-started_on": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    # The message is the first function's error, the select in DSFR error state.
+    assert re.search(r'<select name="mandates-0-role"[^>]*aria-describedby='
+                     r'"id_mandates-0-role-errors"[^>]*fr-select--error', html)
+    assert re.search(r'<p id="id_mandates-0-role-errors" class="fr-error-text">'
+                     r'Indiquez au moins un mandat\.</p>', html)
+    assert html.count("Indiquez au moins un mandat.") == 1
+    assert not Mandate.objects.exists()

@@ -181,9 +181,6 @@ FORMS = sorted([*MATRIX, *EXTRA_FORMS])
 
 # (form, case) pairs known to fail, with the reason; strict xfails (see the module docstring).
 KNOWN_GAPS = {
-    ("official_profile", "empty"):
-        "« Indiquez au moins un mandat. » is a formset-wide alert above the mandates, not a "
-        "message by a field (élu profile)",
 }
 
 
