@@ -31,7 +31,7 @@ from wagtail.coreutils import multigetattr
 
 from territories.models import Department, Region
 
-from .. import dates
+from .. import dates, formats
 from ..dashboards.exports import csv_cell
 from ..models import (
     ActivityReport,
@@ -121,6 +121,10 @@ class VisibleIndexView(IndexView):
         # A yes/no field reads "Oui" / "Non" (Wagtail would print True / False).
         if column_class is Column and _is_boolean_field(self.model, field_name):
             column_class = YesNoColumn
+        if column_class is Column and field_name in FIELD_FORMATS:
+            column = super()._get_custom_column(field_name, column_class, **kwargs)
+            return FormattedColumn(column.name, label=column.label, sort_key=column.sort_key,
+                                   display=FIELD_FORMATS[field_name])
         return super()._get_custom_column(field_name, column_class, **kwargs)
 
 
@@ -135,6 +139,23 @@ class YesNoColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
         return "—" if value is None else yes_no(value)
+
+
+# Fields shown the way people write them: "03 44 00 00 00", "2 150,00 €".
+FIELD_FORMATS = {"phone": formats.french_phone, "contact_phone": formats.french_phone,
+                 "monthly_gross_salary": formats.euros}
+
+
+class FormattedColumn(Column):
+    """A column whose value goes through ``display`` (phone numbers, amounts)."""
+
+    def __init__(self, name, display, **kwargs):
+        super().__init__(name, **kwargs)
+        self.display = display
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return self.display(value) if value not in (None, "") else "—"
 
 
 def _is_boolean_field(model, field_name):
@@ -181,6 +202,8 @@ class VisibleInspectView(InspectView):
             return dates.long_date(value)
         if isinstance(value, bool):
             return yes_no(value)
+        if field_name in FIELD_FORMATS and value not in (None, ""):
+            return FIELD_FORMATS[field_name](value)
         value = super().get_field_display_value(field_name, field)
         return "—" if value is None or value == "" else value
 

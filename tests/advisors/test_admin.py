@@ -370,3 +370,19 @@ def test_the_contract_csv_export_is_semicolon_separated_with_decimal_commas(anct
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     row = next(line for line in text.splitlines() if line.startswith("Durand"))
     assert row.split(";")[9] == "2150,50"
+
+
+def test_admin_shows_phones_in_pairs_and_salaries_in_euros(anct, programme):
+    alice = programme["alice"]
+    alice.phone = "0600000000"
+    alice.save()
+    Contract.objects.filter(advisor=alice).update(monthly_gross_salary="2150.00")
+    advisors = anct.get("/admin/advisors_advisors/").content.decode()
+    assert "06 00 00 00 00" in _cells(advisors) and "0600000000" not in advisors
+    inspect = anct.get(f"/admin/advisors_advisors/inspect/{alice.pk}/").content.decode()
+    assert "06 00 00 00 00" in inspect
+    contracts = anct.get("/admin/advisors_contracts/").content.decode()
+    assert "2 150,00 €" in _cells(contracts)  # _cells folds the non-breaking spaces
+    contract = Contract.objects.get(advisor=alice)
+    inspect = anct.get(f"/admin/advisors_contracts/inspect/{contract.pk}/").content.decode()
+    assert "2\u00a0150,00\u00a0€" in inspect and "2150,00" not in inspect

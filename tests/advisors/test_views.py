@@ -739,3 +739,10 @@ def test_the_regional_prefect_gives_the_opinion_on_a_region(client, communes):
     assert PrefectOpinion.objects.get(application=application).author == regional
     client.force_login(make.prefect(department=communes["Lille"].department))
     assert "Donner mon avis" not in text(client.get(url))
+
+
+def test_the_structure_contact_phone_reads_in_pairs_of_digits(manager_client, structure):
+    structure.contact_phone = "0344000000"
+    structure.save()
+    page = text(manager_client.get(reverse("advisors:structure", args=[structure.pk])))
+    assert "03 44 00 00 00" in page and "0344000000" not in page
