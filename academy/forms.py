@@ -1,8 +1,25 @@
-from django import forms
+import datetime
 
+from django import forms
+from django.utils import timezone
+
+from calendars.dates import long_date
 from territories.models import Department, Region
 
 from .models import AttendanceMode, Audience, Format, Mandate, Theme
+
+# Date filters of the catalogue: from the start of the Académie's sessions to ten years
+# ahead; anything further is a typo (year 1, year 9999) and is said so next to the field.
+EARLIEST_FILTER_DATE = datetime.date(2020, 1, 1)
+FILTER_YEARS_AHEAD = 10
+
+
+def latest_filter_date(today=None):
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + FILTER_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + FILTER_YEARS_AHEAD, day=28)
 
 
 class CatalogFilterForm(forms.Form):
@@ -39,6 +56,21 @@ class CatalogFilterForm(forms.Form):
         self.fields["department"].choices = [("", "Tous les départements")] + [
             (d.code, f"{d.code} — {d.name}") for d in Department.objects.all()
         ]
+
+    def _bounded(self, name):
+        day = self.cleaned_data.get(name)
+        latest = latest_filter_date()
+        if day and not EARLIEST_FILTER_DATE <= day <= latest:
+            raise forms.ValidationError(
+                f"Choisissez une date entre le {long_date(EARLIEST_FILTER_DATE)} et le "
+                f"{long_date(latest)} : vérifiez l'année saisie.")
+        return day
+
+    def clean_date_from(self):
+        return self._bounded("date_from")
+
+    def clean_date_to(self):
+        return self._bounded("date_to")
 
     def clean(self):
         data = super().clean()

@@ -240,3 +240,23 @@ def test_bad_input_is_refused_next_to_the_field(request, world, name, case):
     errors = re.findall(r'class="fr-(?:error-text|message fr-message--error)"[^>]*>(.*?)<',
                         html, re.S)
     assert not any(ENGLISH.search(text) for text in errors), (name, case, errors)
+
+
+# --- GET filter forms -----------------------------------------------------------------------
+@pytest.mark.parametrize(("url", "query", "field", "words"), [
+    ("/formations/", {"date_from": PAST}, "date_from", "vérifiez l'année saisie"),
+    ("/formations/", {"date_to": FUTURE}, "date_to", "vérifiez l'année saisie"),
+    ("/formations/", {"q": LONG}, "q", "caractères"),
+    ("/conseillers/", {"q": LONG}, "q", "au plus 200 caractères"),
+])
+def test_a_far_date_or_a_huge_search_in_a_filter_is_explained_next_to_the_field(
+        world, url, query, field, words):
+    response = Client().get(url, query)
+    assert response.status_code == 200
+    html = response.content.decode().replace("&#x27;", "'")
+    errors = re.findall(rf'<p[^>]*id="id_{field}-[^"]*"[^>]*class="fr-error-text"[^>]*>(.*?)<|'
+                        rf'<p[^>]*class="fr-error-text"[^>]*id="id_{field}-[^"]*"[^>]*>(.*?)<',
+                        html, re.S)
+    texts = [" ".join(parts).strip() for parts in errors]
+    assert any(words in text for text in texts), (url, query.keys(), texts)
+    assert not any(ENGLISH.search(text) for text in texts)
