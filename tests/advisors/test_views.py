@@ -187,7 +187,7 @@ def test_structure_lists_are_paginated(manager_client, structure):
     assert "contrats=2" in page
     second = text(manager_client.get(reverse("advisors:structure", args=[structure.pk])
                                      + "?contrats=2"))
-    assert second.count("Refusé") == 5
+    assert second.count("Refusé") == 10  # 5 contracts, each a table row and a phone card
 
 
 def test_application_page_shows_status_and_history(manager_client, structure):
