@@ -73,3 +73,19 @@ def test_the_request_id_reaches_the_email_a_real_worker_sends(celery_worker):
         requestlog.current_request_id.reset(token)
     [mail] = celery_worker.wait_for_mails(1)
     assert "X-Request-ID: req-0123456789abcdef" in mail
+
+
+def test_production_settings_write_json_log_lines(monkeypatch):
+    import runpy
+    from pathlib import Path
+
+    for name, value in {"DJANGO_ENV": "production", "SECRET_KEY": "s" * 50,
+                        "ALLOWED_HOSTS": "academie.anct.gouv.fr"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    monkeypatch.delenv("DEBUG", raising=False)
+    production = runpy.run_path(str(Path(__file__).resolve().parents[2] / "config" /
+                                    "settings.py"))
+    handler = production["LOGGING"]["handlers"]["console"]
+    assert handler["formatter"] == "json" and handler["filters"] == ["request_id"]
+    assert production["CELERY_WORKER_HIJACK_ROOT_LOGGER"] is False
