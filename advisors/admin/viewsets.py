@@ -13,9 +13,9 @@ import decimal
 
 import django_filters
 from django import forms
-from django.db import models as django_models
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models as django_models
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse

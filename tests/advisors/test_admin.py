@@ -359,7 +359,8 @@ def test_the_advisor_inspect_page_reads_oui_non_and_a_french_colon(anct, program
     assert ">True<" not in html.replace(" ", "").replace("\n", "")
     assert ">False<" not in html.replace(" ", "").replace("\n", "")
     import re
-    values = [re.sub(r"\s+", " ", v).strip() for v in re.findall(r"<dd[^>]*>(.*?)</dd>", html, re.S)]
+    values = [re.sub(r"\s+", " ", v).strip()
+              for v in re.findall(r"<dd[^>]*>(.*?)</dd>", html, re.S)]
     assert "Oui" in values and "Non" in values
     assert "Inspecter\u00a0: Alice Durand" in html
 
