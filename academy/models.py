@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -212,7 +213,9 @@ class Session(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     remote_url = models.URLField("lien de visioconférence", blank=True)
-    capacity = models.PositiveIntegerField("nombre de places")
+    capacity = models.PositiveIntegerField(
+        "nombre de places",
+        validators=[MinValueValidator(1, "Une session compte au moins une place.")])
     enrolment_opens = models.DateTimeField("ouverture des inscriptions")
     enrolment_closes = models.DateTimeField("clôture des inscriptions")
     cancellation_deadline = models.DateTimeField("date limite d'annulation")

@@ -7,7 +7,13 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    IndexView,
+    SnippetViewSet,
+)
 
 from calendars import dates
 from cms.figures import KeyFigure
@@ -16,7 +22,38 @@ from . import admin_views, services
 from .models import CoursePage, Session
 
 
-class SessionCreateView(CreateView):
+# Wagtail's generic messages read "Le(la) session n'a pas pu être créé(e)…", "Ajouter
+# un(e) session": the session views say it in plain French.
+FORM_ERROR = "corrigez les champs signalés ci-dessous."
+
+
+class FrenchMessagesMixin:
+    """Success message of the snippet views (whose mixin ignores ``success_message``)."""
+
+    def get_success_message(self, instance=None):
+        return self.success_message % {"object": instance or self.object}
+
+
+class SessionIndexView(IndexView):
+    add_item_label = "Ajouter une session"
+
+
+class SessionCreateView(FrenchMessagesMixin, CreateView):
+    page_title = "Nouvelle session"
+    success_message = "Session « %(object)s » créée."
+    error_message = f"La session n'a pas pu être créée : {FORM_ERROR}"
+
+    def get_page_subtitle(self):
+        return ""
+
+    def get_header_title(self):
+        return self.page_title
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        items[-1] = {**items[-1], "label": "Nouvelle session"}
+        return items
+
     def get_initial_form_instance(self):
         # "Ajouter une session" from a course's edit page arrives with ?course=<id>.
         course = CoursePage.objects.filter(pk=self.request.GET.get("course") or None).first()
@@ -25,7 +62,10 @@ class SessionCreateView(CreateView):
         return super().get_initial_form_instance()
 
 
-class SessionEditView(EditView):
+class SessionEditView(FrenchMessagesMixin, EditView):
+    success_message = "Session « %(object)s » enregistrée."
+    error_message = f"La session n'a pas pu être enregistrée : {FORM_ERROR}"
+
     def save_instance(self):
         # Extra seats go to the waiting list in the same transaction as the new capacity.
         with transaction.atomic():
@@ -36,6 +76,10 @@ class SessionEditView(EditView):
             messages.info(self.request, f"{len(promoted)} personne(s) inscrite(s) depuis la "
                                         "liste d'attente et prévenue(s).")
         return instance
+
+
+class SessionDeleteView(DeleteView):
+    success_message = "Session « %(object)s » supprimée."
 
 
 class ManageColumn(Column):
@@ -51,8 +95,10 @@ class SessionViewSet(SnippetViewSet):
     menu_label = "Sessions"
     menu_order = 210
     add_to_admin_menu = True
+    index_view_class = SessionIndexView
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
+    delete_view_class = SessionDeleteView
     list_display = ["course",
                     Column("start", label="Début", sort_key="start",
                            accessor=lambda session: dates.long_datetime(

@@ -1,5 +1,6 @@
 """Sessions are records of their own: page revisions never touch them, enrolments keep them."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -141,3 +142,37 @@ def test_a_session_needs_a_place_or_a_remote_link(course_with_sessions):
     with pytest.raises(ValidationError) as error:
         session.full_clean()
     assert "Indiquez une commune ou un lien de visioconférence." in str(error.value)
+
+
+def test_the_session_admin_speaks_plain_french_and_refuses_zero_places(
+    client, course_with_sessions
+):
+    course, _ = course_with_sessions
+    communes = make.geography()
+    client.force_login(make.staff_user(Role.ANCT_EDITOR))
+    listing = client.get("/admin/snippets/academy/session/").content.decode()
+    assert "Ajouter une session" in listing and "un(e)" not in listing
+    form = client.get("/admin/snippets/academy/session/add/").content.decode()
+    assert "Nouvelle session" in form and "Nouvel(le)" not in form
+    start = timezone.localtime() + timedelta(days=40)
+    fmt = "%Y-%m-%d %H:%M"
+    data = {
+        "course": course.pk, "start": start.strftime(fmt),
+        "end": (start + timedelta(hours=7)).strftime(fmt),
+        "address": "Salle du conseil", "commune": communes["Beauvais"].pk,
+        "remote_url": "", "capacity": "0",
+        "enrolment_opens": (start - timedelta(days=30)).strftime(fmt),
+        "enrolment_closes": (start - timedelta(days=2)).strftime(fmt),
+        "cancellation_deadline": (start - timedelta(days=4)).strftime(fmt),
+        "trainers": "", "status": "scheduled",
+    }
+    page = html.unescape(
+        client.post("/admin/snippets/academy/session/add/", data).content.decode())
+    assert "Une session compte au moins une place." in page
+    assert "La session n'a pas pu être créée" in page and "Le(la)" not in page
+    assert not Session.objects.filter(address="Salle du conseil").exists()
+    data["capacity"] = "12"
+    response = client.post("/admin/snippets/academy/session/add/", data, follow=True)
+    created = Session.objects.get(address="Salle du conseil")
+    body = html.unescape(response.content.decode())
+    assert f"Session « {created} » créée." in body
