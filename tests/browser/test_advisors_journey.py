@@ -62,7 +62,8 @@ def test_apply_opinion_decision_contract_then_the_advisor_works_on_a_phone(live_
     page.get_by_label("Nombre de postes demandés").fill("2")
     motivation = page.get_by_label("Motivation")
     motivation.fill("Ouvrir deux permanences numériques en mairie annexe.")
-    assert "caractères restants sur 2500" in page.locator("#id_motivation-counter").inner_text()
+    assert re.fullmatch(r"2\u00a0\d{3} caractères restants sur 2\u00a0500\.",
+                        page.locator("#id_motivation-counter").inner_text())
     page.get_by_label("Date de démarrage souhaitée").fill(
         (today + timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Déposer la candidature").click()

@@ -19,9 +19,12 @@
     area.parentNode.insertBefore(hint, area.nextSibling);
     var describedBy = area.getAttribute("aria-describedby");
     area.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + hint.id);
+    function grouped(n) {  // "2 500", like the help texts (non-breaking space)
+      return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+    }
     function update() {
       var left = max - area.value.length;
-      hint.textContent = left + (left > 1 ? " caractères restants" : " caractère restant") + " sur " + max + ".";
+      hint.textContent = grouped(left) + (left > 1 ? " caractères restants" : " caractère restant") + " sur " + grouped(max) + ".";
     }
     area.addEventListener("input", update);
     update();
