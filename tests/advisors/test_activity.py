@@ -115,3 +115,14 @@ def test_the_database_refuses_bands_that_do_not_add_up(advisor, communes):
     report = make.activity_report(advisor, communes["Beauvais"])
     with pytest.raises(IntegrityError), transaction.atomic():
         ActivityReport.objects.filter(pk=report.pk).update(age_over_60=5)
+
+
+def test_the_reports_list_names_the_commune_once_when_the_place_already_says_it(
+        client, advisor, structure, communes):
+    place = make.service_point(structure, [advisor], name="Permanence itinérante — Beauvais")
+    make.activity_report(advisor, communes["Beauvais"], structure=structure,
+                         service_point=place)
+    client.force_login(advisor.user)
+    page = client.get("/conseillers-numeriques/activite/").content.decode()
+    assert "Permanence itinérante — Beauvais" in page
+    assert "Permanence itinérante — Beauvais — Beauvais" not in page
