@@ -109,3 +109,9 @@ def test_export_holds_the_attendance_mode_and_mandate_chosen_at_enrolment(alice)
 def test_export_says_when_nothing_was_chosen_at_enrolment(alice):
     [row] = json.loads(download(alice).content)["inscriptions"]
     assert row["participation"] is None and row["au_titre_du_mandat"] is None
+
+
+def test_my_data_page_does_not_promise_a_spreadsheet_file(alice):
+    html = logged_in(alice).get("/espace/donnees/").content.decode()
+    assert "tableur" not in html
+    assert "format JSON" in html and "autres logiciels" in html
