@@ -33,6 +33,6 @@ class Command(BaseCommand):
         for email, role in accounts:
             self.stdout.write(f"  {role:<28} {email:<28} mot de passe : {DEMO_PASSWORD}")
         self.stdout.write(
-            "Les comptes ANCT (administrateur, éditeur) configurent la double "
-            "authentification à leur premier accès à /admin/."
+            "Les comptes ANCT (administrateur, éditeur) et le préfet configurent la double "
+            "authentification à leur premier accès à l'administration ou à leurs pages."
         )
