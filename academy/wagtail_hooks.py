@@ -21,7 +21,6 @@ from cms.figures import KeyFigure
 from . import admin_views, services
 from .models import CoursePage, Session
 
-
 # Wagtail's generic messages read "Le(la) session n'a pas pu être créé(e)…", "Ajouter
 # un(e) session": the session views say it in plain French.
 FORM_ERROR = "corrigez les champs signalés ci-dessous."
