@@ -2,6 +2,9 @@ import os
 
 import pytest
 
+# One Chromium for the whole run (journeys and crawl share it).
+pytest_plugins = ["tests.browser.fixtures"]
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -15,8 +15,6 @@ import sqlite3
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import browser, screenshot  # noqa: F401 (fixtures)
-
 from . import production
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
