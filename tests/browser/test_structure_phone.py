@@ -43,7 +43,7 @@ def test_the_structure_page_shows_statuses_and_actions_within_a_phone_screen(
         box = link.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
     card = page.locator("[data-contract]").filter(visible=True).first
-    assert "Statut : Validé" in card.inner_text()
+    assert "Statut : Validé" in " ".join(card.inner_text().split())
     box = card.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"]
     context.close()

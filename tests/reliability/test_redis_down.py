@@ -111,8 +111,20 @@ def test_with_redis_stopped_ten_elus_enrol_every_page_answers_and_each_email_lea
             OutgoingEmail.objects.update(
                 updated_at=timezone.now() - outbox.FRESH_AFTER - timedelta(seconds=1))
             assert flush_outbox() == ELUS
-            mails = worker.wait_for_mails(ELUS, timeout=120)
-            assert len(mails) == ELUS, worker.log_path.read_text()[-3000:]
+            # The worker reconnects with its own backoff; any message it could not take yet
+            # is handed over again by the next minute's flush, as beat does in production
+            # (the clock moved on by hand). Each still arrives once.
+            deadline = time.monotonic() + 240
+            mails = worker.wait_for_mails(ELUS, timeout=60)
+            while len(mails) < ELUS and time.monotonic() < deadline:
+                OutgoingEmail.objects.exclude(status=Status.SENT).update(
+                    updated_at=timezone.now() - outbox.FRESH_AFTER - timedelta(seconds=1),
+                    next_attempt_at=timezone.now() - timedelta(seconds=1))
+                flush_outbox()
+                mails = worker.wait_for_mails(ELUS, timeout=30)
+            assert len(mails) == ELUS, (
+                list(OutgoingEmail.objects.values_list("id", "status", "attempts", "last_error")),
+                worker.log_path.read_text()[-3000:])
             time.sleep(2)
             assert flush_outbox() == 0
             mails = worker.mails()
