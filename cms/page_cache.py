@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
-from config.cache_versions import CacheVersion
+from core.cache_versions import CacheVersion
 
 VERSION_KEY = "pages:anonymous:version"
 NONCE_PLACEHOLDER = "__csp_nonce__"

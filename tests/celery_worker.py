@@ -126,11 +126,15 @@ class CeleryWorker:
             self.log = None
 
     def mails(self) -> list[str]:
-        """The messages written so far. Django's file backend creates its file before it
-        writes the message, and ends each message with a line of 79 dashes: a file read
-        in between is not counted yet."""
-        texts = (path.read_text() for path in sorted(self.mail_dir.glob("*.log")))
-        return [text for text in texts if text.rstrip().endswith(MESSAGE_END)]
+        """The messages written so far. Django's file backend ends each message with a line
+        of 79 dashes, and names its file after the second and the connection's ``id()``: two
+        connections opened in the same second may reuse an ``id`` and append to one file, so
+        a file holds one or more messages. A message still being written is not counted."""
+        mails = []
+        for path in sorted(self.mail_dir.glob("*.log")):
+            *complete, _unfinished = path.read_text().split(MESSAGE_END + "\n")
+            mails += [text for text in complete if text.strip()]
+        return mails
 
     def wait_for_mails(self, count: int, timeout: float = 30) -> list[str]:
         deadline = time.monotonic() + timeout

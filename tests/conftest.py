@@ -35,7 +35,7 @@ def _locmem_cache_isolated(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
-    from config.cache_versions import forget_local_versions
+    from core.cache_versions import forget_local_versions
 
     cache.clear()
     forget_local_versions()

@@ -12,7 +12,7 @@ kept under both versions, so that a page is rendered once until something it sho
 from django.conf import settings
 from django.core.cache import cache
 
-from config.cache_versions import CacheVersion
+from core.cache_versions import CacheVersion
 
 VERSION_KEY = "dashboards:version"
 

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from ninja import NinjaAPI
 
-from config.cache_versions import CacheVersion
+from core.cache_versions import CacheVersion
 
 VERSION = CacheVersion("opendata:version")
 bump = VERSION.bump

@@ -70,7 +70,7 @@ def test_a_cache_version_renewed_elsewhere_is_seen_within_a_second(monkeypatch):
     reads it back once its remembered copy is older than LOCAL_SECONDS."""
     from django.core.cache import cache
 
-    from config import cache_versions
+    from core import cache_versions
 
     clock = [100.0]
     monkeypatch.setattr(cache_versions.time, "monotonic", lambda: clock[0])

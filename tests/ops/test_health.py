@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from config import cache_versions
 from config.celery import app
+from core import cache_versions
 from ops import health
 from tests.reliability.servers import RedisServer
 

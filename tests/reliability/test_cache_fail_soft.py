@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from config import cache_versions
+from core import cache_versions
 from tests.reliability.servers import RedisServer
 
 

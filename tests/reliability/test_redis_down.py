@@ -15,7 +15,7 @@ from academy.models import Enrolment, Mandate, OfficialProfile
 from accounts import outbox
 from accounts.models import OutgoingEmail, User
 from accounts.tasks import flush_outbox
-from config import cache_versions
+from core import cache_versions
 from tests import factories as make
 from tests.celery_worker import CeleryWorker, publishing_to
 from tests.reliability.servers import RedisServer
