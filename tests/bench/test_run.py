@@ -1,6 +1,6 @@
-"""The load bench's own helpers (bench/run.py): parsing wrk's report, percentiles, the
-verdict against the targets, the table. gunicorn is never started here; wrk and the Python
-client are tried against a tiny local HTTP server."""
+"""The load bench's own helpers (bench/run.py and the modules it runs): parsing wrk's report,
+percentiles, the verdict against the targets, the table. gunicorn is never started here; wrk
+and the Python client are tried against a tiny local HTTP server."""
 
 import http.server
 import json
@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from bench import run
+from bench import load as generators
+from bench import race, report
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/formations/
   1 threads and 8 connections
@@ -24,7 +25,7 @@ BENCH_JSON {"requests": 800, "duration_us": 10000000, "bytes": 8000000, "p50_us"
 
 
 def test_wrk_report_is_read_in_milliseconds_and_requests_per_second():
-    figures = run.parse_wrk_output(WRK_OUTPUT)
+    figures = report.parse_wrk_output(WRK_OUTPUT)
     assert figures["requests"] == 800
     assert figures["p50_ms"] == 11.0
     assert figures["p95_ms"] == 42.5
@@ -36,20 +37,20 @@ def test_wrk_report_is_read_in_milliseconds_and_requests_per_second():
 
 def test_wrk_output_without_the_report_line_is_an_error():
     with pytest.raises(ValueError, match="BENCH_JSON"):
-        run.parse_wrk_output("Running 10s test @ http://127.0.0.1/\n")
+        report.parse_wrk_output("Running 10s test @ http://127.0.0.1/\n")
 
 
 def test_percentile_is_the_nearest_rank():
     values = list(range(100, 0, -1))  # unsorted on purpose
-    assert run.percentile(values, 0.50) == 50
-    assert run.percentile(values, 0.95) == 95
-    assert run.percentile(values, 0.99) == 99
-    assert run.percentile([7], 0.99) == 7
-    assert run.percentile([], 0.5) is None
+    assert report.percentile(values, 0.50) == 50
+    assert report.percentile(values, 0.95) == 95
+    assert report.percentile(values, 0.99) == 99
+    assert report.percentile([7], 0.99) == 7
+    assert report.percentile([], 0.5) is None
 
 
 def test_python_client_figures_count_http_and_socket_errors():
-    figures = run.summarize_latencies([0.010] * 8 + [0.200, 0.300], [200] * 7 + [302, 500, 0],
+    figures = report.summarize_latencies([0.010] * 8 + [0.200, 0.300], [200] * 7 + [302, 500, 0],
                                       elapsed_s=2.0)
     assert figures["requests"] == 10
     assert figures["rps"] == 5.0
@@ -65,47 +66,47 @@ def load(p95, rps=100.0, **extra):
 
 
 def test_verdict_checks_latency_errors_catalogue_throughput_and_query_counts():
-    assert run.verdict("course", load(99.9), 0.1, "égal") == []
-    assert run.verdict("course", load(100.0), 0.1, "égal") == ["p95 100 ms ≥ 100 ms"]
-    assert run.verdict("catalogue", load(50), 0.49, "égal") == [
+    assert report.verdict("course", load(99.9), 0.1, "égal") == []
+    assert report.verdict("course", load(100.0), 0.1, "égal") == ["p95 100 ms ≥ 100 ms"]
+    assert report.verdict("catalogue", load(50), 0.49, "égal") == [
         "débit 0.49 × vue nue < 0.5"]
-    assert run.verdict("catalogue_filtered", load(50), 0.5, "égal") == []
-    assert run.verdict("home", load(50), 0.49, "égal") == []  # ratio target: catalogue only
-    assert run.verdict("ics", load(50), 1, "différent") == [
+    assert report.verdict("catalogue_filtered", load(50), 0.5, "égal") == []
+    assert report.verdict("home", load(50), 0.49, "égal") == []  # ratio target: catalogue only
+    assert report.verdict("ics", load(50), 1, "différent") == [
         "requêtes SQL dépendantes de l'échelle"]
-    assert run.verdict("ics", load(50, non_2xx_3xx=2, socket_errors=1), 1, "égal") == [
+    assert report.verdict("ics", load(50, non_2xx_3xx=2, socket_errors=1), 1, "égal") == [
         "3 erreurs"]
 
 
 def test_verdict_of_a_page_not_measured_or_never_answering():
-    assert run.verdict("my_space", {"status": 302, "p95_ms": None}, None, "égal") == [
+    assert report.verdict("my_space", {"status": 302, "p95_ms": None}, None, "égal") == [
         "non mesurée (statut 302)"]
-    assert run.verdict("directory", load(0, requests=0, seconds=10), 0, "égal") == [
+    assert report.verdict("directory", load(0, requests=0, seconds=10), 0, "égal") == [
         "aucune réponse en 10 s"]
-    assert run.verdict(run.BARE_KEY, load(500), 1, "—") == []
+    assert report.verdict(report.BARE_KEY, load(500), 1, "—") == []
 
 
 def test_query_counts_are_equal_only_when_cold_and_warm_match_at_both_scales():
     same = {"0.01": {"cold": 12, "warm": 3}, "1.0": {"cold": 12, "warm": 3}}
     cold_differs = {"0.01": {"cold": 12, "warm": 3}, "1.0": {"cold": 13, "warm": 3}}
-    assert run.queries_equal(same) == "égal"
-    assert run.queries_equal(cold_differs) == "différent"
-    assert run.queries_equal({"1.0": {"cold": 1, "warm": 1}}) == "—"
+    assert report.queries_equal(same) == "égal"
+    assert report.queries_equal(cold_differs) == "différent"
+    assert report.queries_equal({"1.0": {"cold": 1, "warm": 1}}) == "—"
 
 
 def test_table_lists_each_page_with_its_figures_and_verdict():
-    pages = [{"key": run.BARE_KEY, "label": "Vue nue", "path": "/bench/nu/"},
+    pages = [{"key": report.BARE_KEY, "label": "Vue nue", "path": "/bench/nu/"},
              {"key": "catalogue", "label": "Catalogue", "path": "/formations/"},
              {"key": "ics", "label": "Flux ICS", "path": "/calendrier/perso/x.ics"}]
-    loads = {run.BARE_KEY: load(10, rps=1000), "catalogue": load(20, rps=600),
+    loads = {report.BARE_KEY: load(10, rps=1000), "catalogue": load(20, rps=600),
              "ics": load(150, rps=50)}
-    counts = {"0.01": {run.BARE_KEY: {"cold": 0, "warm": 0},
+    counts = {"0.01": {report.BARE_KEY: {"cold": 0, "warm": 0},
                        "catalogue": {"cold": 21, "warm": 0}, "ics": {"cold": 6, "warm": 4}},
-              "1.0": {run.BARE_KEY: {"cold": 0, "warm": 0},
+              "1.0": {report.BARE_KEY: {"cold": 0, "warm": 0},
                       "catalogue": {"cold": 21, "warm": 0}, "ics": {"cold": 6, "warm": 5}}}
-    rows = run.build_rows(pages, loads, counts, bare_rps=1000)
+    rows = report.build_rows(pages, loads, counts, bare_rps=1000)
     assert [row["ratio"] for row in rows] == [1.0, 0.6, 0.05]
-    table = run.format_table(rows).splitlines()
+    table = report.format_table(rows).splitlines()
     assert table[0].split()[:4] == ["page", "p50", "ms", "p95"]
     assert "(référence)" in table[2]
     catalogue, ics = table[3], table[4]
@@ -116,13 +117,13 @@ def test_table_lists_each_page_with_its_figures_and_verdict():
 
 
 def test_each_ratio_is_taken_against_the_bare_view_measured_beside_the_page():
-    pages = [{"key": run.BARE_KEY, "label": "Vue nue", "path": "/bench/nu/"},
+    pages = [{"key": report.BARE_KEY, "label": "Vue nue", "path": "/bench/nu/"},
              {"key": "catalogue", "label": "Catalogue", "path": "/formations/"},
              {"key": "home", "label": "Accueil", "path": "/"}]
-    loads = {run.BARE_KEY: load(5, rps=3000), "catalogue": load(20, rps=600),
+    loads = {report.BARE_KEY: load(5, rps=3000), "catalogue": load(20, rps=600),
              "home": load(20, rps=600)}
     # The machine slowed down before the catalogue was measured: beside it, 1,000 req/s.
-    rows = run.build_rows(pages, loads, {}, bare_rps=2000,
+    rows = report.build_rows(pages, loads, {}, bare_rps=2000,
                           bare_beside={"catalogue": 1000, "home": None})
     assert [row["ratio"] for row in rows] == [1.5, 0.6, 0.3]
     assert rows[1]["misses"] == [] and rows[1]["bare_rps_beside"] == 1000
@@ -131,31 +132,31 @@ def test_each_ratio_is_taken_against_the_bare_view_measured_beside_the_page():
 def test_the_fastest_of_the_repeated_measurements_is_kept_with_its_bare_reference():
     trials = [({"rps": 1000}, load(80, rps=300)), ({"rps": 3000}, load(20, rps=1600)),
               ({"rps": 2500}, load(30, rps=1200))]
-    figures, reference = run.best_trial(trials)
+    figures, reference = generators.best_trial(trials)
     assert figures["rps"] == 1600 and figures["p95_ms"] == 20 and reference == 3000
     assert [t["rps"] for t in figures["trials"]] == [300, 1600, 1200]
     assert figures["bare_trials_rps"] == [1000, 3000, 2500]
-    unanswered, reference = run.best_trial([({"rps": 900}, {"status": 302, "rps": None})])
+    unanswered, reference = generators.best_trial([({"rps": 900}, {"status": 302, "rps": None})])
     assert unanswered["rps"] is None and reference == 900
 
 
 def test_sql_excerpt_starts_at_the_main_from_clause():
     sql = ('SELECT "a"."id", (SELECT 1 FROM "b" WHERE "b"."a_id" = "a"."id") AS "x" '
            'FROM "a" WHERE "a"."is_public" ORDER BY "a"."name"')
-    assert run.sql_excerpt(sql) == 'FROM "a" WHERE "a"."is_public" ORDER BY "a"."name"'
-    assert run.sql_excerpt('SELECT COUNT(*) AS "__count" FROM "t"') == 'COUNT … FROM "t"'
-    assert run.sql_excerpt("SELECT 1 " + "x" * 300, length=20).endswith("…")
-    assert len(run.sql_excerpt("SELECT 1 " + "x" * 300, length=20)) == 20
+    assert report.sql_excerpt(sql) == 'FROM "a" WHERE "a"."is_public" ORDER BY "a"."name"'
+    assert report.sql_excerpt('SELECT COUNT(*) AS "__count" FROM "t"') == 'COUNT … FROM "t"'
+    assert report.sql_excerpt("SELECT 1 " + "x" * 300, length=20).endswith("…")
+    assert len(report.sql_excerpt("SELECT 1 " + "x" * 300, length=20)) == 20
 
 
 def test_race_outcomes_and_targets():
-    assert run.classify(302, "/espace/") == "ok"
-    assert run.classify(302, "/formations/x/#session-3") == "302 → /formations/x/#session-3"
-    assert run.classify(403, None) == "http 403"
+    assert race.classify(302, "/espace/") == "ok"
+    assert race.classify(302, "/formations/x/#session-3") == "302 → /formations/x/#session-3"
+    assert race.classify(403, None) == "http 403"
     result = {"confirmed": 20, "waitlisted": 180, "errors": 0}
-    assert run.race_met(result, people=200, seats=20)
-    assert not run.race_met({**result, "confirmed": 21, "waitlisted": 179}, 200, 20)
-    assert not run.race_met({**result, "errors": 1}, 200, 20)
+    assert race.race_met(result, people=200, seats=20)
+    assert not race.race_met({**result, "confirmed": 21, "waitlisted": 179}, 200, 20)
+    assert not race.race_met({**result, "errors": 1}, 200, 20)
 
 
 @pytest.fixture
@@ -185,19 +186,19 @@ def tiny_server():
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def test_wrk_with_the_report_script_against_a_local_server(tiny_server):
-    figures = run.run_wrk(tiny_server, "/ok", {}, connections=2, duration=0.5)  # → 1 s
+    figures = generators.run_wrk(tiny_server, "/ok", {}, connections=2, duration=0.5)  # → 1 s
     assert figures["requests"] > 0
     assert figures["non_2xx_3xx"] == 0
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
-    missing = run.run_wrk(tiny_server, "/absent", {}, connections=2, duration=1)
+    missing = generators.run_wrk(tiny_server, "/absent", {}, connections=2, duration=1)
     assert missing["non_2xx_3xx"] == missing["requests"] > 0
 
 
 def test_python_client_against_a_local_server(tiny_server):
-    figures = run.run_python_client(tiny_server, "/ok", {}, connections=2, duration=0.5)
+    figures = generators.run_python_client(tiny_server, "/ok", {}, connections=2, duration=0.5)
     assert figures["requests"] > 0
     assert figures["non_2xx_3xx"] == 0
-    missing = run.run_python_client(tiny_server, "/absent", {}, connections=2, duration=0.3)
+    missing = generators.run_python_client(tiny_server, "/absent", {}, connections=2, duration=0.3)
     assert missing["non_2xx_3xx"] == missing["requests"] > 0
 
 
@@ -205,8 +206,8 @@ def test_only_the_races_email_deliveries_are_taken_out_of_the_queue():
     def message(task, argsrepr):
         return json.dumps({"body": "", "headers": {"task": task, "argsrepr": argsrepr}})
 
-    assert run.is_email_task_for(message("accounts.tasks.send_email", "[642]"), [641, 642])
-    assert run.is_email_task_for(message("accounts.tasks.send_email", "(642,)"), [642])
-    assert not run.is_email_task_for(message("accounts.tasks.send_email", "[6420]"), [642])
-    assert not run.is_email_task_for(message("academy.tasks.send_reminders", "[642]"), [642])
-    assert not run.is_email_task_for(b"not json", [642])
+    assert race.is_email_task_for(message("accounts.tasks.send_email", "[642]"), [641, 642])
+    assert race.is_email_task_for(message("accounts.tasks.send_email", "(642,)"), [642])
+    assert not race.is_email_task_for(message("accounts.tasks.send_email", "[6420]"), [642])
+    assert not race.is_email_task_for(message("academy.tasks.send_reminders", "[642]"), [642])
+    assert not race.is_email_task_for(b"not json", [642])
