@@ -3,28 +3,25 @@
 Reached from the Sessions listing and from a course's edit page; mounted by
 wagtail_hooks.register_admin_urls (so Wagtail's admin access check applies)."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from accounts.roles import Role
+from core.exports import content_disposition, export_response
 
 from . import services
+from .exports import SessionEnrolmentsExport
 from .models import Attendance, Enrolment, Session
 
 SORTS = {"priority": ("-priority", "created_at"), "date": ("created_at",),
          "name": ("user__last_name", "user__first_name")}
-EXPORT_COLUMNS = ["Nom", "Prénom", "Courriel", "Statut", "Priorité", "Inscrit le",
-                  "Position en liste d'attente", "Participation"]
 
 
 def _session_for(request, session_id):
@@ -162,39 +159,9 @@ def cancel_session(request, session_id):
     })
 
 
-def _export_rows(session):
-    waitlist = {e.pk: n for n, e in enumerate(session.enrolments.waitlist(), start=1)}
-    for e in session.enrolments.select_related("user").order_by("user__last_name"):
-        yield [e.user.last_name, e.user.first_name, e.user.email, e.get_status_display(),
-               e.priority, timezone.localtime(e.created_at).strftime("%d/%m/%Y %H:%M"),
-               waitlist.get(e.pk, ""), e.get_attendance_mode_display()]
-
-
 def export(request, session_id, fmt):
     session = _session_for_admin(request, session_id)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    filename = f"inscriptions-session-{session.pk}-{timezone.localdate():%Y%m%d}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(_export_rows(session))
-        return response
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Inscriptions"
-    sheet.append(EXPORT_COLUMNS)
-    for row in _export_rows(session):
-        sheet.append(row)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    workbook.save(response)
-    return response
+    return export_response(request, SessionEnrolmentsExport, fmt, session=session)
 
 
 def attendance(request, session_id):
@@ -233,9 +200,7 @@ def attendance_sheet(request, session_id):
     from .documents import attendance_sheet_pdf
 
     response = HttpResponse(attendance_sheet_pdf(session), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="emargement-session-{session.pk}-'
-        f'{timezone.localtime(session.start):%Y%m%d}.pdf"'
-    )
+    response["Content-Disposition"] = content_disposition(
+        f"emargement-session-{session.pk}-{timezone.localtime(session.start):%Y%m%d}.pdf")
     return response
 

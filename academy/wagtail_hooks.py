@@ -17,8 +17,10 @@ from wagtail.snippets.views.snippets import (
 
 from calendars import dates
 from cms.figures import KeyFigure
+from core.admin_exports import ExportingIndexViewMixin, ExportingViewSetMixin
 
 from . import admin_views, services
+from .exports import SessionsExport
 from .models import CoursePage, Session
 
 # Wagtail's generic messages read "Le(la) session n'a pas pu être créé(e)…", "Ajouter
@@ -33,7 +35,7 @@ class FrenchMessagesMixin:
         return self.success_message % {"object": instance or self.object}
 
 
-class SessionIndexView(IndexView):
+class SessionIndexView(ExportingIndexViewMixin, IndexView):
     add_item_label = "Ajouter une session"
 
 
@@ -88,7 +90,7 @@ class ManageColumn(Column):
                            reverse("academy_admin:enrolments", args=[instance.pk]))
 
 
-class SessionViewSet(SnippetViewSet):
+class SessionViewSet(ExportingViewSetMixin, SnippetViewSet):
     model = Session
     icon = "date"
     menu_label = "Sessions"
@@ -106,8 +108,7 @@ class SessionViewSet(SnippetViewSet):
                     "status", ManageColumn("manage", label="Gestion")]
     list_filter = ["status", "course"]
     ordering = ["start"]
-    list_export = ["course", "start", "end", "place_label", "capacity", "status", "trainers"]
-    export_headings = {"place_label": "Lieu"}
+    export_class = SessionsExport  # CSV / XLSX through core.exports (academy/exports.py)
     panels = [
         FieldPanel("course"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="Dates"),

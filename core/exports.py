@@ -48,6 +48,7 @@ import csv
 import datetime
 import decimal
 import importlib
+import importlib.util
 import io
 import json
 import re
@@ -56,9 +57,9 @@ from urllib.parse import quote
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules, module_has_submodule
+from django.utils.module_loading import autodiscover_modules
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -185,7 +186,8 @@ class Export:
         return self.filename(fmt), CONTENT_TYPES[fmt], buffer.getvalue()
 
     def response(self, fmt, *, streaming=False):
-        """The download: a plain response, or a streamed one for a long CSV."""
+        """The download: a plain response, or a streamed one (the CSV row by row, the others
+        built first) for a long export or a caller that reads ``streaming_content``."""
         if fmt not in self.formats:
             raise Http404(f"Format {fmt} non proposé pour cet export.")
         if streaming and fmt == CSV:
@@ -194,7 +196,8 @@ class Export:
             filename = self.filename(fmt)
         else:
             filename, content_type, data = self.render(fmt)
-            response = HttpResponse(data, content_type=content_type)
+            response = (FileResponse(io.BytesIO(data), content_type=content_type)
+                        if streaming else HttpResponse(data, content_type=content_type))
         response["Content-Disposition"] = content_disposition(filename)
         return response
 
@@ -220,10 +223,11 @@ def discover():
     the job runner call it)."""
     autodiscover_modules("exports")
     for config in apps.get_app_configs():
-        if not _is_package(config.module) or not module_has_submodule(config.module, "admin"):
-            continue
-        admin = importlib.import_module(f"{config.name}.admin")
-        if _is_package(admin) and module_has_submodule(admin, "exports"):
+        admin = importlib.util.find_spec(f"{config.name}.admin") if _is_package(
+            config.module) else None
+        # Only an admin package: an app's admin.py module is Django admin's business.
+        if admin is not None and admin.submodule_search_locations is not None \
+                and importlib.util.find_spec(f"{config.name}.admin.exports") is not None:
             importlib.import_module(f"{config.name}.admin.exports")
     return EXPORTS
 
