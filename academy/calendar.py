@@ -22,7 +22,7 @@ from cms.search import query_words, search_pages
 from territories.models import Department, Region
 
 from .catalog import filter_by_dates, filter_by_territory, french_day
-from .models import Audience, CoursePage, Enrolment, Format, Session, Theme
+from .models import Audience, CoursePage, CourseTheme, Enrolment, Format, Session
 
 UID_KIND = "session"
 
@@ -146,7 +146,7 @@ def feed_filters(params):
     silently wider feed. Only the filters present cost a query."""
     filters, labels = {}, []
     lookups = {
-        "theme": lambda v: Theme.objects.filter(slug=v).values_list("name", flat=True),
+        "theme": lambda v: CourseTheme.objects.filter(slug=v).values_list("name", flat=True),
         "region": lambda v: Region.objects.filter(code=v).values_list("name", flat=True),
         "department": lambda v: Department.objects.filter(code=v).values_list("name",
                                                                                flat=True),

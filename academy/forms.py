@@ -6,7 +6,7 @@ from django.utils import timezone
 from calendars.dates import long_date
 from territories.models import Department, Region
 
-from .models import AttendanceMode, Audience, Format, Mandate, Theme
+from .models import AttendanceMode, Audience, CourseTheme, Format, Mandate
 
 # Date filters of the catalogue: from the start of the Académie's sessions to ten years
 # ahead; anything further is a typo (year 1, year 9999) and is said so next to the field.
@@ -48,7 +48,7 @@ class CatalogFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", "Tous les thèmes")] + [
-            (t.slug, t.name) for t in Theme.objects.all()
+            (t.slug, t.name) for t in CourseTheme.objects.all()
         ]
         self.fields["region"].choices = [("", "Toutes les régions")] + [
             (r.code, r.name) for r in Region.objects.all()

@@ -18,7 +18,7 @@ from calendars.dates import long_date
 from cms.blocks import ContentBlocks
 
 
-class Theme(models.Model):
+class CourseTheme(models.Model):
     """A catalogue theme (transition écologique, numérique…), edited by ANCT editors."""
 
     name = models.CharField("nom", max_length=100, unique=True)
@@ -52,7 +52,7 @@ class Partner(models.Model):
         return self.name
 
 
-register_snippet(Theme)
+register_snippet(CourseTheme)
 register_snippet(Partner)
 
 
@@ -91,7 +91,7 @@ class CoursePage(Page):
     summary = models.TextField("résumé", max_length=500)
     objectives = RichTextField("objectifs pédagogiques", features=["ul", "bold", "italic"])
     programme = StreamField(ContentBlocks(), verbose_name="programme", blank=True)
-    themes = ParentalManyToManyField(Theme, verbose_name="thèmes", blank=True)
+    themes = ParentalManyToManyField(CourseTheme, verbose_name="thèmes", blank=True)
     audience = models.CharField("public", max_length=20, choices=Audience.choices,
                                 default=Audience.ELECTED_OFFICIALS)
     format = models.CharField("format", max_length=20, choices=Format.choices,

@@ -25,7 +25,7 @@ from territories.models import Department
 from .dashboards.cache import cached
 from .dashboards.indicators import Territory, post_totals
 from .geo import NearestFirst
-from .models import Contract, Service, ServicePoint, Structure
+from .models import Contract, PlaceService, ServicePoint, Structure
 from .opendata import exports
 from .opendata.cache import CachingNinjaAPI, kept_for_everyone
 from .paging import load_in_order
@@ -163,7 +163,7 @@ class LieuFilters(Schema):
                                     description="Code du département, par exemple 60.")
     commune: str | None = Field(None, pattern=r"^([013-9]\d|2[AB1-9])\d{3}$",
                                 description="Code INSEE de la commune, par exemple 60057.")
-    service: Service | None = Field(None, description="Code du service proposé.")
+    service: PlaceService | None = Field(None, description="Code du service proposé.")
     near: str | None = Field(
         None, pattern=r"^-?\d{1,2}(\.\d{1,8})?,-?\d{1,3}(\.\d{1,8})?$",
         description="Point de recherche « latitude,longitude », par exemple 49.43,2.08 : "

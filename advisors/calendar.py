@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from calendars.events import Feed
 from calendars.http import calendar_response
 from calendars.opening_hours import (
-    Closure,
-    OpeningRange,
+    ClosedPeriod,
+    HoursRange,
     describe,
     osm_opening_hours,
     weekly_events,
@@ -24,8 +24,8 @@ from .models import ServicePoint
 UID_KIND = "permanence"
 
 
-def opening_ranges(service_point) -> list[OpeningRange]:
-    return [OpeningRange(r.weekday, r.opens, r.closes, key=f"{r.weekday}-{r.period}")
+def opening_ranges(service_point) -> list[HoursRange]:
+    return [HoursRange(r.weekday, r.opens, r.closes, key=f"{r.weekday}-{r.period}")
             for r in service_point.opening_ranges.all()]
 
 
@@ -56,7 +56,7 @@ def service_point_events(service_point, today=None):
     if service_point.booking_url:
         lines.append(f"Prendre rendez-vous : {service_point.booking_url}")
     lines.append(f"Horaires (OpenStreetMap) : {osm_hours(service_point)}")
-    closures = [Closure(c.start, c.end, c.reason) for c in service_point.closures.all()]
+    closures = [ClosedPeriod(c.start, c.end, c.reason) for c in service_point.closures.all()]
     return weekly_events(
         uid_prefix=f"{UID_KIND}-{service_point.pk}",
         summary=f"Permanence numérique — {service_point.name}",

@@ -14,15 +14,15 @@ from .models import (
     AGE_BANDS,
     STATUS_BANDS,
     ActivityReport,
+    ActivityTheme,
     Amendment,
     Application,
     Contract,
     OpeningRange,
+    PlaceService,
     PrefectOpinion,
-    Service,
     ServicePoint,
     Structure,
-    Theme,
 )
 from .models.activity import MAX_PARTICIPANTS
 from .models.applications import (
@@ -337,7 +337,7 @@ class ServicePointForm(BaseForm):
     is_itinerant = forms.BooleanField(label="Permanence itinérante", required=False)
     access = forms.ChoiceField(label="Accès", choices=ServicePoint.Access.choices,
                                widget=forms.RadioSelect)
-    services = forms.MultipleChoiceField(label="Services proposés", choices=Service.choices,
+    services = forms.MultipleChoiceField(label="Services proposés", choices=PlaceService.choices,
                                          widget=forms.CheckboxSelectMultiple)
     phone = forms.CharField(label="Téléphone", max_length=20, required=False,
                             validators=[validate_phone],
@@ -513,7 +513,7 @@ class ActivityReportForm(BaseForm):
             "invalid": "Saisissez un nombre entier."},
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1,
                                         "max": MAX_PARTICIPANTS}))
-    themes = forms.MultipleChoiceField(label="Thèmes", choices=Theme.choices,
+    themes = forms.MultipleChoiceField(label="Thèmes", choices=ActivityTheme.choices,
                                        widget=forms.CheckboxSelectMultiple)
     duration = forms.ChoiceField(label="Durée", choices=ActivityReport.Duration.choices,
                                  widget=forms.RadioSelect)

@@ -42,7 +42,7 @@ URLS = [
 def build():
     from django.db.models import F
 
-    from academy.models import CatalogPage, CoursePage, Format, Session, Theme
+    from academy.models import CatalogPage, CoursePage, CourseTheme, Format, Session
     from cms.models import HomePage
     from territories.models import Commune
 
@@ -50,7 +50,7 @@ def build():
     home = HomePage.objects.get()
     catalog = CatalogPage(title="Formations", slug="formations")
     home.add_child(instance=catalog)
-    themes = [Theme.objects.create(name=n, slug=s) for n, s in [
+    themes = [CourseTheme.objects.create(name=n, slug=s) for n, s in [
         ("Numérique", "numerique"), ("Finances locales", "finances-locales"),
         ("Transition écologique", "transition-ecologique"), ("Résilience", "resilience"),
     ]]

@@ -56,11 +56,11 @@ def build(reports_wanted):
         Application,
         Contract,
         OpeningRange,
-        Service,
+        PlaceService,
         ServicePoint,
         Structure,
     )
-    from advisors.models.activity import AGE_BANDS, STATUS_BANDS, Theme
+    from advisors.models.activity import AGE_BANDS, STATUS_BANDS, ActivityTheme
     from territories.models import Commune
 
     started = time.perf_counter()
@@ -97,7 +97,7 @@ def build(reports_wanted):
                      address="2 rue de la Poste", commune=(c := communes[n % len(communes)]),
                      latitude=c.latitude + rng.uniform(-0.01, 0.01),
                      longitude=c.longitude + rng.uniform(-0.01, 0.01),
-                     services=[Service.ADMINISTRATIVE_PROCEDURES], is_public=n % 10 != 0)
+                     services=[PlaceService.ADMINISTRATIVE_PROCEDURES], is_public=n % 10 != 0)
         for n in range(SERVICE_POINTS)], batch_size=BATCH)
     points = list(ServicePoint.objects.order_by("pk").values_list("pk", "commune_id",
                                                                    "structure_id"))
@@ -108,7 +108,8 @@ def build(reports_wanted):
     print(f"deployment built in {time.perf_counter() - started:.0f} s", flush=True)
 
     started = time.perf_counter()
-    themes, ages, statuses = Theme.values, [a for a, _ in AGE_BANDS], [s for s, _ in STATUS_BANDS]
+    themes = ActivityTheme.values
+    ages, statuses = [a for a, _ in AGE_BANDS], [s for s, _ in STATUS_BANDS]
     channels, kinds = ActivityReport.Channel.values, ActivityReport.Kind
     durations = ActivityReport.Duration.values
     first_day = today - timedelta(days=3 * 365)

@@ -15,7 +15,7 @@ HOLIDAY_HORIZON = timedelta(days=366)
 
 
 @dataclass(frozen=True)
-class OpeningRange:
+class HoursRange:
     weekday: int  # 0 = Monday
     opens: time
     closes: time
@@ -23,7 +23,7 @@ class OpeningRange:
 
 
 @dataclass(frozen=True)
-class Closure:
+class ClosedPeriod:
     start: date
     end: date
     reason: str = ""
@@ -44,7 +44,7 @@ def _by_day(ranges):
     return days
 
 
-def osm_opening_hours(ranges: list[OpeningRange]) -> str:
+def osm_opening_hours(ranges: list[HoursRange]) -> str:
     """E.g. "Mo-We,Fr 09:00-12:00,14:00-17:30; Sa 09:00-12:00; PH off". Consecutive days
     with the same hours are joined into a span."""
     days = _by_day(ranges)
@@ -77,7 +77,7 @@ def _day_selector(weekdays: list[int]) -> str:
     return ",".join(spans)
 
 
-def describe(ranges: list[OpeningRange]) -> list[tuple[str, str]]:
+def describe(ranges: list[HoursRange]) -> list[tuple[str, str]]:
     """[("Lundi", "9 h – 12 h et 14 h – 17 h 30"), …, ("Dimanche", "fermé")]."""
     days = _by_day(ranges)
     lines = []
@@ -91,7 +91,7 @@ def describe(ranges: list[OpeningRange]) -> list[tuple[str, str]]:
     return lines
 
 
-def is_open(ranges: list[OpeningRange], closures: list[Closure], holidays: set[date],
+def is_open(ranges: list[HoursRange], closures: list[ClosedPeriod], holidays: set[date],
             moment: datetime) -> bool:
     local = moment.astimezone(PARIS)
     day = local.date()
@@ -101,8 +101,8 @@ def is_open(ranges: list[OpeningRange], closures: list[Closure], holidays: set[d
                for r in ranges)
 
 
-def weekly_events(*, uid_prefix: str, summary: str, ranges: list[OpeningRange],
-                  closures: list[Closure], department_code: str | None, anchor: date,
+def weekly_events(*, uid_prefix: str, summary: str, ranges: list[HoursRange],
+                  closures: list[ClosedPeriod], department_code: str | None, anchor: date,
                   today: date, last_modified: datetime, sequence: int = 0,
                   **details) -> list[Event]:
     """One weekly recurring event per opening range (UID "<uid_prefix>-<key>@domain"),

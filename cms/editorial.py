@@ -25,12 +25,12 @@ EDITOR_MODEL_PERMISSIONS = [
     ("wagtailimages", "choose_image"),
     ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
-    ("academy", "add_theme"), ("academy", "change_theme"),
+    ("academy", "add_coursetheme"), ("academy", "change_coursetheme"),
     ("academy", "add_partner"), ("academy", "change_partner"),
     ("academy", "add_session"), ("academy", "change_session"), ("academy", "view_session"),
 ]
 ADMIN_MODEL_PERMISSIONS = EDITOR_MODEL_PERMISSIONS + [
-    ("academy", "delete_theme"), ("academy", "delete_partner"),
+    ("academy", "delete_coursetheme"), ("academy", "delete_partner"),
     ("academy", "delete_session"),
     ("cms", "change_sitenavigation"),
     ("wagtailimages", "delete_image"), ("wagtaildocs", "delete_document"),

@@ -30,13 +30,13 @@ from advisors.models import (
     Contract,
     Convention,
     OpeningRange,
+    PlaceService,
     PrefectAssignment,
     PrefectOpinion,
-    Service,
     ServicePoint,
     Structure,
 )
-from advisors.models.activity import Theme
+from advisors.models.activity import ActivityTheme
 from territories.models import Commune, Department
 
 Status = Application.Status
@@ -209,7 +209,7 @@ def create_demo_deployment():
                 is_itinerant=index == 2,
                 access=[ServicePoint.Access.FREE, ServicePoint.Access.APPOINTMENT,
                         ServicePoint.Access.FREE][index],
-                services=rng.sample(Service.values, 3),
+                services=rng.sample(PlaceService.values, 3),
                 phone="0344000000", booking_url="https://rdv.example.fr/demo" if index else "",
                 # Fixed places stand a few hundred metres from the commune's centre, so that
                 # the directory can measure how far they are; the itinerant one has none.
@@ -229,7 +229,7 @@ def create_demo_deployment():
         all_advisors.extend((advisor, structure, points) for advisor in advisors)
 
     reports = []
-    themes = Theme.values
+    themes = ActivityTheme.values
     for advisor, structure, points in all_advisors:
         for _ in range(40):
             point = rng.choice(points)

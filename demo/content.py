@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Site
 
-from academy.models import Audience, CatalogPage, CoursePage, Format, Partner, Session, Theme
+from academy.models import Audience, CatalogPage, CoursePage, CourseTheme, Format, Partner, Session
 from cms.models import (
     HomePage,
     NewsIndexPage,
@@ -251,7 +251,7 @@ def _child(parent, model, slug, **fields):
 def create_demo_content():
     """Creates the demo site content; returns counts for the command to print."""
     home = HomePage.objects.first()
-    themes = [Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+    themes = [CourseTheme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
               for name in THEMES]
     partners = [Partner.objects.get_or_create(name=name, defaults={"url": url})[0]
                 for name, url in PARTNERS]

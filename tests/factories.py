@@ -8,7 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from academy.models import CatalogPage, CoursePage, Format, Session, Theme
+from academy.models import CatalogPage, CoursePage, CourseTheme, Format, Session
 from accounts.models import User
 from cms.models import HomePage
 from territories.models import Commune, Department, Region
@@ -73,7 +73,7 @@ def catalog():
 def theme(name):
     from django.utils.text import slugify
 
-    return Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+    return CourseTheme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
 
 
 def course(title=None, themes=(), publish=True, **fields):

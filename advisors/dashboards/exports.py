@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ExportJob, Theme
+from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme, ExportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -107,7 +107,7 @@ def run_export_job(job_id):
         sheet = workbook.create_sheet("Comptes rendus d'activité")
         sheet.append(ACTIVITY_COLUMNS)
         labels = (dict(ActivityReport.Channel.choices), dict(ActivityReport.Kind.choices),
-                  dict(ActivityReport.Duration.choices), dict(Theme.choices))
+                  dict(ActivityReport.Duration.choices), dict(ActivityTheme.choices))
         done = 0
         rows = (reports.select_related("advisor", "structure", "commune__department")
                 .order_by("date", "pk").iterator(chunk_size=CHUNK))

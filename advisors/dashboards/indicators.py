@@ -23,6 +23,7 @@ from django.utils import timezone
 from ..models import (
     AGE_BANDS,
     ActivityReport,
+    ActivityTheme,
     Amendment,
     Application,
     Contract,
@@ -30,7 +31,6 @@ from ..models import (
     OpeningRange,
     ServicePoint,
     Structure,
-    Theme,
 )
 from ..models.people import ContractQuerySet
 from . import rollups
@@ -220,8 +220,8 @@ def activity(territory: Territory, start, end):
         "by_channel": [(channel.label, totals[f"channel_{channel.value}"])
                        for channel in ActivityReport.Channel],
         "by_age": [(label, totals[name]) for name, label in AGE_BANDS],
-        "by_theme": sorted(((theme.label, totals[f"theme_{theme.value}"]) for theme in Theme),
-                           key=lambda pair: -pair[1]),
+        "by_theme": sorted(((theme.label, totals[f"theme_{theme.value}"])
+                            for theme in ActivityTheme), key=lambda pair: -pair[1]),
         "by_month": [(month, row["accompaniments"], row["people"]) for month, row in by_month],
     }
 

@@ -16,7 +16,14 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from ..models import AGE_BANDS, STATUS_BANDS, ActivityDay, ActivityMonth, ActivityReport, Theme
+from ..models import (
+    AGE_BANDS,
+    STATUS_BANDS,
+    ActivityDay,
+    ActivityMonth,
+    ActivityReport,
+    ActivityTheme,
+)
 from .cache import ACTIVITY_VERSION
 
 BAND_FIELDS = [name for name, _label in AGE_BANDS + STATUS_BANDS]
@@ -24,7 +31,7 @@ COUNTERS = (["accompaniments", "people"]
             + [f"kind_{kind}" for kind in ActivityReport.Kind.values]
             + [f"channel_{channel}" for channel in ActivityReport.Channel.values]
             + BAND_FIELDS
-            + [f"theme_{theme}" for theme in Theme.values])
+            + [f"theme_{theme}" for theme in ActivityTheme.values])
 
 
 def _theme_lookup(code):
@@ -42,7 +49,7 @@ def report_aggregates():
         aggregates[f"channel_{channel}"] = Count("pk", filter=Q(channel=channel))
     for name in BAND_FIELDS:
         aggregates[name] = Coalesce(Sum(name), 0)
-    for theme in Theme.values:
+    for theme in ActivityTheme.values:
         aggregates[f"theme_{theme}"] = Count("pk", filter=_theme_lookup(theme))
     return aggregates
 

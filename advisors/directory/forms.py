@@ -1,6 +1,6 @@
 from django import forms
 
-from ..models import OpeningRange, Service, ServicePoint
+from ..models import OpeningRange, PlaceService, ServicePoint
 
 
 class DirectoryForm(forms.Form):
@@ -15,8 +15,8 @@ class DirectoryForm(forms.Form):
                                       "data-directory-commune": "",
                                       "inputmode": "search"}))
     commune = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
-    service = forms.ChoiceField(label="Service", required=False,
-                                choices=[("", "Tous les services"), *Service.choices])
+    service = forms.ChoiceField(label="PlaceService", required=False,
+                                choices=[("", "Tous les services"), *PlaceService.choices])
     access = forms.ChoiceField(label="Accès", required=False,
                                choices=[("", "Tous les accès"), *ServicePoint.Access.choices])
     open_now = forms.BooleanField(label="Ouvert maintenant", required=False)

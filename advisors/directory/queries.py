@@ -8,8 +8,7 @@ from django.db.models import Avg, Exists, OuterRef
 from django.utils import timezone
 
 from calendars.holidays import LOCAL_HOLIDAY_AREAS, public_holidays
-from calendars.opening_hours import Closure as ClosureData
-from calendars.opening_hours import is_open
+from calendars.opening_hours import ClosedPeriod, is_open
 from territories.models import Commune
 from territories.text import normalize_name
 
@@ -115,7 +114,7 @@ def open_at(point: ServicePoint, moment: datetime | None = None) -> bool:
     moment = moment or timezone.now()
     day = timezone.localtime(moment).date()
     holidays = set(public_holidays(point.commune.department.code, day, day))
-    closures = [ClosureData(c.start, c.end, c.reason) for c in point.closures.all()]
+    closures = [ClosedPeriod(c.start, c.end, c.reason) for c in point.closures.all()]
     return is_open(opening_ranges(point), closures, holidays, moment)
 
 

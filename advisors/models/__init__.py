@@ -1,6 +1,6 @@
 """Conseillers numériques: structures, posts, advisors, contracts, service points, activity."""
 
-from .activity import AGE_BANDS, STATUS_BANDS, ActivityReport, Theme
+from .activity import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
 from .applications import (
     Amendment,
     Application,
@@ -15,12 +15,12 @@ from .dashboards import (  # noqa: F401  (dashboards models)
     ExportJob,
 )
 from .people import Advisor, Contract, ContractExtension
-from .places import Closure, OpeningRange, Service, ServicePoint
+from .places import Closure, OpeningRange, PlaceService, ServicePoint
 from .structures import PrefectAssignment, Structure
 
 __all__ = [
-    "AGE_BANDS", "STATUS_BANDS", "ActivityReport", "Advisor", "Amendment", "Application",
-    "ApplicationEvent", "Closure", "Contract", "ContractExtension", "Convention",
-    "OpeningRange", "PrefectAssignment", "PrefectOpinion", "Service", "ServicePoint",
-    "Structure", "Theme",
+    "AGE_BANDS", "STATUS_BANDS", "ActivityReport", "ActivityTheme", "Advisor", "Amendment",
+    "Application", "ApplicationEvent", "Closure", "Contract", "ContractExtension", "Convention",
+    "OpeningRange", "PlaceService", "PrefectAssignment", "PrefectOpinion", "ServicePoint",
+    "Structure",
 ]

@@ -16,7 +16,7 @@ FIRST_REPORT_DATE = datetime.date(2020, 1, 1)
 MAX_PARTICIPANTS = 100
 
 
-class Theme(models.TextChoices):
+class ActivityTheme(models.TextChoices):
     """Accompaniment themes, from the national activity report."""
 
     EQUIPMENT = "equipment", "Prendre en main du matériel informatique"
@@ -193,7 +193,7 @@ class ActivityReport(models.Model):
         if not themes:
             errors["themes"] = "Choisissez au moins un thème."
         else:
-            unknown = [code for code in themes if code not in Theme.values]
+            unknown = [code for code in themes if code not in ActivityTheme.values]
             if unknown:
                 errors["themes"] = f"Thèmes inconnus : {', '.join(map(str, unknown))}."
             elif len(set(themes)) != len(themes):
@@ -206,5 +206,5 @@ class ActivityReport(models.Model):
             raise ValidationError(errors)
 
     def get_themes_display(self):
-        labels = dict(Theme.choices)
+        labels = dict(ActivityTheme.choices)
         return [labels.get(code, code) for code in self.themes]

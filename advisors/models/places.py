@@ -15,7 +15,7 @@ from .. import permissions
 from ..validators import normalize_phone, validate_phone
 
 
-class Service(models.TextChoices):
+class PlaceService(models.TextChoices):
     """Services offered, from the national "lieux de médiation numérique" vocabulary."""
 
     ADMINISTRATIVE_PROCEDURES = ("aide-aux-demarches-administratives",
@@ -142,7 +142,7 @@ class ServicePoint(models.Model):
         if not services:
             errors["services"] = "Choisissez au moins un service proposé."
         else:
-            unknown = [code for code in services if code not in Service.values]
+            unknown = [code for code in services if code not in PlaceService.values]
             if unknown:
                 errors["services"] = f"Services inconnus : {', '.join(map(str, unknown))}."
             elif len(set(services)) != len(services):
@@ -157,7 +157,7 @@ class ServicePoint(models.Model):
         return (self.latitude, self.longitude)
 
     def get_services_display(self):
-        labels = dict(Service.choices)
+        labels = dict(PlaceService.choices)
         return [labels.get(code, code) for code in self.services]
 
 

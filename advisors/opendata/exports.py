@@ -26,10 +26,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from academy.models import CoursePage, Format, Session
-from calendars.opening_hours import OpeningRange as HoursRange
-from calendars.opening_hours import osm_opening_hours
+from calendars.opening_hours import HoursRange, osm_opening_hours
 
-from ..models import Advisor, Closure, Contract, Service, ServicePoint, Structure
+from ..models import Advisor, Closure, Contract, PlaceService, ServicePoint, Structure
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SCHEMA_PATH = SCHEMA_DIR / "schema.json"
@@ -72,18 +71,18 @@ SCHEMA_SERVICES = [
     "Acquisition de matériel informatique à prix solidaire",
 ]
 SERVICE_TO_SCHEMA = {
-    Service.ADMINISTRATIVE_PROCEDURES: "Aide aux démarches administratives",
-    Service.HEALTH_PROCEDURES: "Aide aux démarches administratives",
-    Service.EVERYDAY_TOOLS: "Maîtrise des outils numériques du quotidien",
-    Service.PROFESSIONAL_INTEGRATION: "Insertion professionnelle via le numérique",
-    Service.SAFE_USE: "Utilisation sécurisée du numérique",
-    Service.PARENTING: "Parentalité et éducation avec le numérique",
-    Service.LEISURE: "Loisirs et créations numériques",
-    Service.UNDERSTANDING_DIGITAL: "Compréhension du monde numérique",
-    Service.DIGITAL_CULTURE: "Compréhension du monde numérique",
-    Service.INTERNET_ACCESS: "Accès internet et matériel informatique",
-    Service.REPAIR: "Accès internet et matériel informatique",
-    Service.EQUIPMENT: "Acquisition de matériel informatique à prix solidaire",
+    PlaceService.ADMINISTRATIVE_PROCEDURES: "Aide aux démarches administratives",
+    PlaceService.HEALTH_PROCEDURES: "Aide aux démarches administratives",
+    PlaceService.EVERYDAY_TOOLS: "Maîtrise des outils numériques du quotidien",
+    PlaceService.PROFESSIONAL_INTEGRATION: "Insertion professionnelle via le numérique",
+    PlaceService.SAFE_USE: "Utilisation sécurisée du numérique",
+    PlaceService.PARENTING: "Parentalité et éducation avec le numérique",
+    PlaceService.LEISURE: "Loisirs et créations numériques",
+    PlaceService.UNDERSTANDING_DIGITAL: "Compréhension du monde numérique",
+    PlaceService.DIGITAL_CULTURE: "Compréhension du monde numérique",
+    PlaceService.INTERNET_ACCESS: "Accès internet et matériel informatique",
+    PlaceService.REPAIR: "Accès internet et matériel informatique",
+    PlaceService.EQUIPMENT: "Acquisition de matériel informatique à prix solidaire",
 }
 
 # Structure kinds → data.inclusion "typologies de structure" (left empty when none fits).

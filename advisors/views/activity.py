@@ -15,7 +15,7 @@ from calendars.dates import long_date
 
 from .. import services
 from ..forms import ActivityReportForm, add_workflow_error
-from ..models import ActivityReport, ServicePoint, Theme
+from ..models import ActivityReport, ActivityTheme, ServicePoint
 from ..models.activity import FIRST_REPORT_DATE
 from .common import form_errors, own_advisor, paginate
 
@@ -75,14 +75,14 @@ def _frequent_themes(advisor, count=4):
     order: shown first, the others folded away."""
     used = Counter(theme for themes in ActivityReport.objects.filter(advisor=advisor)
                    .values_list("themes", flat=True)[:100] for theme in themes or [])
-    ranked = [code for code, _n in used.most_common() if code in Theme.values]
-    ranked += [code for code in [*COMMON_THEMES, *Theme.values] if code not in ranked]
+    ranked = [code for code, _n in used.most_common() if code in ActivityTheme.values]
+    ranked += [code for code in [*COMMON_THEMES, *ActivityTheme.values] if code not in ranked]
     return ranked[:count]
 
 
 # The themes most asked for nationally: shown first to an advisor without history.
-COMMON_THEMES = [Theme.SMARTPHONE, Theme.ONLINE_PROCEDURES, Theme.EMAIL, Theme.EQUIPMENT,
-                 Theme.INTERNET, Theme.SECURITY]
+COMMON_THEMES = [ActivityTheme.SMARTPHONE, ActivityTheme.ONLINE_PROCEDURES, ActivityTheme.EMAIL,
+                 ActivityTheme.EQUIPMENT, ActivityTheme.INTERNET, ActivityTheme.SECURITY]
 
 
 @login_required

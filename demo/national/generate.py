@@ -34,13 +34,13 @@ from academy.models import (
     Attendance,
     CatalogPage,
     CoursePage,
+    CourseTheme,
     Enrolment,
     Mandate,
     MandateRole,
     OfficialProfile,
     Partner,
     Session,
-    Theme,
 )
 from accounts.models import User
 from accounts.roles import Role
@@ -48,6 +48,7 @@ from advisors.models import (
     AGE_BANDS,
     STATUS_BANDS,
     ActivityReport,
+    ActivityTheme,
     Advisor,
     Amendment,
     Application,
@@ -57,13 +58,12 @@ from advisors.models import (
     ContractExtension,
     Convention,
     OpeningRange,
+    PlaceService,
     PrefectAssignment,
     PrefectOpinion,
-    Service,
     ServicePoint,
     Structure,
 )
-from advisors.models import Theme as ActivityTheme
 from territories.models import Commune, Department, Epci, Region
 
 from . import names
@@ -1061,7 +1061,7 @@ class NationalSeed:
         extra = spread(total - sum(base), [s["slots"] for s in hosts])
         access = Picker(rng, [(ServicePoint.Access.FREE, 6), (ServicePoint.Access.APPOINTMENT, 3),
                               (ServicePoint.Access.RESTRICTED, 1)])
-        services = Service.values
+        services = PlaceService.values
         point0 = self.ids.take(ServicePoint, total)
         points, ranges, staffing, closures = [], [], [], []
         self.points_of = defaultdict(list)  # structure id -> [(point id, commune id)]
@@ -1269,7 +1269,7 @@ class NationalSeed:
             catalog.save_revision().publish()
         from django.utils.text import slugify
 
-        themes = [Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+        themes = [CourseTheme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
                   for name in THEMES]
         partner, _ = Partner.objects.get_or_create(
             name="Agence nationale de la cohésion des territoires",

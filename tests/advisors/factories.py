@@ -18,8 +18,8 @@ from advisors.models import (
     Application,
     Contract,
     Convention,
+    PlaceService,
     PrefectAssignment,
-    Service,
     ServicePoint,
     Structure,
 )
@@ -130,7 +130,7 @@ def contract(structure, advisor, status=Contract.Status.VALIDATED, kind=Contract
 
 def service_point(structure, advisors=(), **fields):
     values = {"name": f"Permanence {next(_counter)}", "address": "1 rue de la Poste",
-              "commune": structure.commune, "services": [Service.ADMINISTRATIVE_PROCEDURES]}
+              "commune": structure.commune, "services": [PlaceService.ADMINISTRATIVE_PROCEDURES]}
     values.update(fields)
     created = ServicePoint.objects.create(structure=structure, **values)
     created.advisors.set(advisors)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from academy.models import Audience, Format
-from advisors.models import Service, ServicePoint
+from advisors.models import PlaceService, ServicePoint
 
 from .test_opendata import build_dataset
 
@@ -44,8 +44,8 @@ def test_service_points_and_filters(client, dataset):
         "Maison de quartier Wazemmes"]
     assert sorted(names(get(client, "/lieux", commune="60159"))) == [
         "Bus numérique", "Mairie de Compiègne"]
-    assert names(get(client, "/lieux", service=Service.PARENTING)) == ["Bus numérique"]
-    assert sorted(names(get(client, "/lieux", service=Service.LEISURE,
+    assert names(get(client, "/lieux", service=PlaceService.PARENTING)) == ["Bus numérique"]
+    assert sorted(names(get(client, "/lieux", service=PlaceService.LEISURE,
                             departement="60"))) == ["Mairie de Compiègne"]
     assert names(get(client, "/lieux", departement="75")) == []
 

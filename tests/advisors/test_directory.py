@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from advisors.directory import queries
-from advisors.models import Closure, OpeningRange, Service, ServicePoint
+from advisors.models import Closure, OpeningRange, PlaceService, ServicePoint
 from calendars.ical import PARIS
 
 from . import factories as make
@@ -29,14 +29,15 @@ def places(communes, structure):
     communes["Compiègne"].save()
     near = make.service_point(
         structure, name="Médiathèque du centre", latitude=49.435, longitude=2.085,
-        services=[Service.ADMINISTRATIVE_PROCEDURES, Service.SAFE_USE], phone="0344000000",
+        services=[PlaceService.ADMINISTRATIVE_PROCEDURES, PlaceService.SAFE_USE],
+        phone="0344000000",
         booking_url="https://rdv.example.fr/mediatheque",
         advisors=[make.advisor(first_name="Inès", last_name="Martinez"),
                   make.advisor(first_name="Paul", last_name="Lefebvre")])
     far = make.service_point(
         structure, name="Maison France services", commune=communes["Compiègne"],
         latitude=49.417, longitude=2.826, access=ServicePoint.Access.APPOINTMENT,
-        services=[Service.EVERYDAY_TOOLS])
+        services=[PlaceService.EVERYDAY_TOOLS])
     hidden = make.service_point(structure, name="Bureau interne", latitude=49.43,
                                 longitude=2.08, is_public=False)
     for day in range(5):  # the near one opens weekday mornings, the far one Tuesday only
@@ -105,8 +106,8 @@ def test_filters_service_access_weekday_and_open_now(places, monday_morning):
     def listed(**query):
         return names(Client().get("/conseillers/", {"q": "Beauvais", **query}))
 
-    assert listed(service=Service.EVERYDAY_TOOLS) == ["Maison France services"]
-    assert listed(service=Service.SAFE_USE) == ["Médiathèque du centre"]
+    assert listed(service=PlaceService.EVERYDAY_TOOLS) == ["Maison France services"]
+    assert listed(service=PlaceService.SAFE_USE) == ["Médiathèque du centre"]
     assert listed(access="appointment") == ["Maison France services"]
     assert listed(weekday="1") == ["Médiathèque du centre", "Maison France services"]
     assert listed(weekday="5") == []

@@ -14,7 +14,7 @@ from django.utils import timezone
 from frictionless import Resource, Schema
 
 from academy.models import Format
-from advisors.models import Application, Closure, Contract, OpeningRange, Service, Structure
+from advisors.models import Application, Closure, Contract, OpeningRange, PlaceService, Structure
 from advisors.opendata import exports
 from tests import factories as academy_make
 
@@ -61,9 +61,9 @@ def build_dataset():
         address="12 rue de la Madeleine", latitude=49.4295, longitude=2.0807,
         access="free", phone="03 44 00 00 00", email="mediatheque@beauvais.fr",
         website="https://www.beauvais.fr/mediatheque", booking_url="https://rdv.example.fr/b",
-        services=[Service.ADMINISTRATIVE_PROCEDURES, Service.HEALTH_PROCEDURES,
-                  Service.EVERYDAY_TOOLS, Service.REPAIR, Service.SAFE_USE,
-                  Service.DIGITAL_CULTURE, Service.EQUIPMENT])
+        services=[PlaceService.ADMINISTRATIVE_PROCEDURES, PlaceService.HEALTH_PROCEDURES,
+                  PlaceService.EVERYDAY_TOOLS, PlaceService.REPAIR, PlaceService.SAFE_USE,
+                  PlaceService.DIGITAL_CULTURE, PlaceService.EQUIPMENT])
     for weekday in range(5):
         OpeningRange.objects.create(service_point=full, weekday=weekday, period="am",
                                     opens=datetime.time(9), closes=datetime.time(12))
@@ -75,17 +75,17 @@ def build_dataset():
                            end=today - timedelta(days=39))  # over: not in the hours
     minimal = make.service_point(beauvais, name="Bus numérique", address="",
                                  commune=communes["Compiègne"], is_itinerant=True,
-                                 access="appointment", services=[Service.PARENTING])
+                                 access="appointment", services=[PlaceService.PARENTING])
     compiegne = make.service_point(
         beauvais, advisors=advisors[1:2], name="Mairie de Compiègne",
         commune=communes["Compiègne"], latitude=49.4179, longitude=2.8261,
         # An advisor's own email and phone are never published.
         email=advisors[1].email, phone=advisors[1].phone,
-        services=[Service.INTERNET_ACCESS, Service.LEISURE])
+        services=[PlaceService.INTERNET_ACCESS, PlaceService.LEISURE])
     lille_point = make.service_point(
         lille, advisors=advisors[4:], name="Maison de quartier Wazemmes",
         commune=communes["Lille"], latitude=50.6292, longitude=3.0573,
-        services=[Service.PROFESSIONAL_INTEGRATION, Service.UNDERSTANDING_DIGITAL])
+        services=[PlaceService.PROFESSIONAL_INTEGRATION, PlaceService.UNDERSTANDING_DIGITAL])
     hidden = make.service_point(beauvais, name="Bureau caché", is_public=False,
                                 latitude=49.43, longitude=2.08)
 

@@ -5,7 +5,7 @@ from datetime import date, time
 import pytest
 
 from advisors import services
-from advisors.models import Closure, OpeningRange, Service, ServicePoint
+from advisors.models import Closure, OpeningRange, PlaceService, ServicePoint
 
 from . import factories as make
 
@@ -32,7 +32,7 @@ def point(structure, advisor):
 
 def data(**overrides):
     values = {"name": "France services", "address": "2 rue Gambetta",
-              "services": [Service.ADMINISTRATIVE_PROCEDURES, Service.SAFE_USE]}
+              "services": [PlaceService.ADMINISTRATIVE_PROCEDURES, PlaceService.SAFE_USE]}
     values.update(overrides)
     return values
 
@@ -185,7 +185,7 @@ def test_update_refuses_unknown_fields_and_invalid_values(point, manager):
     with pytest.raises(services.WorkflowError):
         services.update_service_point(point, manager, {"services": []})
     point.refresh_from_db()
-    assert point.services == [Service.ADMINISTRATIVE_PROCEDURES]
+    assert point.services == [PlaceService.ADMINISTRATIVE_PROCEDURES]
 
 
 def test_concurrent_bumps_are_all_counted(point):

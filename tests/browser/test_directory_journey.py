@@ -7,7 +7,7 @@ from datetime import time
 
 import pytest
 
-from advisors.models import OpeningRange, Service, ServicePoint
+from advisors.models import OpeningRange, PlaceService, ServicePoint
 from tests.advisors import factories as make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def test_a_resident_finds_the_nearest_open_service_point_on_a_phone(live_server,
     structure = make.validated_structure(beauvais, posts=2)
     nearest = make.service_point(
         structure, name="Médiathèque du centre", latitude=49.435, longitude=2.085,
-        services=[Service.ADMINISTRATIVE_PROCEDURES],
+        services=[PlaceService.ADMINISTRATIVE_PROCEDURES],
         advisors=[make.advisor(first_name="Inès", last_name="Martinez")])
     open_all_day_every_day(nearest)
     make.service_point(structure, name="Maison France services", latitude=49.417,

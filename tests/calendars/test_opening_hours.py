@@ -10,8 +10,8 @@ from calendars.events import Feed
 from calendars.holidays import public_holidays
 from calendars.ical import to_ics
 from calendars.opening_hours import (
-    Closure,
-    OpeningRange,
+    ClosedPeriod,
+    HoursRange,
     describe,
     is_open,
     osm_opening_hours,
@@ -23,7 +23,7 @@ AFTERNOON = (time(14), time(17, 30))
 
 
 def week(days, *ranges):
-    return [OpeningRange(d, opens, closes, key=f"{d}-{opens:%H}")
+    return [HoursRange(d, opens, closes, key=f"{d}-{opens:%H}")
             for d in days for opens, closes in ranges]
 
 
@@ -63,7 +63,7 @@ def test_weekly_events_skip_holidays_and_closures_over_a_month():
     # Monday 25th (Whit Monday). The service point also closes 18–20 May.
     events = weekly_events(
         uid_prefix="permanence-5", summary="Permanence numérique",
-        ranges=week([0, 3, 4], MORNING), closures=[Closure(date(2026, 5, 18),
+        ranges=week([0, 3, 4], MORNING), closures=[ClosedPeriod(date(2026, 5, 18),
                                                            date(2026, 5, 20))],
         department_code="60", anchor=date(2026, 4, 15), today=date(2026, 4, 20),
         last_modified=datetime(2026, 4, 15, tzinfo=UTC),
@@ -105,6 +105,6 @@ def test_is_open_respects_hours_holidays_and_closures():
     monday_10 = datetime(2026, 5, 4, 8, tzinfo=UTC)  # 10:00 in Paris
     assert is_open(ranges, [], set(), monday_10)
     assert not is_open(ranges, [], {date(2026, 5, 4)}, monday_10)
-    assert not is_open(ranges, [Closure(date(2026, 5, 1), date(2026, 5, 10))], set(),
+    assert not is_open(ranges, [ClosedPeriod(date(2026, 5, 1), date(2026, 5, 10))], set(),
                        monday_10)
     assert not is_open(ranges, [], set(), datetime(2026, 5, 4, 11, tzinfo=UTC))

@@ -34,6 +34,7 @@ from advisors.models import (
     AGE_BANDS,
     STATUS_BANDS,
     ActivityReport,
+    ActivityTheme,
     Advisor,
     Amendment,
     Application,
@@ -43,10 +44,9 @@ from advisors.models import (
     ContractExtension,
     Convention,
     OpeningRange,
-    Service,
+    PlaceService,
     ServicePoint,
     Structure,
-    Theme,
 )
 from config.bad_input import is_unreadable
 from tests import factories as site
@@ -414,7 +414,7 @@ PLACE_FIELDS = {
     "name": words, "address": words, "commune": st.sampled_from(COMMUNES),
     "is_itinerant": st.sampled_from(["", "on"]),
     "access": st.sampled_from(ServicePoint.Access.values),
-    "services": st.lists(st.sampled_from(Service.values), min_size=1, max_size=4),
+    "services": st.lists(st.sampled_from(PlaceService.values), min_size=1, max_size=4),
     "phone": phones, "email": st.one_of(st.just(""), valid_emails),
     "website": st.sampled_from(["", "https://www.beauvais.fr/numerique"]),
     "booking_url": st.sampled_from(["", "https://rdv.example.fr/beauvais"]),
@@ -477,7 +477,7 @@ def report_data(draw):
         "channel": st.sampled_from(ActivityReport.Channel.values),
         "service_point": st.sampled_from(["PLACE", ""]), "commune": st.sampled_from(COMMUNES),
         "participants": st.just(str(participants)),
-        "themes": st.lists(st.sampled_from(Theme.values), min_size=1, max_size=4),
+        "themes": st.lists(st.sampled_from(ActivityTheme.values), min_size=1, max_size=4),
         "duration": st.sampled_from(ActivityReport.Duration.values),
         "redirected": st.sampled_from(["", "on"]), "redirected_to": words,
     }
