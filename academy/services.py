@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from calendars import dates
+from territories.models import SMALL_COMMUNE_POPULATION
 
 from . import emails
 from .models import AttendanceMode, Audience, Enrolment, Mandate, Session
-
-SMALL_COMMUNE_POPULATION = 3500
 
 
 class EnrolmentError(Exception):

@@ -5,6 +5,9 @@ from .text import normalize_name
 
 # What a search reads of the typed text (the longest commune name has 45 characters).
 MAX_QUERY_LENGTH = 100
+# A "petite commune" has fewer inhabitants than this (the threshold of the municipal
+# electoral rules, used by the Académie's priorities and the deployment dashboards).
+SMALL_COMMUNE_POPULATION = 3500
 
 
 class Region(models.Model):
