@@ -234,8 +234,18 @@ def test_files_of_the_wrong_type_size_or_shape_are_refused(anct, upload, message
     assert not Structure.objects.exists()
 
 
+class Siret(imports.ImportColumn):
+    identifier, required = "siret", True
+
+
+class Name(imports.ImportColumn):
+    identifier, required = "nom", True
+
+
+COLUMNS = [Siret(), Name()]
+
+
 def test_read_rows_skips_empty_lines_and_numbers_lines_from_the_header(communes):
     upload = csv_file(["siret;nom", "", "1;A", ";", "2;B"])
-    columns = [imports.Column("siret", True, ""), imports.Column("nom", True, "")]
-    rows = imports.read_rows(upload, columns)
+    rows = imports.read_rows(upload, COLUMNS)
     assert [(line, row["nom"]) for line, row in rows] == [(3, "A"), (5, "B")]

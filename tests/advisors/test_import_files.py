@@ -8,8 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from advisors import imports
+from advisors.imports import reading
 
-COLUMNS = [imports.Column("siret", True, ""), imports.Column("nom", True, "")]
+from .test_import import COLUMNS
 
 
 def refused(upload):
@@ -35,7 +36,7 @@ def test_a_file_named_xlsx_that_is_no_zip_is_refused():
 
 
 def test_an_xlsx_that_would_expand_beyond_the_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_XLSX_EXPANDED_SIZE", 1024 * 1024)
+    monkeypatch.setattr(reading, "MAX_XLSX_EXPANDED_SIZE", 1024 * 1024)
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (2 * 1024 * 1024))
