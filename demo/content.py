@@ -4,8 +4,10 @@ Written for the demo (no lorem ipsum), idempotent: pages are found by slug, a co
 sessions are only created with the course.
 """
 
+import tomllib
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -129,87 +131,18 @@ NEWS = [
      "soulignent la qualité des échanges entre pairs et le lien avec leurs projets.</p>"),
 ]
 
-# (title, themes, audience, format, hours, price, dif, summary, objectives, programme)
-COURSES = [
-    ("Piloter la transition écologique de sa commune", [0], Audience.ELECTED_OFFICIALS,
-     Format.ON_SITE, 14, None, True,
-     "Construire une stratégie de transition écologique à l'échelle communale : sobriété "
-     "foncière, rénovation énergétique, mobilités.",
-     ["Identifier les leviers d'action de la commune sur le climat",
-      "Bâtir un plan d'action chiffré et partagé",
-      "Mobiliser les financements du Fonds vert"]),
-    ("Zéro artificialisation nette : comprendre et agir", [0], Audience.ELECTED_OFFICIALS,
-     Format.HYBRID, 7, None, True,
-     "Les objectifs de la loi Climat et résilience appliqués à votre document d'urbanisme.",
-     ["Comprendre la trajectoire ZAN et ses échéances",
-      "Mesurer la consommation d'espaces de son territoire",
-      "Mobiliser les friches et densifier les centres-bourgs"]),
-    ("Inclusion numérique : accueillir un conseiller numérique", [1], Audience.ALL,
-     Format.REMOTE, 3, None, False,
-     "Tout savoir pour accueillir un conseiller numérique : candidature, convention, "
-     "recrutement et animation.",
-     ["Connaître les étapes du dispositif Conseiller numérique",
-      "Organiser des permanences adaptées aux habitants",
-      "Suivre l'activité et rendre compte"]),
-    ("Cybersécurité des collectivités", [1, 2], Audience.ELECTED_OFFICIALS, Format.REMOTE,
-     4, None, True,
-     "Protéger les données et les services de la commune face aux cyberattaques.",
-     ["Identifier les menaces qui visent les collectivités",
-      "Mettre en place les mesures d'hygiène numérique essentielles",
-      "Préparer la gestion de crise"]),
-    ("Gérer une crise sur son territoire", [2], Audience.ELECTED_OFFICIALS, Format.ON_SITE,
-     14, None, True,
-     "Plan communal de sauvegarde, communication de crise et retour d'expérience.",
-     ["Actualiser son plan communal de sauvegarde",
-      "Communiquer avec les habitants pendant la crise",
-      "Organiser le retour d'expérience"]),
-    ("Coopérer entre territoires urbains et ruraux", [3], Audience.ELECTED_OFFICIALS,
-     Format.ON_SITE, 7, None, True,
-     "Contrats de réciprocité, alliances des territoires : construire des coopérations "
-     "gagnant-gagnant.",
-     ["Repérer les sujets de coopération (alimentation, mobilité, énergie)",
-      "Choisir l'outil juridique adapté",
-      "Animer une coopération dans la durée"]),
-    ("Intercommunalité : exercer ses compétences en confiance", [3],
-     Audience.ELECTED_OFFICIALS, Format.HYBRID, 7, None, True,
-     "Pacte de gouvernance, transferts de compétences et relations commune-EPCI.",
-     ["Comprendre la répartition des compétences",
-      "Négocier un pacte de gouvernance",
-      "Articuler projet communal et projet de territoire"]),
-    ("Construire et voter le budget communal", [4], Audience.ELECTED_OFFICIALS,
-     Format.ON_SITE, 14, None, True,
-     "Les fondamentaux des finances locales pour les nouveaux élus et les adjoints aux "
-     "finances.",
-     ["Lire un budget et un compte administratif",
-      "Préparer le débat d'orientation budgétaire",
-      "Anticiper l'investissement pluriannuel"]),
-    ("Financer ses projets : subventions et emprunt", [4], Audience.ELECTED_OFFICIALS,
-     Format.REMOTE, 6, None, True,
-     "DETR, DSIL, Fonds vert, prêts de la Banque des Territoires : bâtir un plan de "
-     "financement solide.",
-     ["Identifier les aides mobilisables selon le projet",
-      "Monter un dossier de subvention convaincant",
-      "Recourir à l'emprunt sans fragiliser la commune"]),
-    ("Revitaliser son centre-bourg", [5, 0], Audience.ELECTED_OFFICIALS, Format.ON_SITE,
-     14, None, True,
-     "Commerces, logement, espaces publics : les méthodes des programmes Petites villes de "
-     "demain et Action cœur de ville.",
-     ["Établir un diagnostic partagé du centre-bourg",
-      "Mobiliser les opérations de revitalisation de territoire (ORT)",
-      "Associer habitants et commerçants"]),
-    ("Agents territoriaux : conduire un projet de territoire", [3, 5], Audience.AGENTS,
-     Format.HYBRID, 21, Decimal("450"), False,
-     "Méthodes de gestion de projet pour les chefs de projet et agents de développement.",
-     ["Structurer un projet de territoire de l'idée au bilan",
-      "Animer la gouvernance avec les élus et les partenaires",
-      "Évaluer les effets du projet"]),
-    ("Conseillers numériques : animer un atelier collectif", [1], Audience.ADVISORS,
-     Format.ON_SITE, 7, None, False,
-     "Concevoir et animer un atelier numérique pour un public éloigné du numérique.",
-     ["Concevoir une séquence adaptée au public",
-      "Utiliser des techniques d'animation participatives",
-      "Évaluer les acquis des participants"]),
-]
+
+def _read_courses():
+    """The courses of ``courses.toml`` as (title, theme indexes, audience, format, hours,
+    price, dif, summary, objectives)."""
+    with Path(__file__).with_name("courses.toml").open("rb") as file:
+        courses = tomllib.load(file)["course"]
+    return [(c["title"], c["themes"], Audience(c["audience"]), Format(c["format"]), c["hours"],
+             Decimal(c["price"]) if "price" in c else None, c["dif"], c["summary"],
+             c["objectives"]) for c in courses]
+
+
+COURSES = _read_courses()
 
 # Chefs-lieux of régions and départements (INSEE codes), across metropolitan France + DROM.
 SESSION_COMMUNES = [
