@@ -13,9 +13,23 @@ ACTIONS = ("add", "change", "delete", "view")
 
 def rename_permissions(apps, schema_editor, old="theme", new="coursetheme"):
     Permission = apps.get_model("auth", "Permission")
+    academy = Permission.objects.filter(content_type__app_label="academy")
     for action in ACTIONS:
-        Permission.objects.filter(content_type__app_label="academy",
-                                  codename=f"{action}_{old}").update(codename=f"{action}_{new}")
+        before = academy.filter(codename=f"{action}_{old}").first()
+        if before is None:
+            continue
+        after = academy.filter(codename=f"{action}_{new}").first()
+        if after is None:
+            before.codename = f"{action}_{new}"
+            before.save(update_fields=["codename"])
+            continue
+        # Both exist (a database migrated back and forth): the holders of the old one keep
+        # the right under the new codename.
+        for group in before.group_set.all():
+            group.permissions.add(after)
+        for user in before.user_set.all():
+            user.user_permissions.add(after)
+        before.delete()
 
 
 def restore_permissions(apps, schema_editor):
