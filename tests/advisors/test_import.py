@@ -64,6 +64,7 @@ def test_the_page_documents_the_expected_columns(anct):
     assert ("siret;nom;type;code_insee;adresse;contact_prenom;contact_nom;contact_email;"
             "contact_telephone") in page
     assert "email_conseiller;siret;type;debut;fin;salaire_brut_mensuel;statut" in page
+    assert "Code INSEE de la commune du siège (5 caractères, ex. 60057)" in page
     assert "Importer uniquement les lignes valides" in page
 
 
