@@ -12,10 +12,9 @@ class AdvisorsConfig(AppConfig):
         from calendars import registry
         from cms import page_cache
 
+        from . import public_records
         from .calendar import personal_source
         from .dashboards.cache import connect_signals
-        from .opendata.cache import VERSION as OPEN_DATA_VERSION
-        from .opendata.cache import connect_signals as connect_open_data_signals
         from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
 
@@ -26,8 +25,8 @@ class AdvisorsConfig(AppConfig):
         email_confirmed.connect(on_email_confirmed, dispatch_uid="advisors-link-account")
         # The dashboards' cached figures are forgotten when what they count changes.
         connect_signals()
-        connect_open_data_signals()  # and so are the API's kept answers
         # The public directory answers every anonymous visitor of one address alike: kept
         # until a service point changes, and a minute at most ("ouvert maintenant").
+        public_records.connect_signals()
         for route in ("directory:search", "directory:service_point"):
-            page_cache.keep_route(route, OPEN_DATA_VERSION, seconds=60)
+            page_cache.keep_route(route, public_records.VERSION, seconds=60)

@@ -16,6 +16,6 @@ ROOT_URLCONF = "bench.urls"
 STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT") or STATIC_ROOT
 if os.environ.get("BENCH_CACHE_PREFIX"):
     CACHES["default"]["KEY_PREFIX"] = os.environ["BENCH_CACHE_PREFIX"]
-# The load comes from one address: the API's per-address limit (advisors.api, 60/min) would
+# The load comes from one address: the API's per-address limit (opendata.api, 60/min) would
 # answer 429 after a second. It is still checked on every request, with a limit no run reaches.
 API_RATE_LIMIT = os.environ.get("BENCH_API_RATE_LIMIT", "1000000/m")

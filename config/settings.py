@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "academy",
     "advisors",
     "calendars",  # after the feature apps: its "Mon espace" block comes last
+    "opendata",  # above academy and advisors: /donnees/ and the API read both
     "privacy",  # above the feature apps: export and erasure read them all
     "demo",
     "ops",  # health endpoints, request ids and logs, error reporting, deployment

@@ -7,8 +7,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import views as academy_views
-from advisors.api import api
 from cms.views import legal_notice, robots_txt, search, site_map
+from opendata.api import api
 
 handler400 = "config.bad_input.bad_request"
 handler403 = "config.errors.permission_denied"
@@ -43,7 +43,7 @@ urlpatterns = [
     path("plan-du-site/", site_map, name="site_map"),
     path("mentions-legales/", legal_notice, name="legal_notice"),
     path("recherche/", search, name="search"),
-    path("donnees/", include("advisors.opendata.urls")),
+    path("donnees/", include("opendata.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -2,7 +2,7 @@
 under the current version; ``bump()`` starts a new one, which leaves the old entries unused
 until they expire. Used by the anonymous page cache (``cms/page_cache.py``), the dashboards'
 figures (``advisors/dashboards/cache.py``) and the API's kept answers
-(``advisors/opendata/cache.py``).
+(``opendata/cache.py``).
 
 Each process remembers the version it read for ``LOCAL_SECONDS``, so that a page served from
 the cache costs one cache read instead of two: a version renewed by another process is seen

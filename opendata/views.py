@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .exports import DATASETS, LICENCE_NAME, LICENCE_URL, SCHEMA_PATH, csv_lines, json_chunks
+from .exports import DATASETS, LICENCE_NAME, LICENCE_URL, csv_lines, json_chunks
+from .service_points import SCHEMA_PATH
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
@@ -20,7 +21,7 @@ def index(request):
             "last_update": timezone.localtime(latest) if latest else None,
             "fields": dataset.fields,
         })
-    return render(request, "advisors/opendata/index.html", {
+    return render(request, "opendata/index.html", {
         "datasets": datasets, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
     })
 

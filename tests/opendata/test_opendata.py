@@ -15,10 +15,9 @@ from frictionless import Resource, Schema
 
 from academy.models import Format
 from advisors.models import Application, Closure, Contract, OpeningRange, PlaceService, Structure
-from advisors.opendata import exports
+from opendata import exports, service_points, structures
 from tests import factories as academy_make
-
-from . import factories as make
+from tests.advisors import factories as make
 
 POSTAL_CODES = {"Paris": ["75001", "75002"], "Beauvais": ["60000"], "Compiègne": ["60200"],
                 "Lille": ["59000", "59800"]}
@@ -133,9 +132,10 @@ def csv_rows(text):
 
 
 def test_fields_are_those_of_the_national_schema():
-    assert exports.SERVICE_POINT_FIELDS == exports.schema_field_names()
-    assert exports.SCHEMA_PATH.is_relative_to(exports.SCHEMA_DIR)
-    assert "shared" not in str(exports.SCHEMA_PATH.relative_to(exports.SCHEMA_DIR.parent))
+    assert service_points.SERVICE_POINT_FIELDS == service_points.schema_field_names()
+    assert service_points.SCHEMA_PATH.is_relative_to(service_points.SCHEMA_DIR)
+    assert "shared" not in str(
+        service_points.SCHEMA_PATH.relative_to(service_points.SCHEMA_DIR.parent))
 
 
 def test_service_points_csv_conforms_to_the_national_schema(client, dataset, tmp_path):
@@ -144,11 +144,12 @@ def test_service_points_csv_conforms_to_the_national_schema(client, dataset, tmp
     assert 'filename="lieux-mediation-numerique.csv"' in response["Content-Disposition"]
     path = tmp_path / "lieux.csv"
     path.write_text(text, encoding="utf-8")
-    schema = Schema.from_descriptor(json.loads(exports.SCHEMA_PATH.read_text(encoding="utf-8")))
+    schema = Schema.from_descriptor(
+        json.loads(service_points.SCHEMA_PATH.read_text(encoding="utf-8")))
     report = Resource("lieux.csv", basepath=str(tmp_path), schema=schema).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     rows = csv_rows(text)
-    assert list(rows[0]) == exports.SERVICE_POINT_FIELDS
+    assert list(rows[0]) == service_points.SERVICE_POINT_FIELDS
     assert report.tasks[0].stats["rows"] == 4
 
 
@@ -170,7 +171,7 @@ def test_service_point_rows_map_our_data_to_the_schema(client, dataset):
     assert full["courriels"] == "mediatheque@beauvais.fr"
     assert full["site_web"] == "https://www.beauvais.fr/mediatheque"
     closure = points["full"].closures.get(reason="Travaux")
-    months = exports.OSM_MONTHS
+    months = service_points.OSM_MONTHS
     assert full["horaires"] == (
         "Mo,Tu,Th,Fr 09:00-12:00; We 09:00-12:00,14:00-17:30; PH off; "
         f"{closure.start.year} {months[closure.start.month - 1]} {closure.start.day:02d}-"
@@ -246,9 +247,9 @@ def test_structures_counts(client, dataset, django_assert_max_num_queries):
     assert (lille["postes_attribues"], lille["conseillers_actifs"]) == ("2", "1")
     # Counts come from the query, not from one query per row.
     with django_assert_max_num_queries(3):
-        assert len(list(exports.structure_rows())) == 2
+        assert len(list(structures.structure_rows())) == 2
     with django_assert_max_num_queries(4):
-        assert len(list(exports.service_point_rows())) == 4
+        assert len(list(service_points.service_point_rows())) == 4
 
 
 def test_sessions_file(client, dataset):

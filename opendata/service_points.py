@@ -1,40 +1,26 @@
-"""Open data rows, shared by the downloads at /donnees/ and the API at /api/v1/.
+"""The service points file, in the national "lieux de médiation numérique" schema (v1.0.2,
+copied in ``schema/``): its exact field names, in its order, and its enumeration values.
+Public data only: an advisor's own email or phone is never published.
 
-Three datasets, public data only (never an advisor's name, email or phone, never a
-structure's contact person):
+The queryset reads everything a row needs in a fixed number of queries (annotations and
+prefetches), so the file is streamed row by row; the API's ``/lieux`` builds its items with
+``service_point_row`` too."""
 
-- service points in the national "lieux de médiation numérique" schema (v1.0.2, copied in
-  ``schema/``): the exact field names and enumeration values;
-- host structures with a validated application: posts granted and advisors active;
-- sessions of the Académie des territoires' published courses.
-
-Every builder reads its queryset once (annotations and prefetches, never a query per row),
-so the files can be streamed row by row."""
-
-import csv
 import datetime
-import io
 import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery, Value
-from django.db.models import IntegerField as IntegerFieldType
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
-from academy.models import CoursePage, Format, Session
+from advisors.models import Advisor, Closure, PlaceService, ServicePoint, Structure
 from calendars.opening_hours import HoursRange, osm_opening_hours
-
-from ..models import Advisor, Closure, Contract, PlaceService, ServicePoint, Structure
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SCHEMA_PATH = SCHEMA_DIR / "schema.json"
 
-LICENCE_NAME = "Licence Ouverte 2.0"
-LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 SOURCE = "Conseillers numériques (ANCT)"
 PROGRAMME = "Conseillers numériques"
 
@@ -218,194 +204,3 @@ def service_point_row(point) -> dict:
 def service_point_rows(queryset=None) -> Iterator[dict]:
     for point in service_points_queryset(queryset).iterator(chunk_size=500):
         yield service_point_row(point)
-
-
-# --- Structures -------------------------------------------------------------------------
-
-STRUCTURE_FIELDS = [
-    "siret", "nom", "type", "type_libelle", "code_insee", "commune", "code_departement",
-    "departement", "code_region", "region", "postes_attribues", "conseillers_actifs",
-]
-
-
-def active_advisors_subquery(on=None):
-    """Subquery: distinct advisors with an active contract at the outer structure."""
-    contracts = (Contract.objects.active(on).filter(structure=OuterRef("pk")).order_by()
-                 .values("structure_id").annotate(n=Count("advisor_id", distinct=True))
-                 .values("n"))
-    return Coalesce(Subquery(contracts, output_field=IntegerFieldType()), Value(0))
-
-
-def structures_queryset(queryset=None):
-    """Structures with a validated application (those that host advisors)."""
-    queryset = Structure.objects.all() if queryset is None else queryset
-    return (queryset.with_validated_application().with_posts()
-            .annotate(active_advisors=active_advisors_subquery())
-            .select_related("commune__department__region").order_by("name", "pk"))
-
-
-def structure_row(structure) -> dict:
-    commune = structure.commune
-    department = commune.department
-    return {
-        "siret": structure.siret,
-        "nom": structure.name,
-        "type": structure.kind,
-        "type_libelle": structure.get_kind_display(),
-        "code_insee": commune.insee_code,
-        "commune": commune.name,
-        "code_departement": department.code,
-        "departement": department.name,
-        "code_region": department.region.code,
-        "region": department.region.name,
-        "postes_attribues": structure.granted_posts,
-        "conseillers_actifs": structure.active_advisors,
-    }
-
-
-def structure_rows(queryset=None) -> Iterator[dict]:
-    for structure in structures_queryset(queryset).iterator(chunk_size=500):
-        yield structure_row(structure)
-
-
-# --- Academy sessions -------------------------------------------------------------------
-
-SESSION_FIELDS = [
-    "id", "formation", "debut", "fin", "format", "format_libelle", "lieu", "code_insee",
-    "commune", "code_departement", "places", "places_restantes", "statut", "statut_libelle",
-]
-
-
-def public_courses():
-    """Published course pages open to everyone (no view restriction)."""
-    return CoursePage.objects.live().public().values("pk")
-
-
-def sessions_queryset(queryset=None):
-    """Sessions of published, unrestricted courses, past and future, with their seats."""
-    queryset = Session.objects.all() if queryset is None else queryset
-    return (queryset.filter(course__in=public_courses()).with_seats()
-            .select_related("course", "commune__department").order_by("start", "pk"))
-
-
-def _iso(moment):
-    return timezone.localtime(moment).isoformat() if moment else None
-
-
-def session_row(session) -> dict:
-    commune = session.commune
-    return {
-        "id": session.pk,
-        "formation": session.course.title,
-        "debut": _iso(session.start),
-        "fin": _iso(session.end),
-        "format": session.course.format,
-        "format_libelle": dict(Format.choices).get(session.course.format,
-                                                   session.course.format),
-        "lieu": (session.address or None) if commune else "À distance",
-        "code_insee": commune.insee_code if commune else None,
-        "commune": commune.name if commune else None,
-        "code_departement": commune.department.code if commune else None,
-        "places": session.capacity,
-        "places_restantes": max(session.seats_left, 0),
-        "statut": session.status,
-        "statut_libelle": session.get_status_display(),
-    }
-
-
-def session_rows(queryset=None) -> Iterator[dict]:
-    for session in sessions_queryset(queryset).iterator(chunk_size=500):
-        yield session_row(session)
-
-
-# --- Datasets and serialisation ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class Dataset:
-    slug: str
-    title: str
-    description: str
-    fields: list
-    rows: object  # () -> Iterator[dict]
-    last_update: object  # () -> datetime | None
-    schema_url_name: str = ""
-
-
-def _latest(queryset, field="updated_at"):
-    return queryset.order_by().aggregate(latest=Max(field))["latest"]
-
-
-DATASETS = {
-    "lieux-mediation-numerique": Dataset(
-        slug="lieux-mediation-numerique",
-        title="Lieux d'activité des conseillers numériques",
-        description=(
-            "Les permanences où les conseillers numériques reçoivent le public : adresse, "
-            "coordonnées, services proposés, horaires (format OpenStreetMap) et modalités "
-            "d'accès, au format du schéma national des lieux de médiation numérique "
-            "(v1.0.2)."),
-        fields=SERVICE_POINT_FIELDS,
-        rows=service_point_rows,
-        last_update=lambda: _latest(ServicePoint.objects.public()),
-        schema_url_name="opendata:schema",
-    ),
-    "structures": Dataset(
-        slug="structures",
-        title="Structures d'accueil des conseillers numériques",
-        description=(
-            "Les structures dont la candidature a été validée : SIRET, type, commune, "
-            "département, nombre de postes attribués et de conseillers en poste."),
-        fields=STRUCTURE_FIELDS,
-        rows=structure_rows,
-        last_update=lambda: max(filter(None, [
-            _latest(Structure.objects.all()),
-            _latest(Contract.objects.all()),
-        ]), default=None),
-    ),
-    "sessions": Dataset(
-        slug="sessions",
-        title="Sessions de l'Académie des territoires",
-        description=(
-            "Les sessions des formations de l'Académie des territoires : formation, dates, "
-            "lieu, format, places et statut (programmée ou annulée)."),
-        fields=SESSION_FIELDS,
-        rows=session_rows,
-        last_update=lambda: _latest(Session.objects.all()),
-    ),
-}
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def csv_lines(fields: list, rows: Iterable[dict]) -> Iterator[str]:
-    """The CSV file line by line (header first), for a streaming response."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def flush():
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text
-
-    writer.writerow(fields)
-    yield flush()
-    for row in rows:
-        writer.writerow([_csv_value(row.get(name)) for name in fields])
-        yield flush()
-
-
-def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    """A JSON array, one row per chunk, for a streaming response."""
-    yield "["
-    first = True
-    for row in rows:
-        yield ("\n" if first else ",\n") + json.dumps(row, ensure_ascii=False)
-        first = False
-    yield "\n]\n"

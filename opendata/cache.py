@@ -7,8 +7,9 @@ page is answered from the cache when it was built under the current *version*, e
 and kept (``CachingNinjaAPI.create_response``). Rate limits and parameter checks run before
 it, so a kept answer is never a way around them; only 200 answers are kept.
 
-The version changes with any saved or deleted record the lists read and with publishing
-(course pages; signals below), and entries expire after
+The version changes with any saved or deleted record the lists read, with the bulk writes
+advisors announces (``advisors.signals.records_bulk_changed``) and with publishing (course
+pages; signals below, connected by ``OpendataConfig.ready``), and entries expire after
 ``OPEN_DATA_CACHE_SECONDS`` (seats left and enrolment dates move with the clock).
 """
 
@@ -62,9 +63,8 @@ class CachingNinjaAPI(NinjaAPI):
 
 def connect_signals():
     from academy.models import Enrolment, Session
-    from territories.models import Commune
-
-    from ..models import (
+    from advisors import signals
+    from advisors.models import (
         Advisor,
         Application,
         Closure,
@@ -73,6 +73,10 @@ def connect_signals():
         ServicePoint,
         Structure,
     )
+    from territories.models import Commune
 
     VERSION.renew_on_changes(Structure, Application, Contract, Advisor, ServicePoint,
                              OpeningRange, Closure, Commune, Session, Enrolment, publishing=True)
+    # Bulk writes (a service point's hours replaced at once) send no post_save.
+    signals.records_bulk_changed.connect(VERSION.bump, weak=False,
+                                         dispatch_uid="opendata:bulk-changed")

@@ -1,6 +1,6 @@
 """The public read-only API at /api/v1/ (django-ninja): service points, structures, academy
 sessions and statistics by département. The rows are those of the open data files
-(``advisors.opendata.exports``), with the same French field names.
+(``opendata.exports``), with the same French field names.
 
 Anonymous, GET only, rate limited per client address (``API_RATE_LIMIT``, default
 ``DEFAULT_RATE_LIMIT``), CORS open (settings ``CORS_URLS_REGEX``). Errors answer
@@ -20,15 +20,17 @@ from ninja.throttling import AnonRateThrottle
 
 from academy.calendar import FeedFilterError, feed_filters, public_sessions
 from academy.models import Audience, Format, Session
+from advisors.geo import NearestFirst
+from advisors.models import Contract, PlaceService, ServicePoint, Structure
+from advisors.paging import load_in_order
+from dashboards.cache import cached
+from dashboards.indicators import Territory, post_totals
 from territories.models import Department
 
-from .dashboards.cache import cached
-from .dashboards.indicators import Territory, post_totals
-from .geo import NearestFirst
-from .models import Contract, PlaceService, ServicePoint, Structure
-from .opendata import exports
-from .opendata.cache import CachingNinjaAPI, kept_for_everyone
-from .paging import load_in_order
+from .cache import CachingNinjaAPI, kept_for_everyone
+from .service_points import service_point_row, service_points_queryset
+from .sessions import public_courses, session_row, sessions_queryset
+from .structures import structure_row, structures_queryset
 
 DEFAULT_RATE_LIMIT = "60/min"
 MAX_PAGE_SIZE = 100
@@ -201,7 +203,7 @@ class RowsPage:
 
 
 def lieu_row(point):
-    row = exports.service_point_row(point)
+    row = service_point_row(point)
     row["distance_km"] = (round(point.distance_km, 3)
                           if getattr(point, "distance_km", None) is not None else None)
     return row
@@ -227,7 +229,7 @@ def lieux(request, filters: Query[LieuFilters]):
                             within_km=filters.rayon_km, placed_only=True)
     else:
         keys = points.order_by("pk").only("pk")
-    return RowsPage(keys, exports.service_points_queryset(), lieu_row)
+    return RowsPage(keys, service_points_queryset(), lieu_row)
 
 
 def _offers(code):
@@ -243,10 +245,10 @@ def _offers(code):
 def lieu(request, lieu_id: Path[int]):
     point = None
     if 1 <= lieu_id <= MAX_ID:
-        point = exports.service_points_queryset().filter(pk=lieu_id).first()
+        point = service_points_queryset().filter(pk=lieu_id).first()
     if point is None:
         raise Http404("Lieu introuvable.")
-    return exports.service_point_row(point)
+    return service_point_row(point)
 
 
 # --- Structures -------------------------------------------------------------------------
@@ -283,7 +285,7 @@ def structures(request, filters: Query[StructureFilters]):
     if filters.type:
         queryset = queryset.filter(kind=filters.type.value)
     keys = queryset.with_validated_application().order_by("name", "pk").only("pk")
-    return RowsPage(keys, exports.structures_queryset(), exports.structure_row)
+    return RowsPage(keys, structures_queryset(), structure_row)
 
 
 # --- Academy sessions -------------------------------------------------------------------
@@ -329,9 +331,9 @@ def sessions(request, filters: Query[SessionFilters]):
     except FeedFilterError as error:
         raise HttpError(400, str(error)) from error
     upcoming = public_sessions(found).values("pk")
-    keys = (Session.objects.filter(pk__in=upcoming, course__in=exports.public_courses())
+    keys = (Session.objects.filter(pk__in=upcoming, course__in=public_courses())
             .order_by("start", "pk").only("pk"))
-    return RowsPage(keys, exports.sessions_queryset(), exports.session_row)
+    return RowsPage(keys, sessions_queryset(), session_row)
 
 
 # --- Statistics -------------------------------------------------------------------------
