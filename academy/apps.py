@@ -12,6 +12,7 @@ class AcademyConfig(AppConfig):
 
         from .calendar import personal_source
         from .space import space_section
+        from .views import catalog  # noqa: F401  (registers itself as CatalogPage's view)
 
         spaces.register("academy/space/section.html", space_section)
         # Course pages and the catalogue show sessions and seats left: pages kept for

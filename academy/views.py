@@ -16,7 +16,15 @@ from django.views.decorators.http import require_http_methods
 from . import services
 from .catalog import attach_next_sessions, search_courses
 from .forms import CatalogFilterForm, EnrolmentForm
-from .models import MANDATE_LEVELS, Audience, Enrolment, Mandate, OfficialProfile, Session
+from .models import (
+    MANDATE_LEVELS,
+    Audience,
+    CatalogPage,
+    Enrolment,
+    Mandate,
+    OfficialProfile,
+    Session,
+)
 from .profile_forms import MandateFormSet, OfficialProfileForm
 
 PAGE_SIZE = 12
@@ -27,7 +35,10 @@ FEED_FILTERS = ("q", "theme", "department", "region", "format", "audience", "dat
                 "date_to")
 
 
+@CatalogPage.serves
 def catalog(request, page):
+    """The catalogue page (live and previewed): the filter form, the courses that match,
+    each with its next session, by pages of PAGE_SIZE."""
     form = CatalogFilterForm(request.GET or None)
     courses, sessions = search_courses(form.filters)
     paginated = Paginator(courses.prefetch_related("themes", "illustrations__image__renditions"),

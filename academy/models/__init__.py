@@ -1,0 +1,13 @@
+"""The Académie's models, one module per job: the catalogue's pages and snippets, sessions,
+enrolments with their attendance, and the élus' profiles and mandates."""
+
+from .enrolments import VISIO_OPENS_BEFORE, Attendance, Enrolment, EnrolmentQuerySet
+from .pages import Audience, CatalogPage, CoursePage, CourseTheme, Format, Partner
+from .profiles import MANDATE_LEVELS, Mandate, MandateRole, OfficialProfile
+from .sessions import AttendanceMode, Session, SessionQuerySet
+
+__all__ = [
+    "MANDATE_LEVELS", "VISIO_OPENS_BEFORE", "Attendance", "AttendanceMode", "Audience",
+    "CatalogPage", "CoursePage", "CourseTheme", "Enrolment", "EnrolmentQuerySet", "Format",
+    "Mandate", "MandateRole", "OfficialProfile", "Partner", "Session", "SessionQuerySet",
+]
