@@ -14,7 +14,6 @@ class AdvisorsConfig(AppConfig):
 
         from . import public_records
         from .calendar import personal_source
-        from .dashboards.cache import connect_signals
         from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
 
@@ -23,8 +22,6 @@ class AdvisorsConfig(AppConfig):
         # An advisor declared by their structure finds their record when they confirm
         # the same professional email on the platform.
         email_confirmed.connect(on_email_confirmed, dispatch_uid="advisors-link-account")
-        # The dashboards' cached figures are forgotten when what they count changes.
-        connect_signals()
         # The public directory answers every anonymous visitor of one address alike: kept
         # until a service point changes, and a minute at most ("ouvert maintenant").
         public_records.connect_signals()

@@ -4,13 +4,15 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from . import emails
-from .dashboards.tasks import (  # noqa: F401
-    build_export,
-    rebuild_activity_rollups,
-    take_daily_snapshots,
-)
+from . import emails, rollups
 from .models import Application, PrefectAssignment
+
+
+@shared_task
+def rebuild_activity_rollups():
+    """Recomputes the activity totals from the reports (a weekly safety net for reports
+    written outside ``record_activity``, e.g. from a shell). Idempotent."""
+    return rollups.rebuild()
 
 
 @shared_task

@@ -150,7 +150,7 @@ def with_totp(person):
 def count_rollups():
     """The reports were bulk-created: count them in the dashboards' totals, as the
     national-scale generator does, then refresh the planner's statistics."""
-    from advisors.dashboards import rollups
+    from advisors import rollups
 
     started = time.perf_counter()
     rows = rollups.rebuild()
@@ -187,7 +187,7 @@ def timed_get(client, url):
     """Query count of a first computation, then the median and worst of RUNS requests with
     the dashboards' cache just emptied (every figure computed) and of RUNS ordinary ones
     (deployment figures read back from the cache, activity from the rollups)."""
-    from advisors.dashboards.cache import VERSION
+    from dashboards.cache import VERSION
 
     client.get(url)  # warm-up (sessions, site, templates)
     VERSION.renew()
@@ -312,7 +312,7 @@ def main():
         public = Client()
         today = timezone.localdate()
         params = {"start": today - timedelta(days=365), "end": today}
-        from advisors.dashboards.rollups import split
+        from advisors.rollups import split
 
         (first_month, last_month), _edges = split(params["start"], today)
         params.update(first_month=first_month, last_month=last_month,

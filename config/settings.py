@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "academy",
     "advisors",
     "calendars",  # after the feature apps: its "Mon espace" block comes last
+    "dashboards",  # above academy and advisors: reads both, neither imports it
     "opendata",  # above academy and advisors: /donnees/ and the API read both
     "privacy",  # above the feature apps: export and erasure read them all
     "demo",
@@ -446,9 +447,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisors.tasks.send_prefect_digests",
         "schedule": crontab(hour=7, minute=0),
     },
-    "advisors-take-daily-snapshots": {
+    "dashboards-take-daily-snapshots": {
         # The dashboards' indicators of every département, for their history.
-        "task": "advisors.tasks.take_daily_snapshots",
+        "task": "dashboards.tasks.take_daily_snapshots",
         "schedule": crontab(hour=23, minute=30),
     },
     "advisors-rebuild-activity-rollups": {

@@ -37,7 +37,7 @@ urlpatterns = [
     path("calendrier/", include("calendars.urls")),
     path("conseillers-numeriques/", include("advisors.urls")),
     path("conseillers/", include("advisors.directory.urls")),
-    path("tableau-de-bord/", include("advisors.dashboards.urls")),
+    path("tableau-de-bord/", include("dashboards.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("plan-du-site/", site_map, name="site_map"),

@@ -1,7 +1,7 @@
 """A version number kept in the cache, for caches invalidated all at once: entries are stored
 under the current version; ``bump()`` starts a new one, which leaves the old entries unused
 until they expire. Used by the anonymous page cache (``cms/page_cache.py``), the dashboards'
-figures (``advisors/dashboards/cache.py``) and the API's kept answers
+figures (``dashboards/cache.py``) and the API's kept answers
 (``opendata/cache.py``).
 
 Each process remembers the version it read for ``LOCAL_SECONDS``, so that a page served from

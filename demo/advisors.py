@@ -19,8 +19,7 @@ from stdnum import luhn
 
 from accounts.models import User
 from accounts.roles import Role
-from advisors.dashboards import cache as dashboard_cache
-from advisors.dashboards import rollups
+from advisors import rollups
 from advisors.models import (
     ActivityReport,
     Advisor,
@@ -37,6 +36,7 @@ from advisors.models import (
     Structure,
 )
 from advisors.models.activity import ActivityTheme
+from dashboards import cache as dashboard_cache
 from territories.models import Commune, Department
 
 Status = Application.Status

@@ -22,8 +22,8 @@ from advisors.models import (
     PrefectOpinion,
     Structure,
 )
-from advisors.models.dashboards import ExportJob
 from calendars.models import CalendarToken
+from dashboards.models import ExportJob
 
 
 def _when(value):

@@ -28,8 +28,8 @@ from academy.models import Enrolment, OfficialProfile, Session
 from academy.services import fill_from_waitlist
 from accounts.roles import Role
 from advisors.models import Advisor, Contract, PrefectAssignment, Structure
-from advisors.models.dashboards import ExportJob
 from calendars.models import CalendarToken
+from dashboards.models import ExportJob
 
 from .models import AccountErasure, InactivityWarning
 

@@ -8,18 +8,14 @@ from .applications import (
     Convention,
     PrefectOpinion,
 )
-from .dashboards import (  # noqa: F401  (dashboards models)
-    ActivityDay,
-    ActivityMonth,
-    DailySnapshot,
-    ExportJob,
-)
 from .people import Advisor, Contract, ContractExtension
 from .places import Closure, OpeningRange, PlaceService, ServicePoint
+from .rollups import ActivityDay, ActivityMonth
 from .structures import PrefectAssignment, Structure
 
 __all__ = [
-    "AGE_BANDS", "STATUS_BANDS", "ActivityReport", "ActivityTheme", "Advisor", "Amendment",
+    "AGE_BANDS", "STATUS_BANDS", "ActivityDay", "ActivityMonth", "ActivityReport",
+    "ActivityTheme", "Advisor", "Amendment",
     "Application", "ApplicationEvent", "Closure", "Contract", "ContractExtension", "Convention",
     "OpeningRange", "PlaceService", "PrefectAssignment", "PrefectOpinion", "ServicePoint",
     "Structure",

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from ..dashboards import rollups
+from .. import rollups
 from ..models import ActivityReport, Contract
 from ..models.activity import AGE_BANDS, STATUS_BANDS
 from .base import NotAllowed, WorkflowError, validate
@@ -40,5 +40,5 @@ def record_activity(advisor, data, actor):
     with transaction.atomic():
         validate(report)
         report.save()
-        rollups.add(report)  # the dashboards' totals move with the report, or not at all
+        rollups.add(report)  # the activity totals move with the report, or not at all
     return report

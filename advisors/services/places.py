@@ -12,8 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import bounds, permissions
-from ..dashboards import cache as dashboard_cache
 from ..models import Advisor, Closure, Contract, OpeningRange, ServicePoint
+from ..signals import records_bulk_changed
 from .base import NotAllowed, WorkflowError, locked, validate
 
 # Fields a calendar event shows (summary, location, geo): changing one bumps the sequence.
@@ -152,7 +152,8 @@ def _replace_ranges(service_point, ranges):
         return False
     service_point.opening_ranges.all().delete()
     OpeningRange.objects.bulk_create(rows)
-    dashboard_cache.bump()  # bulk_create sends no signal; the open service points change
+    # bulk_create sends no post_save: the open service points change (dashboards' figures).
+    records_bulk_changed.send(sender=OpeningRange, model=OpeningRange)
     return True
 
 

@@ -5,15 +5,16 @@ requester downloads them, through the view (or nginx, told by X-Accel-Redirect).
 import importlib
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from advisors.dashboards.exports import run_export_job
-from advisors.models import ExportJob
+from dashboards.exports import run_export_job
+from dashboards.models import ExportJob
 from tests.advisors import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,9 @@ def test_the_migration_moves_exports_written_under_media(settings):
     job = ExportJob.objects.create(requester=make.admin(), level="national",
                                    status=ExportJob.Status.DONE, file=name)
     migration = importlib.import_module("advisors.migrations.0006_private_export_files")
+    # The models as that migration knew them (ExportJob has since moved to dashboards).
+    apps = MigrationLoader(connection).project_state(
+        ("advisors", "0006_private_export_files")).apps
     migration.move_to_private_storage(apps, None)
     assert not (settings.MEDIA_ROOT / name).exists()
     job.refresh_from_db()

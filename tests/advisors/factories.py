@@ -155,7 +155,7 @@ def activity_data(**overrides):
 def activity_report(advisor, commune, structure=None, **overrides):
     """A report saved directly, counted in the dashboards' totals as ``record_activity``
     would count it."""
-    from advisors.dashboards import rollups
+    from advisors import rollups
 
     report = ActivityReport.objects.create(advisor=advisor, commune=commune,
                                            structure=structure, **activity_data(**overrides))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from advisors.models import ExportJob
+from dashboards.models import ExportJob
 from tests import factories as base
 
 from . import factories as make

@@ -7,10 +7,11 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from advisors.dashboards import indicators, rollups
-from advisors.dashboards.indicators import Territory
+from advisors import rollups
 from advisors.models import ActivityDay, ActivityMonth, ActivityReport
 from advisors.services.activity import record_activity
+from dashboards import indicators
+from dashboards.indicators import Territory
 
 from . import factories as make
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from advisors.models import ExportJob
+from dashboards.models import ExportJob
 from tests import factories as make
 from tests.advisors import factories as advisors
 

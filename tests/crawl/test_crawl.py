@@ -57,11 +57,11 @@ def demo_urls():
         Application,
         Contract,
         Convention,
-        ExportJob,
         ServicePoint,
         Structure,
     )
     from calendars.models import CalendarToken
+    from dashboards.models import ExportJob
     from territories.models import Department
 
     structure = Structure.objects.filter(managers__email=ACCOUNTS["structure"]).first()

@@ -73,7 +73,7 @@ def test_a_wagtail_document_goes_to_the_public_bucket(s3_storages):
 
 def test_an_export_goes_to_the_private_bucket_and_only_its_requester_downloads_it(
         s3_storages, client, monkeypatch):
-    from advisors.models import ExportJob
+    from dashboards.models import ExportJob
 
     owner = User.objects.create_user(email="pref@example.org", password="Mot-de-passe-2026!")
     other = User.objects.create_user(email="autre@example.org", password="Mot-de-passe-2026!")

@@ -13,10 +13,10 @@ from django.utils import timezone
 from academy.models import Attendance, Enrolment, Mandate, OfficialProfile, Session
 from accounts.models import User
 from accounts.roles import Role
-from advisors.dashboards import indicators
-from advisors.dashboards.indicators import Territory
 from advisors.models import ActivityReport, Advisor, Contract, PrefectAssignment, Structure
 from calendars.models import CalendarToken
+from dashboards import indicators
+from dashboards.indicators import Territory
 from privacy import services
 from privacy.models import AccountErasure
 from tests import factories as site

@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from academy.forms import CatalogFilterForm
-from advisors.dashboards.views import PeriodForm
 from advisors.directory.forms import DirectoryForm
 from advisors.forms import ApplicationFilterForm
+from dashboards.period import PeriodForm
 from opendata.api import LieuFilters, SessionFilters, StatsFilters, StructureFilters
 from tests.security import test_visibility_matrix as matrix
 from tests.security.test_visibility_matrix import ADMIN, ANON, PATTERNS

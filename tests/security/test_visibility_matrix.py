@@ -43,11 +43,11 @@ from advisors.models import (
     Closure,
     Contract,
     Convention,
-    ExportJob,
     OpeningRange,
     Structure,
 )
 from calendars.models import CalendarToken
+from dashboards.models import ExportJob
 from territories.models import Commune, Department, Region
 from tests import factories as site
 from tests.advisors import factories as make

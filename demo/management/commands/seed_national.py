@@ -87,7 +87,7 @@ class Command(BaseCommand):
         """Activity rollups (when the module exists) and today's snapshot of indicators."""
         step = time.perf_counter()
         try:
-            rollups = importlib.import_module("advisors.dashboards.rollups")
+            rollups = importlib.import_module("advisors.rollups")
         except ImportError:
             rollups = None
         if rollups is not None and hasattr(rollups, "rebuild"):
@@ -95,7 +95,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  agrégats d'activité reconstruits : "
                               f"{time.perf_counter() - step:.1f} s")
         step = time.perf_counter()
-        from advisors.dashboards.tasks import take_daily_snapshots
+        from dashboards.tasks import take_daily_snapshots
 
         rows = take_daily_snapshots(timezone.localdate().isoformat())
         self.stdout.write(f"  instantanés du jour : {rows} départements, "

@@ -6,6 +6,8 @@ thousand rows instead of millions of activity reports.
 - ``rebuild()`` recomputes them from the reports; bulk loads (demo data, the national-scale
   generator, imports made outside the services) call it, and a weekly beat job runs it as a
   safety net. It is idempotent.
+- Both send ``signals.activity_totals_changed`` in their transaction (the dashboards renew
+  their cache version on it).
 - ``totals()``, ``grouped()`` and ``by_month()`` read a period: whole months from the month
   table, the days at either end from the day table (at most two partial months).
 """
@@ -16,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from ..models import (
+from .models import (
     AGE_BANDS,
     STATUS_BANDS,
     ActivityDay,
@@ -24,7 +26,7 @@ from ..models import (
     ActivityReport,
     ActivityTheme,
 )
-from .cache import ACTIVITY_VERSION
+from .signals import activity_totals_changed
 
 BAND_FIELDS = [name for name, _label in AGE_BANDS + STATUS_BANDS]
 COUNTERS = (["accompaniments", "people"]
@@ -88,7 +90,9 @@ def add(report, sign=1):
         model.objects.bulk_create([model(department_id=department_id, **key)],
                                   ignore_conflicts=True)
         model.objects.filter(department_id=department_id, **key).update(**changes)
-    ACTIVITY_VERSION.bump()  # dashboard pages rendered from the old totals are not reused
+    # Dashboard pages rendered from the old totals are not reused.
+    activity_totals_changed.send(sender=ActivityDay, department_id=department_id,
+                                 day=report.date)
 
 
 def rebuild(start=None, end=None):
@@ -126,7 +130,7 @@ def rebuild(start=None, end=None):
             ActivityMonth(**row) for row in
             month_days.values("department_id", month=TruncMonth("day"))
             .annotate(**_total_aggregates()))
-    ACTIVITY_VERSION.bump()
+    activity_totals_changed.send(sender=ActivityDay, department_id=None, day=None)
     return written
 
 

@@ -4,14 +4,14 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(name="advisors.tasks.take_daily_snapshots")
+@shared_task(name="dashboards.tasks.take_daily_snapshots")
 def take_daily_snapshots(on=None):
     """Records today's indicators of every département. Idempotent: a second run the same
     day updates the day's rows (one upsert), never adds rows."""
     import datetime
 
-    from ..models import DailySnapshot
     from .indicators import SNAPSHOT_FIELDS, snapshot_values
+    from .models import DailySnapshot
 
     day = datetime.date.fromisoformat(on) if isinstance(on, str) else (on or timezone.localdate())
     rows = [DailySnapshot(date=day, **values) for values in snapshot_values(day)]
@@ -21,16 +21,7 @@ def take_daily_snapshots(on=None):
     return len(rows)
 
 
-@shared_task(name="advisors.tasks.rebuild_activity_rollups")
-def rebuild_activity_rollups():
-    """Recomputes the activity totals from the reports (a weekly safety net for reports
-    written outside ``record_activity``, e.g. from a shell). Idempotent."""
-    from .rollups import rebuild
-
-    return rebuild()
-
-
-@shared_task(name="advisors.tasks.build_dashboard_export")
+@shared_task(name="dashboards.tasks.build_export")
 def build_export(job_id):
     from .exports import run_export_job
 

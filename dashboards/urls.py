@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import export_views, views
 
 app_name = "dashboards"
 
@@ -23,11 +23,11 @@ urlpatterns = [
     path("region/<str:code>/", views.region, name="region"),
     path("departement/<str:code>/", views.department, name="department"),
     path("structure/<int:pk>/", views.structure, name="structure"),
-    path("export/<level:level>/<str:code>/<str:table>.<str:fmt>", views.table_export,
+    path("export/<level:level>/<str:code>/<str:table>.<str:fmt>", export_views.table_export,
          name="table_export"),
-    path("export/<level:level>/<str:code>/activite-complete/", views.export_request,
+    path("export/<level:level>/<str:code>/activite-complete/", export_views.export_request,
          name="export_request"),
-    path("exports/<uuid:pk>/", views.export_job, name="export_job"),
-    path("exports/<uuid:pk>/etat.json", views.export_status, name="export_status"),
-    path("exports/<uuid:pk>/telecharger/", views.export_download, name="export_download"),
+    path("exports/<uuid:pk>/", export_views.export_job, name="export_job"),
+    path("exports/<uuid:pk>/etat.json", export_views.export_status, name="export_status"),
+    path("exports/<uuid:pk>/telecharger/", export_views.export_download, name="export_download"),
 ]

@@ -5,7 +5,7 @@ point to its commune. The dashboards keep each computed figure in the cache unde
 change at once and otherwise reads its figures back from the cache. Bulk writes that bypass
 signals (imports, generators) call ``bump()``; entries also expire after
 ``DASHBOARD_CACHE_SECONDS`` as a last resort. Activity figures come from the rollups
-(``rollups.py``), exact and cheap; the rendered figures of a dashboard page (views.py) are
+(``advisors/rollups.py``), exact and cheap; the rendered figures of a dashboard page (views.py) are
 kept under both versions, so that a page is rendered once until something it shows changes.
 """
 
@@ -20,8 +20,8 @@ VERSION_KEY = "dashboards:version"
 VERSION = CacheVersion(VERSION_KEY)
 bump = VERSION.bump
 # The activity totals (rollups) move with every report recorded: they have a version of
-# their own, bumped by ``rollups.add`` and ``rollups.rebuild``, so that a new report does not
-# make the deployment figures be computed again.
+# their own, renewed when ``advisors.rollups`` says they changed (``connect_signals``), so
+# that a new report does not make the deployment figures be computed again.
 ACTIVITY_VERSION = CacheVersion("dashboards:activity:version")
 
 
@@ -45,11 +45,11 @@ def cached(parts, compute, *, with_activity=False):
 
 
 def connect_signals():
-    """Any saved or deleted record the cached figures are computed from bumps the version."""
+    """Any saved or deleted record the cached figures are computed from bumps the version;
+    so do the advisors app's own signals (bulk writes, activity totals)."""
     from academy.models import Attendance, Enrolment, Session
-    from territories.models import Commune
-
-    from ..models import (
+    from advisors import signals
+    from advisors.models import (
         Advisor,
         Amendment,
         Application,
@@ -59,7 +59,12 @@ def connect_signals():
         ServicePoint,
         Structure,
     )
+    from territories.models import Commune
 
     VERSION.renew_on_changes(Structure, Application, Amendment, Contract, ContractExtension,
                              Advisor, ServicePoint, OpeningRange, Commune, Session, Enrolment,
                              Attendance)
+    signals.records_bulk_changed.connect(VERSION.bump, weak=False,
+                                         dispatch_uid="dashboards:bulk-changed")
+    signals.activity_totals_changed.connect(ACTIVITY_VERSION.bump, weak=False,
+                                            dispatch_uid="dashboards:activity-changed")

@@ -11,7 +11,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme, ExportJob
+from advisors.models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
+
+from .models import ExportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    """The deployment dashboards (``/tableau-de-bord/``): indicators, daily snapshots and
+    exports. Sits above academy and advisors, which it reads; none of them imports it. The
+    advisors app tells it through signals (``advisors/signals.py``) when what it counts
+    changes without a model signal."""
+
+    name = "dashboards"
+    verbose_name = "Tableaux de bord"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import cache
+
+        # The cached figures are forgotten when what they count changes.
+        cache.connect_signals()

@@ -1,0 +1,141 @@
+"""Dashboard pages (``/tableau-de-bord/``): each person is sent to their own; who may open
+which one is ``access.py``, the period ``period.py``, the charts ``charts.py``, the exports
+``export_views.py``."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from advisors import permissions
+from advisors.models import Structure
+from territories.models import Department, Region
+
+from . import indicators
+from .access import FORBIDDEN, code_of, territory_of, url_of
+from .cache import cached
+from .charts import bars, choropleth, history_chart
+from .indicators import BREAKDOWN_COLUMNS
+from .period import period_of
+
+
+@login_required
+def index(request):
+    """Sends each person to their own dashboard."""
+    scope = permissions.scope_of(request.user)
+    if scope.is_admin:
+        return redirect("dashboards:national")
+    if scope.department_id:
+        return redirect("dashboards:department", Department.objects.get(
+            pk=scope.department_id).code)
+    if scope.region_id:
+        return redirect("dashboards:region", Region.objects.get(pk=scope.region_id).code)
+    managed = Structure.objects.filter(managers=request.user).order_by("name", "pk").first()
+    if managed is not None:
+        return redirect("dashboards:structure", managed.pk)
+    raise PermissionDenied(FORBIDDEN)
+
+
+def _dashboard(request, level, code=None):
+    territory = territory_of(request, level, code)
+    form, start, end = period_of(request)
+    today = timezone.localdate()
+    sort = _known_sort(request.GET.get("tri", ""))
+    if start is None:  # the errors next to the fields, and no figure
+        return render(request, "dashboards/dashboard.html", {
+            "territory": territory, "level": level, "form": form, "today": today,
+            "base_url": url_of(level, territory), "sort": sort, "period_error": True,
+            "territory_code": code_of(level, territory)})
+    # Everything below the period form is the same for whoever may open this dashboard: it
+    # is rendered once, then read back until a figure it shows changes (cache.py).
+    figures = cached(("page", level, territory, start, end, sort, today),
+                     lambda: _render_figures(level, territory, start, end, today, sort),
+                     with_activity=True)
+    return render(request, "dashboards/dashboard.html", {
+        "territory": territory, "level": level, "form": form, "start": start, "end": end,
+        "today": today, "base_url": url_of(level, territory), "sort": figures["sort"],
+        "territory_code": code_of(level, territory),
+        "figures_top": mark_safe(figures["top"]),  # noqa: S308 (our own templates' output)
+        "figures_bottom": mark_safe(figures["bottom"]),  # noqa: S308
+    })
+
+
+def _known_sort(value):
+    """The ``?tri=`` value when it names a column (it is part of a cache key), else ""."""
+    return value if value.lstrip("-") in {name for name, _label in BREAKDOWN_COLUMNS} else ""
+
+
+def _render_figures(level, territory, start, end, today, sort):
+    figures = indicators.summary(territory, start, end, on=today)
+    context = {
+        "territory": territory, "level": level, "start": start, "end": end,
+        "today": today, "figures": figures, "activity": figures["activity"],
+        "academy": figures["academy"], "base_url": url_of(level, territory),
+        "period_query": f"du={start:%Y-%m-%d}&au={end:%Y-%m-%d}",
+        "history": indicators.history(territory, on=today),
+        "territory_code": code_of(level, territory), "sort": "",
+    }
+    context["history_chart"] = history_chart(context["history"])
+    activity = figures["activity"]
+    context["charts"] = [
+        ("kind", "Accompagnements par type", bars(activity["by_kind"])),
+        ("channel", "Accompagnements par canal", bars(activity["by_channel"])),
+        ("theme", "Accompagnements par thème", bars(activity["by_theme"])),
+        ("age", "Personnes accompagnées par tranche d'âge", bars(activity["by_age"])),
+        ("month", "Accompagnements par mois",
+         bars([(f"{month:%m/%Y}", count) for month, count, _people in activity["by_month"]])),
+    ]
+    by = {"national": "region", "region": "department"}.get(level)
+    if by:
+        rows, sort = indicators.sort_rows(
+            indicators.breakdown(by, territory, start, end, on=today), sort)
+        context.update(breakdown=rows, sort=sort, breakdown_by=by,
+                       columns=_columns(sort))
+    if level == "department":
+        context["structures"] = indicators.structures_table(territory, on=today)
+    if level in ("national", "region"):
+        departments = (context["breakdown"] if by == "department" else
+                       indicators.map_rows(territory, on=today))
+        context["map"] = choropleth(
+            departments, "active", "Conseillers en poste",
+            lambda code: reverse("dashboards:department", args=[code]))
+    return {"sort": context["sort"],
+            "top": render_to_string("dashboards/includes/figures_top.html", context),
+            "bottom": render_to_string("dashboards/includes/figures_bottom.html",
+                                       context)}
+
+
+def _columns(sort):
+    columns = []
+    for name, label in BREAKDOWN_COLUMNS:
+        if sort == name:
+            state, next_sort = "ascending", f"-{name}"
+        elif sort == f"-{name}":
+            state, next_sort = "descending", name
+        else:
+            state, next_sort = "none", f"-{name}" if name != "name" else name
+        columns.append({"name": name, "label": label, "state": state, "next": next_sort})
+    return columns
+
+
+@login_required
+def national(request):
+    return _dashboard(request, "national")
+
+
+@login_required
+def region(request, code):
+    return _dashboard(request, "region", code)
+
+
+@login_required
+def department(request, code):
+    return _dashboard(request, "department", code)
+
+
+@login_required
+def structure(request, pk):
+    return _dashboard(request, "structure", str(pk))
