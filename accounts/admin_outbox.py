@@ -19,15 +19,7 @@ from calendars import dates
 
 from .emails import resend
 from .models import OutgoingEmail
-from .roles import Role
-
-
-def is_anct_admin(user) -> bool:
-    """Superusers and the "Administrateur ANCT" group (the rule of the other back-office
-    sections, written here because accounts imports no feature app)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=Role.ANCT_ADMIN).exists()
+from .roles import Role, is_anct_admin
 
 
 class AnctAdminOnlyPolicy(BasePermissionPolicy):

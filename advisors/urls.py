@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     activity,
     applications,
+    contracts,
     conventions,
     coordination,
     home,
@@ -16,16 +17,16 @@ app_name = "advisors"
 urlpatterns = [
     path("", home.home, name="home"),
     # Structure managers
-    path("candidater/", structures.apply, name="apply"),
-    path("candidater/siret/", structures.siret_lookup, name="siret_lookup"),
+    path("candidater/", applications.apply, name="apply"),
+    path("candidater/siret/", applications.siret_lookup, name="siret_lookup"),
     path("ma-structure/", structures.my_structures, name="my_structures"),
     path("structures/<int:pk>/", structures.structure_detail, name="structure"),
-    path("structures/<int:pk>/recrutement/", structures.contract_create,
+    path("structures/<int:pk>/recrutement/", contracts.contract_create,
          name="contract_create"),
-    path("contrats/<int:pk>/rupture/", structures.rupture, name="rupture"),
-    path("contrats/<int:pk>/prolongation/", conventions.extension_request,
+    path("contrats/<int:pk>/rupture/", contracts.rupture, name="rupture"),
+    path("contrats/<int:pk>/prolongation/", contracts.extension_request,
          name="extension_request"),
-    path("candidatures/<int:pk>/statut/", conventions.application_status,
+    path("candidatures/<int:pk>/statut/", applications.application_status,
          name="application_status"),
     # Conventions, renewals and amendments
     path("structures/<int:pk>/convention/", conventions.convention_start,

@@ -1,30 +1,15 @@
 """Who reaches the back office of the programme: ANCT administrators only (the group, or a
-superuser), as ``advisors.permissions`` decides. Nothing here grants add/change/delete: every
-change of a status goes through ``advisors.services`` from the action views."""
+superuser), as ``accounts.roles.is_anct_admin`` decides. Nothing here grants
+add/change/delete: every change of a status goes through ``advisors.services`` from the
+action views."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from accounts.roles import Role
+from accounts.roles import Role, is_anct_admin
 
 from .. import permissions
-
-CACHE_ATTRIBUTE = "_advisors_is_anct_admin"
-
-
-def is_anct_admin(user) -> bool:
-    """``permissions.is_anct_admin``, computed once per request's user object."""
-    if user is None:
-        return False
-    cached = getattr(user, CACHE_ATTRIBUTE, None)
-    if cached is None:
-        cached = permissions.is_anct_admin(user)
-        try:
-            setattr(user, CACHE_ATTRIBUTE, cached)
-        except AttributeError:  # AnonymousUser and friends
-            pass
-    return cached
 
 
 class AnctAdminPolicy(BasePermissionPolicy):

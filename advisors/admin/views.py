@@ -1,6 +1,7 @@
 """Actions of ANCT administrators in the back office. Each view is thin: a form, one call to
-``advisors.services`` (which checks the right and the rules), a message. A refusal
-(``WorkflowError``) is shown as is: its message is French."""
+``advisors.services`` (which checks the right and the rules) through ``perform``, a message.
+A refusal (``WorkflowError``) is shown as is, its message being French: next to the field
+it names and on top of the page; ``NotAllowed`` is a 403."""
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +14,7 @@ from calendars.dates import long_date
 
 from .. import services
 from ..bounds import SALARY_CONFIRMATION_ABOVE
+from ..forms import TransitionForm
 from ..models import (
     Amendment,
     Application,
@@ -23,6 +25,7 @@ from ..models import (
 )
 from ..models.applications import MAX_POSTS_REQUESTED
 from ..models.people import euros
+from ..views.calls import Performer
 from .policy import is_anct_admin
 
 S = Application.Status
@@ -33,13 +36,18 @@ def _require_admin(request):
         raise PermissionDenied
 
 
-def _show_refusal(request, error, form=None):
-    """Puts the service's field errors on the form and its message on top of the page."""
-    if form is not None:
-        for field, field_messages in error.errors.items():
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
-    messages.error(request, error.message)
+class AdminPerformer(Performer):
+    """``advisors.views.calls.perform`` with the back office's notices: the form's errors
+    are shown by the admin's own templates, a refusal's message on top of the page."""
+
+    def invalid(self, request, form):
+        pass
+
+    def refused(self, request, error, form):
+        messages.error(request, error.message)
+
+
+perform = AdminPerformer()
 
 
 # --- committee decision -------------------------------------------------------------------
@@ -73,20 +81,15 @@ def decide_application(request, pk):
     inspect_url = reverse("advisors_applications:inspect", args=[application.pk])
     form = DecisionForm(request.POST or None,
                         initial={"posts_granted": application.posts_requested})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.decide(application, request.user, data["outcome"],
-                            posts_granted=data["posts_granted"],
-                            decision_number=data["decision_number"],
-                            decided_on=data["decided_on"], reason=data["reason"],
-                            more_posts_confirmed=data["more_posts_confirmed"])
-        except services.WorkflowError as error:
-            _show_refusal(request, error, form)
-        else:
-            messages.success(request, f"Décision enregistrée : candidature "
-                                      f"« {application.get_status_display().lower()} ».")
-            return redirect(inspect_url)
+    if perform(request, form,
+               lambda data: services.decide(
+                   application, request.user, data["outcome"],
+                   posts_granted=data["posts_granted"],
+                   decision_number=data["decision_number"], decided_on=data["decided_on"],
+                   reason=data["reason"], more_posts_confirmed=data["more_posts_confirmed"]),
+               lambda _: (f"Décision enregistrée : candidature "
+                          f"« {application.get_status_display().lower()} ».")):
+        return redirect(inspect_url)
     return render(request, "advisors/admin/decide_application.html", {
         "application": application, "form": form,
         "opinion": getattr(application, "opinion", None), "inspect_url": inspect_url,
@@ -159,16 +162,9 @@ def contract_action(request, pk, action):
     form = RefusalForm(request.POST or None) if needs_reason else None
     if action == "valider" and contract.monthly_gross_salary > SALARY_CONFIRMATION_ABOVE:
         form = SalaryConfirmationForm(request.POST or None)
-    if request.method == "POST" and (form is None or form.is_valid()):
-        try:
-            call(contract, request.user, form.cleaned_data if form else {})
-        except services.WorkflowError as error:
-            _show_refusal(request, error, form)
-            if form is None:
-                return redirect(inspect_url)
-        else:
-            messages.success(request, success)
-            return redirect(inspect_url)
+    if perform(request, form, lambda data: call(contract, request.user, data), success) \
+            or (request.method == "POST" and form is None):
+        return redirect(inspect_url)
     return render(request, "advisors/admin/contract_action.html", {
         "contract": contract, "form": form, "label": label, "inspect_url": inspect_url,
         "page_title": label, "header_icon": "doc-full-inverse",
@@ -198,30 +194,7 @@ def _action_page(request, *, form, label, icon, subject, summary, back_url, back
     })
 
 
-def _perform(request, form, call, success):
-    """Runs ``call(data)`` once the form is valid; True when done (success message), False
-    when the form or the service refused (errors on the form and on top of the page)."""
-    if request.method != "POST" or (form is not None and not form.is_valid()):
-        return False
-    try:
-        call(form.cleaned_data if form is not None else {})
-    except services.WorkflowError as error:
-        _show_refusal(request, error, form)
-        return False
-    messages.success(request, success)
-    return True
-
-
 # --- application status: cancelled, duplicate -----------------------------------------------
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="Nouveau statut", widget=forms.RadioSelect)
-    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, allowed=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(status, S(status).label) for status in allowed]
-
-
 def transition_application(request, pk):
     """Mark an application cancelled, duplicate or abandoned: the moves
     ``services.allowed_transitions`` offers ANCT, with a reason."""
@@ -235,7 +208,7 @@ def transition_application(request, pk):
                                 "peut plus changer de statut.")
         return redirect(inspect_url)
     form = TransitionForm(request.POST or None, allowed=allowed)
-    if _perform(request, form,
+    if perform(request, form,
                 lambda data: services.transition(application, data["to_status"], request.user,
                                                  data["reason"]),
                 "Statut de la candidature modifié."):
@@ -256,7 +229,7 @@ def validate_convention(request, pk):
         Convention.objects.visible_to(request.user).select_related("structure"), pk=pk)
     inspect_url = reverse("advisors_conventions:inspect", args=[convention.pk])
     if request.method == "POST":
-        _perform(request, None,
+        perform(request, None,
                  lambda data: services.validate_convention(convention, request.user),
                  "Convention validée.")
         return redirect(inspect_url)
@@ -285,7 +258,7 @@ def initiate_renewal(request, pk):
     inspect_url = reverse("advisors_conventions:inspect", args=[convention.pk])
     form = RenewalForm(request.POST or None, initial={
         "start": convention.end, "posts": convention.posts})
-    if _perform(request, form,
+    if perform(request, form,
                 lambda data: services.start_renewal(convention, request.user,
                                                     start=data["start"], end=data["end"],
                                                     posts=data["posts"]),
@@ -319,7 +292,7 @@ def decide_amendment(request, pk):
         pk=pk)
     inspect_url = reverse("advisors_amendments:inspect", args=[amendment.pk])
     form = AmendmentDecisionForm(request.POST or None)
-    if _perform(request, form,
+    if perform(request, form,
                 lambda data: services.decide_amendment(amendment, request.user,
                                                        data["outcome"], data["comment"]),
                 "Décision enregistrée sur l'avenant."):
@@ -355,7 +328,7 @@ def decide_extension(request, pk):
     contract = extension.contract
     inspect_url = reverse("advisors_contracts:inspect", args=[contract.pk])
     form = ExtensionDecisionForm(request.POST or None)
-    if _perform(request, form,
+    if perform(request, form,
                 lambda data: services.decide_extension(extension, request.user,
                                                        data["outcome"] == "validated"),
                 "Décision enregistrée sur la prolongation."):

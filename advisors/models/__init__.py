@@ -1,13 +1,8 @@
 """Conseillers numériques: structures, posts, advisors, contracts, service points, activity."""
 
 from .activity import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
-from .applications import (
-    Amendment,
-    Application,
-    ApplicationEvent,
-    Convention,
-    PrefectOpinion,
-)
+from .applications import Application, ApplicationEvent, PrefectOpinion
+from .conventions import Amendment, Convention
 from .people import Advisor, Contract, ContractExtension
 from .places import Closure, OpeningRange, PlaceService, ServicePoint
 from .rollups import ActivityDay, ActivityMonth

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from calendars.dates import long_date
 
-from .. import permissions
+from .scope import scope_of
 
 FIRST_REPORT_DATE = datetime.date(2020, 1, 1)
 MAX_PARTICIPANTS = 100
@@ -62,7 +62,7 @@ def _sum_of(fields):
 
 class ActivityReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         territory_without_structure = scope.territory("commune")
         if territory_without_structure is not None:
             territory_without_structure &= Q(structure__isnull=True)
@@ -76,7 +76,7 @@ class ActivityReportQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Only the advisor who wrote the report (and ANCT)."""
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.own_advisor("advisor"))
 
     def between(self, start, end):

@@ -1,5 +1,6 @@
-"""Applications for posts, their history, the préfet's opinions, conventions and amendments.
-The rules that move them from one status to another live in ``services``."""
+"""Applications for posts, their history and the préfet's opinions (with the rule of who
+gives them); conventions and amendments are in ``conventions``. The rules that move them
+from one status to another live in ``services``."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,13 +11,27 @@ from django.utils import timezone
 
 from calendars.dates import long_date
 
-from .. import permissions
+from .scope import scope_of
 from .structures import Structure
 
 MOTIVATION_MAX_LENGTH = 2500
 OPINION_COMMENT_MIN_LENGTH = 10
 OPINION_COMMENT_MAX_LENGTH = 1000
 MAX_POSTS_REQUESTED = 50
+
+
+def opinion_territory(scope, structure):
+    """Who gives the préfet's opinion, as a condition on the structure (path) of the rows:
+    the préfet of the structure's département, régions excepted; for a structure of kind
+    "région", the regional préfet. None when the user gives no opinion."""
+    region = Structure.Kind.REGION
+    if scope.department_id:
+        return (Q(**{f"{structure}__commune__department_id": scope.department_id})
+                & ~Q(**{f"{structure}__kind": region}))
+    if scope.region_id:
+        return Q(**{f"{structure}__kind": region,
+                    f"{structure}__commune__department__region_id": scope.region_id})
+    return None
 
 
 class StructureScopedQuerySet(models.QuerySet):
@@ -26,15 +41,36 @@ class StructureScopedQuerySet(models.QuerySet):
     structure_path = "structure"
 
     def visible_to(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.structures(self.structure_path))
 
     def editable_by(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.managed(self.structure_path))
 
 
-class ApplicationQuerySet(StructureScopedQuerySet):
+class OpinionQuerySet(StructureScopedQuerySet):
+    """Rows a préfet gives an opinion on (applications, amendments adding posts)."""
+
+    def opinion_of(self, user):
+        """The rows whose opinion this user gives (``opinion_territory``)."""
+        condition = opinion_territory(scope_of(user), self.structure_path)
+        return self.none() if condition is None else self.filter(condition)
+
+    def awaiting_opinion_of(self, user):
+        """The rows waiting for this préfet's opinion."""
+        return self.awaiting_opinion().opinion_of(user)
+
+
+class AwaitsOpinion:
+    """For applications and amendments: the rule, asked about one row."""
+
+    def awaits_opinion_of(self, user) -> bool:
+        """True when this user is the préfet whose opinion the row waits for."""
+        return type(self).objects.awaiting_opinion_of(user).filter(pk=self.pk).exists()
+
+
+class ApplicationQuerySet(OpinionQuerySet):
     def open(self):
         return self.filter(status__in=Application.OPEN_STATUSES)
 
@@ -44,27 +80,13 @@ class ApplicationQuerySet(StructureScopedQuerySet):
     def awaiting_opinion(self):
         return self.open().filter(opinion__isnull=True)
 
-    def awaiting_opinion_of(self, user):
-        """Open applications without an opinion that this préfet may give one on."""
-        scope = permissions.scope_of(user)
-        region = Structure.Kind.REGION
-        if scope.department_id:  # the département's structures, régions excepted
-            return self.awaiting_opinion().filter(
-                structure__commune__department_id=scope.department_id,
-            ).exclude(structure__kind=region)
-        if scope.region_id:  # the regional préfet: the région itself
-            return self.awaiting_opinion().filter(
-                structure__kind=region,
-                structure__commune__department__region_id=scope.region_id)
-        return self.none()
-
     def in_territory(self, *, department=None, region=None):
         if department is not None:
             return self.filter(structure__commune__department=department)
         return self.filter(structure__commune__department__region=region)
 
 
-class Application(models.Model):
+class Application(AwaitsOpinion, models.Model):
     """A structure's application (candidature) for advisor posts."""
 
     class Status(models.TextChoices):
@@ -173,7 +195,7 @@ class ApplicationEvent(models.Model):
 
 class PrefectOpinionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.structures("application__structure"),
                               scope.structures("amendment__convention__structure"))
 
@@ -237,161 +259,3 @@ class PrefectOpinion(models.Model):
                                  f"{OPINION_COMMENT_MIN_LENGTH} caractères.")
         if errors:
             raise ValidationError(errors)
-
-
-class ConventionQuerySet(StructureScopedQuerySet):
-    def validated(self):
-        return self.filter(status=Convention.Status.VALIDATED)
-
-
-class Convention(models.Model):
-    """The funding agreement of a structure; a renewal (reconventionnement) follows one."""
-
-    class Kind(models.TextChoices):
-        INITIAL = "initial", "Conventionnement initial"
-        RENEWAL = "renewal", "Reconventionnement"
-
-    class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "En cours"
-        INITIATED = "initiated", "Initié"
-        VALIDATED = "validated", "Validée"
-        NOT_INTERESTED = "not_interested", "Non intéressée"
-
-    # Statuses each kind of convention goes through.
-    STATUSES_BY_KIND = {
-        Kind.INITIAL: {Status.IN_PROGRESS, Status.VALIDATED},
-        Kind.RENEWAL: {Status.INITIATED, Status.VALIDATED, Status.NOT_INTERESTED},
-    }
-
-    structure = models.ForeignKey("advisors.Structure", verbose_name="structure",
-                                  on_delete=models.PROTECT, related_name="conventions")
-    kind = models.CharField("type", max_length=10, choices=Kind.choices, default=Kind.INITIAL)
-    previous = models.OneToOneField("self", verbose_name="convention renouvelée", null=True,
-                                    blank=True, on_delete=models.PROTECT,
-                                    related_name="renewal")
-    status = models.CharField("statut", max_length=20, choices=Status.choices)
-    posts = models.PositiveSmallIntegerField("postes conventionnés",
-                                             validators=[MinValueValidator(1)])
-    start = models.DateField("début")
-    end = models.DateField("fin")
-    reason = models.TextField("motif", blank=True,
-                              help_text="Pourquoi la structure ne renouvelle pas.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="créée par",
-                                   null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
-    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="validée par",
-                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    validated_at = models.DateTimeField("validée le", null=True, blank=True)
-
-    objects = ConventionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "convention"
-        ordering = ["structure", "start", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")),
-                                   name="convention_ends_after_start",
-                                   violation_error_message=(
-                                       "La fin de la convention doit suivre son début.")),
-            models.UniqueConstraint(fields=["structure"], condition=Q(kind="initial"),
-                                    name="one_initial_convention_per_structure",
-                                    violation_error_message=(
-                                        "Cette structure a déjà sa convention initiale.")),
-            models.CheckConstraint(
-                condition=Q(kind="initial", previous__isnull=True)
-                | Q(kind="renewal", previous__isnull=False),
-                name="renewal_follows_a_convention",
-                violation_error_message=(
-                    "Un reconventionnement renouvelle une convention existante.")),
-        ]
-
-    def __str__(self):
-        return (f"{self.get_kind_display()} — {self.structure.name} "
-                f"({long_date(self.start)} – {long_date(self.end)})")
-
-    def clean(self):
-        errors = {}
-        if self.start and self.end and self.end <= self.start:
-            errors["end"] = "La fin de la convention doit suivre son début."
-        if self.status and self.status not in self.STATUSES_BY_KIND.get(self.kind, set()):
-            errors["status"] = (f"Statut « {self.get_status_display()} » impossible pour un "
-                                f"{self.get_kind_display().lower()}.")
-        if self.kind == self.Kind.RENEWAL and not self.previous_id:
-            errors["previous"] = "Un reconventionnement renouvelle une convention existante."
-        if errors:
-            raise ValidationError(errors)
-
-
-class AmendmentQuerySet(StructureScopedQuerySet):
-    structure_path = "convention__structure"
-
-    def validated(self):
-        return self.filter(status=Amendment.Status.VALIDATED)
-
-
-class Amendment(models.Model):
-    """An avenant adding or withdrawing posts: préfet's opinion (additions only), then ANCT's
-    decision."""
-
-    class Kind(models.TextChoices):
-        ADD = "add", "Ajout de postes"
-        WITHDRAW = "withdraw", "Retrait de postes"
-
-    class Status(models.TextChoices):
-        PENDING_OPINION = "pending_opinion", "En attente de l'avis du préfet"
-        PENDING_DECISION = "pending_decision", "En attente de décision"
-        VALIDATED = "validated", "Validé"
-        REFUSED = "refused", "Refusé"
-
-    PENDING_STATUSES = [Status.PENDING_OPINION, Status.PENDING_DECISION]
-
-    convention = models.ForeignKey(Convention, verbose_name="convention",
-                                   on_delete=models.PROTECT, related_name="amendments")
-    kind = models.CharField("type", max_length=10, choices=Kind.choices)
-    posts = models.PositiveSmallIntegerField("nombre de postes",
-                                             validators=[MinValueValidator(1)])
-    reason = models.TextField("motif")
-    status = models.CharField("statut", max_length=20, choices=Status.choices)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="demandé par",
-                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    requested_at = models.DateTimeField("demandé le", default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="décidé par",
-                                   null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
-    decision_comment = models.TextField("commentaire de la décision", blank=True)
-
-    objects = AmendmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "avenant"
-        ordering = ["-requested_at", "-pk"]
-        indexes = [models.Index(fields=["status"])]
-        constraints = [
-            models.CheckConstraint(condition=Q(posts__gte=1), name="amendment_posts_positive",
-            violation_error_message="Un avenant porte sur au moins un poste."),
-            models.CheckConstraint(
-                condition=~Q(kind="withdraw", status="pending_opinion"),
-                name="withdrawal_needs_no_opinion",
-                violation_error_message="Un retrait de postes ne demande pas l'avis du préfet."),
-        ]
-
-    def __str__(self):
-        return (f"Avenant ({self.get_kind_display().lower()} : {self.posts}) — "
-                f"{self.convention.structure.name}")
-
-    def clean(self):
-        if self.kind == self.Kind.WITHDRAW and self.status == self.Status.PENDING_OPINION:
-            raise ValidationError("Un retrait de postes ne demande pas l'avis du préfet.")
-
-    @property
-    def structure(self):
-        return self.convention.structure
-
-    @property
-    def signed_posts(self):
-        return self.posts if self.kind == self.Kind.ADD else -self.posts
-

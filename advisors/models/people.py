@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from calendars.dates import long_date
 
-from .. import permissions
 from ..validators import normalize_phone, validate_phone
+from .scope import scope_of
 
 MAX_PIX_LEVEL = 8
 
@@ -30,7 +30,7 @@ def euros(amount) -> str:
 
 class AdvisorQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(
             self,
             scope.own_advisor(""),
@@ -40,7 +40,7 @@ class AdvisorQuerySet(models.QuerySet):
         )
 
     def editable_by(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(
             self,
             scope.own_advisor(""),
@@ -155,11 +155,11 @@ class Advisor(models.Model):
 
 class ContractQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.structures("structure"), scope.own_advisor("advisor"))
 
     def editable_by(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.managed("structure"))
 
     @staticmethod
@@ -192,21 +192,19 @@ class ContractQuerySet(models.QuerySet):
 class Contract(models.Model):
     """An advisor's employment contract with a structure, validated by ANCT."""
 
-    class Kind(models.TextChoices):
-        CDI = "cdi", "CDI"
-        CDD = "cdd", "CDD"
-        PEC = "pec", "Parcours emploi compétences (PEC)"
-        PUBLIC_PROJECT = "contrat_projet_public", "Contrat de projet (fonction publique)"
-
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "En attente de validation"
         VALIDATED = "validated", "Validé"
         REFUSED = "refused", "Refusé"
 
-    class Rupture(models.TextChoices):
-        NONE = "none", "Aucune"
-        REQUESTED = "requested", "Demandée"
-        VALIDATED = "validated", "Validée"
+    # The statuses in which a contract holds one of the structure's posts.
+    HOLDING_STATUSES = [Status.SUBMITTED, Status.VALIDATED]
+
+    class Kind(models.TextChoices):
+        CDI = "cdi", "CDI"
+        CDD = "cdd", "CDD"
+        PEC = "pec", "Parcours emploi compétences (PEC)"
+        PUBLIC_PROJECT = "contrat_projet_public", "Contrat de projet (fonction publique)"
 
     class RuptureReason(models.TextChoices):
         DISMISSAL = "dismissal", "Licenciement"
@@ -215,7 +213,10 @@ class Contract(models.Model):
         END_OF_FUNDING = "end_of_funding", "Fin de financement"
         END_OF_CONVENTION = "end_of_convention", "Fin de convention"
 
-    HOLDING_STATUSES = [Status.SUBMITTED, Status.VALIDATED]
+    class Rupture(models.TextChoices):
+        NONE = "none", "Aucune"
+        REQUESTED = "requested", "Demandée"
+        VALIDATED = "validated", "Validée"
 
     advisor = models.ForeignKey(Advisor, verbose_name="conseiller", on_delete=models.PROTECT,
                                 related_name="contracts")
@@ -323,12 +324,12 @@ class Contract(models.Model):
 
 class ContractExtensionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.structures("contract__structure"),
                               scope.own_advisor("contract__advisor"))
 
     def editable_by(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.managed("contract__structure"))
 
     def pending(self):

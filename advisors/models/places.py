@@ -11,8 +11,8 @@ from django.db.models import F, Q
 
 from calendars.dates import long_date
 
-from .. import permissions
 from ..validators import normalize_phone, validate_phone
+from .scope import scope_of
 
 
 class PlaceService(models.TextChoices):
@@ -40,7 +40,7 @@ class PlaceService(models.TextChoices):
 
 class ServicePointQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         staffed = ServicePoint.advisors.through.objects.all()
         return scope.restrict(
             self,
@@ -51,7 +51,7 @@ class ServicePointQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Structure managers, and the advisors working there."""
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         staffed = ServicePoint.advisors.through.objects.all()
         return scope.restrict(
             self,

@@ -6,8 +6,8 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .. import permissions
 from ..validators import normalize_phone, normalize_siret, validate_phone, validate_siret
+from .scope import scope_of
 
 
 def _total(queryset, field):
@@ -21,7 +21,7 @@ class StructureQuerySet(models.QuerySet):
     def visible_to(self, user):
         from .people import Contract
 
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(
             self,
             scope.structures(""),
@@ -30,7 +30,7 @@ class StructureQuerySet(models.QuerySet):
         )
 
     def editable_by(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self, scope.managed(""))
 
     def in_territory(self, *, department=None, region=None):
@@ -51,7 +51,8 @@ class StructureQuerySet(models.QuerySet):
         awaiting ANCT's validation) and ``vacant_posts``.
 
         The single definition of the quota: ``services.granted_posts`` reads it."""
-        from .applications import Amendment, Application
+        from .applications import Application
+        from .conventions import Amendment
         from .people import Contract
 
         applications = Application.objects.filter(
@@ -138,12 +139,12 @@ class Structure(models.Model):
 class PrefectAssignmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """ANCT sees every assignment, a préfet their own."""
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         own = Q(user=scope.user) if scope.user is not None else None
         return scope.restrict(self, own)
 
     def editable_by(self, user):
-        scope = permissions.scope_of(user)
+        scope = scope_of(user)
         return scope.restrict(self)
 
     def active(self):

@@ -161,8 +161,7 @@ def give_opinion(subject, actor, verdict, comment):
             {"comment": ["Longueur du commentaire incorrecte."]})
     with transaction.atomic():
         subject = locked(type(subject), subject.pk)
-        structure = subject.structure
-        if not gives_opinions_on(permissions.prefect_assignment(actor), structure):
+        if not type(subject).objects.filter(pk=subject.pk).opinion_of(actor).exists():
             raise NotAllowed("Seul le préfet du département de la structure (le préfet de "
                              "région pour une région) peut donner cet avis.")
         existing = PrefectOpinion.objects.filter(**{_opinion_target(subject): subject}).first()
@@ -184,16 +183,6 @@ def give_opinion(subject, actor, verdict, comment):
             subject.status = Amendment.Status.PENDING_DECISION
             subject.save(update_fields=["status"])
         return opinion
-
-
-def gives_opinions_on(assignment, structure):
-    """The préfet of the structure's département gives the opinion; for a région (a
-    structure of kind "région"), the regional préfet does."""
-    if assignment is None:
-        return False
-    if structure.kind == Structure.Kind.REGION:
-        return assignment.region_id == structure.commune.department.region_id
-    return assignment.department_id == structure.commune.department_id
 
 
 def _opinion_target(subject):

@@ -4,7 +4,6 @@ list of their recent reports."""
 from collections import Counter
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -14,10 +13,11 @@ from django.utils import timezone
 from calendars.dates import long_date
 
 from .. import services
-from ..forms import ActivityReportForm, add_workflow_error
+from ..forms import ActivityReportForm
 from ..models import ActivityReport, ActivityTheme, ServicePoint
 from ..models.activity import FIRST_REPORT_DATE
-from .common import form_errors, own_advisor, paginate
+from .calls import perform
+from .common import own_advisor, paginate
 
 NOT_ADVISOR = "Cette page est réservée aux conseillers numériques."
 
@@ -93,27 +93,20 @@ def report_create(request):
     form = ActivityReportForm(request.POST or None, service_points=service_points,
                               initial=_defaults(request, advisor, service_points),
                               frequent_themes=_frequent_themes(advisor))
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                report = services.record_activity(advisor, form.data_for_service(),
-                                                  request.user)
-            except services.NotAllowed as error:
-                raise PermissionDenied(error.message) from error
-            except services.WorkflowError as error:
-                add_workflow_error(form, error)
-            else:
-                messages.success(request, f"Accompagnement du {long_date(report.date)} "
-                                          "enregistré.")
-                if "another" in request.POST:
-                    keep = {"date": report.date.isoformat(), "channel": report.channel,
-                            "commune": report.commune.label, "kind": report.kind,
-                            "duration": report.duration}
-                    if report.service_point_id:
-                        keep["service_point"] = report.service_point_id
-                    return redirect(f"{reverse('advisors:report_create')}?{urlencode(keep)}")
-                return redirect("advisors:reports")
-        form_errors(request)
+    done = perform(request, form,
+                   lambda data: services.record_activity(advisor, form.data_for_service(),
+                                                         request.user),
+                   lambda report: f"Accompagnement du {long_date(report.date)} enregistré.")
+    if done and "another" in request.POST:
+        report = done.result
+        keep = {"date": report.date.isoformat(), "channel": report.channel,
+                "commune": report.commune.label, "kind": report.kind,
+                "duration": report.duration}
+        if report.service_point_id:
+            keep["service_point"] = report.service_point_id
+        return redirect(f"{reverse('advisors:report_create')}?{urlencode(keep)}")
+    if done:
+        return redirect("advisors:reports")
     return render(request, "advisors/report_form.html", {
         "form": form, "first_date": FIRST_REPORT_DATE, "today": timezone.localdate(),
     })

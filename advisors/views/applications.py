@@ -1,26 +1,70 @@
-"""Applications as the préfet sees them (list of the territory, opinion), and the detail
-page shared with the structure's managers (status and history)."""
+"""Applications: "Candidater" (a structure applies for posts), the préfet's list of the
+territory and their opinion, the detail page shared with the structure's managers (status
+and history) and the status changes they may make."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from .. import permissions, services
-from ..forms import ApplicationFilterForm, OpinionForm, add_workflow_error
-from ..models import Application, PrefectOpinion
-from .common import form_errors, paginate
-from .conventions import amendments_awaiting_opinion_of
+from calendars.dates import long_date
+
+from .. import permissions, services, sirene
+from ..forms import ApplicationFilterForm, ApplicationForm, TransitionForm
+from ..models import Amendment, Application, Structure
+from ..validators import normalize_siret, validate_siret
+from .calls import perform
+from .common import action_page, paginate
+from .opinions import opinion_on
 
 
-def _can_give_opinion(user, application):
-    """The préfet of the structure's département (the regional préfet for a région), on an
-    open application without opinion: the service's own rule decides who."""
-    from ..services.applications import gives_opinions_on
+@login_required
+def apply(request):
+    """"Candidater": a new structure (or one the person already manages, same SIRET)
+    applies for posts."""
+    form = ApplicationForm(request.POST or None)
 
-    return (application.is_open
-            and gives_opinions_on(permissions.prefect_assignment(user), application.structure)
-            and not PrefectOpinion.objects.filter(application=application).exists())
+    def call(data):
+        existing = Structure.objects.editable_by(request.user).filter(
+            siret=data["siret"]).first()
+        return services.apply(existing or form.structure_data(), request.user,
+                              posts_requested=data["posts_requested"],
+                              motivation=data["motivation"],
+                              desired_start=data["desired_start"])
+
+    done = perform(request, form, call, lambda application: (
+        f"La candidature de « {application.structure.name} » est déposée. Le préfet de "
+        "votre département donnera son avis, puis le comité de sélection de l'ANCT "
+        "décidera."))
+    if done:
+        return redirect("advisors:structure", done.result.structure_id)
+    return render(request, "advisors/apply.html", {"form": form})
+
+
+@login_required
+def siret_lookup(request):
+    """What the business register says about a SIRET, for prefilling the application form
+    (name, address, commune). Never an error page: an unreachable register says so."""
+    siret = normalize_siret(request.GET.get("siret", ""))[:14]
+    try:
+        validate_siret(siret)
+    except ValidationError as error:
+        return JsonResponse({"status": "invalid", "message": error.messages[0]})
+    found = sirene.lookup(siret)
+    answer = {"status": found.status}
+    if found.found:
+        commune = found.commune()
+        answer.update(name=found.name, address=found.address, active=found.active,
+                      commune=commune.label if commune else "")
+        state = "établissement en activité" if found.active else "établissement fermé"
+        answer["message"] = f"Répertoire des entreprises : {found.name}, {state}."
+    elif found.status == sirene.NOT_FOUND:
+        answer["message"] = "Ce SIRET ne figure pas au répertoire des entreprises."
+    else:
+        answer["message"] = ""
+    return JsonResponse(answer)
 
 
 @login_required
@@ -40,7 +84,7 @@ def prefect_applications(request):
         "form": form,
         "applications": paginate(request, applications),
         "awaiting": Application.objects.awaiting_opinion_of(request.user).count(),
-        "amendments": amendments_awaiting_opinion_of(request.user).select_related(
+        "amendments": Amendment.objects.awaiting_opinion_of(request.user).select_related(
             "convention__structure__commune"),
         "assignment": permissions.prefect_assignment(request.user),
     })
@@ -53,26 +97,9 @@ def application_detail(request, pk):
     application = get_object_or_404(
         Application.objects.visible_to(request.user).select_related(
             "structure__commune__department"), pk=pk)
-    can_give = _can_give_opinion(request.user, application)
-    form = OpinionForm(request.POST or None) if can_give else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied("Vous ne pouvez pas donner d'avis sur cette candidature.")
-        if form.is_valid():
-            try:
-                services.give_opinion(application, request.user, form.cleaned_data["verdict"],
-                                      form.cleaned_data["comment"])
-            except services.NotAllowed as error:
-                raise PermissionDenied(error.message) from error
-            except services.WorkflowError as error:
-                add_workflow_error(form, error)
-            else:
-                messages.success(request, f"Votre avis sur la candidature de "
-                                          f"« {application.structure.name} » est enregistré.")
-                return redirect("advisors:application", application.pk)
-        form_errors(request)
-    opinion = PrefectOpinion.objects.visible_to(request.user).filter(
-        application=application).select_related("author").first()
+    form, done, opinion = opinion_on(request, application)
+    if done:
+        return redirect("advisors:application", application.pk)
     return render(request, "advisors/application.html", {
         "application": application,
         "structure": application.structure,
@@ -84,3 +111,29 @@ def application_detail(request, pk):
         "transitions": (services.allowed_transitions(application, request.user)
                         if permissions.can_edit(request.user, application) else []),
     })
+
+
+@login_required
+def application_status(request, pk):
+    """Abandon (or, for ANCT, cancel) an application: only the moves
+    ``services.allowed_transitions`` offers this person, with a reason."""
+    application = get_object_or_404(
+        Application.objects.editable_by(request.user).select_related("structure"), pk=pk)
+    allowed = services.allowed_transitions(application, request.user)
+    back = reverse("advisors:application", args=[application.pk])
+    if not allowed:
+        messages.error(request, f"Cette candidature « {application.get_status_display()} » "
+                                "ne peut plus changer de statut.")
+        return redirect(back)
+    form = TransitionForm(request.POST or None, allowed=allowed,
+                          initial={"to_status": allowed[0]} if len(allowed) == 1 else None)
+    if perform(request, form,
+               lambda data: services.transition(application, data["to_status"], request.user,
+                                                data["reason"]),
+               "Le statut de la candidature est modifié."):
+        return redirect(back)
+    return action_page(request, form, title="Changer le statut de la candidature",
+                       lead=(f"Candidature de « {application.structure.name} » déposée le "
+                             f"{long_date(application.created_at)}, "
+                             f"« {application.get_status_display().lower()} »."),
+                       submit="Confirmer le changement", back=back)

@@ -1,11 +1,9 @@
-"""What the advisors pages share: pagination, the person's advisor row, form error notice."""
+"""What the advisors pages share: pagination, the person's advisor row, the one-form page."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
+from django.shortcuts import render
 
 from ..models import Advisor
-
-FORM_ERRORS = "Le formulaire contient des erreurs : corrigez les champs signalés ci-dessous."
 
 
 def paginate(request, items, param="page", per_page=20):
@@ -29,5 +27,7 @@ def own_advisor(user):
     return Advisor.objects.filter(user=user).first()
 
 
-def form_errors(request):
-    messages.error(request, FORM_ERRORS)
+def action_page(request, form, *, title, lead, submit, back, **extra):
+    """A one-form page of the front end ("Engager la convention", "Demander un avenant"…)."""
+    return render(request, "advisors/action_form.html", {
+        "form": form, "title": title, "lead": lead, "submit": submit, "back": back, **extra})

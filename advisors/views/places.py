@@ -1,7 +1,6 @@
 """Advisors (and structure managers): "Mes lieux d'activité" — service points, their weekly
 hours and exceptional closures."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..forms import ClosureForm, OpeningHoursForm, ServicePointForm, add_workflow_error
+from ..forms import ClosureForm, OpeningHoursForm, ServicePointForm
 from ..models import Closure, Contract, ServicePoint, Structure
-from .common import form_errors, own_advisor, paginate
+from .calls import perform
+from .common import own_advisor, paginate
 
 
 def _structures_for(user):
@@ -51,22 +51,14 @@ def place_create(request):
     form = ServicePointForm(request.POST or None, structures=structures,
                             initial={"access": ServicePoint.Access.FREE, "is_public": True})
     hours = OpeningHoursForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid() and hours.is_valid():
-            structure = form.chosen_structure()
-            try:
-                place = services.create_service_point(
-                    structure, request.user, form.data_for_service(),
-                    opening_ranges=hours.ranges)
-            except services.NotAllowed as error:
-                raise PermissionDenied(error.message) from error
-            except services.WorkflowError as error:
-                add_workflow_error(form, error)
-            else:
-                messages.success(request, f"Le lieu « {place.name} » est enregistré. Vous "
-                                          "pouvez y ajouter des fermetures exceptionnelles.")
-                return redirect("advisors:place", place.pk)
-        form_errors(request)
+    done = perform(request, form,
+                   lambda data: services.create_service_point(
+                       form.chosen_structure(), request.user, form.data_for_service(),
+                       opening_ranges=hours.ranges),
+                   lambda place: (f"Le lieu « {place.name} » est enregistré. Vous pouvez y "
+                                  "ajouter des fermetures exceptionnelles."), also=[hours])
+    if done:
+        return redirect("advisors:place", done.result.pk)
     return render(request, "advisors/place_form.html", {"form": form, "hours": hours})
 
 
@@ -91,19 +83,15 @@ def place_edit(request, pk):
         return _place_page(request, place)
     form = ServicePointForm(request.POST, structures=[place.structure])
     hours = OpeningHoursForm(request.POST)
-    if form.is_valid() and hours.is_valid():
-        try:
-            with transaction.atomic():
-                services.update_service_point(place, request.user, form.data_for_service())
-                services.set_opening_hours(place, hours.ranges, request.user)
-        except services.NotAllowed as error:
-            raise PermissionDenied(error.message) from error
-        except services.WorkflowError as error:
-            add_workflow_error(form, error)
-        else:
-            messages.success(request, f"Le lieu « {place.name} » est mis à jour.")
-            return redirect("advisors:place", place.pk)
-    form_errors(request)
+
+    @transaction.atomic
+    def update(data):
+        services.update_service_point(place, request.user, form.data_for_service())
+        services.set_opening_hours(place, hours.ranges, request.user)
+
+    if perform(request, form, update, lambda _: f"Le lieu « {place.name} » est mis à jour.",
+               also=[hours]):
+        return redirect("advisors:place", place.pk)
     place.refresh_from_db()
     return _place_page(request, place, form=form, hours=hours)
 
@@ -114,17 +102,10 @@ def closure_add(request, pk):
     place = get_object_or_404(_editable(request.user).select_related("structure", "commune"),
                               pk=pk)
     form = ClosureForm(request.POST)
-    if form.is_valid():
-        try:
-            closure = services.add_closure(place, request.user, **form.cleaned_data)
-        except services.NotAllowed as error:
-            raise PermissionDenied(error.message) from error
-        except services.WorkflowError as error:
-            add_workflow_error(form, error)
-        else:
-            messages.success(request, f"Fermeture enregistrée : {str(closure).lower()}.")
-            return redirect(reverse("advisors:place", args=[place.pk]) + "#fermetures")
-    form_errors(request)
+    if perform(request, form,
+               lambda data: services.add_closure(place, request.user, **data),
+               lambda closure: f"Fermeture enregistrée : {str(closure).lower()}."):
+        return redirect(reverse("advisors:place", args=[place.pk]) + "#fermetures")
     return _place_page(request, place, closure_form=form)
 
 
@@ -133,9 +114,6 @@ def closure_add(request, pk):
 def closure_remove(request, pk):
     closure = get_object_or_404(
         Closure.objects.filter(service_point__in=_editable(request.user).values("pk")), pk=pk)
-    try:
-        place = services.remove_closure(closure, request.user)
-    except services.NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    messages.success(request, "La fermeture est supprimée.")
-    return redirect(reverse("advisors:place", args=[place.pk]) + "#fermetures")
+    perform(request, None, lambda data: services.remove_closure(closure, request.user),
+            "La fermeture est supprimée.")
+    return redirect(reverse("advisors:place", args=[closure.service_point_id]) + "#fermetures")

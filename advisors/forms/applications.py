@@ -1,0 +1,186 @@
+"""Applications: "Candidater" (structure managers), the préfet's list and opinion, and the
+status changes a person may make (front end and back office alike)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .. import sirene
+from ..models import Application, PrefectOpinion, Structure
+from ..models.applications import (
+    MAX_POSTS_REQUESTED,
+    MOTIVATION_MAX_LENGTH,
+    OPINION_COMMENT_MAX_LENGTH,
+    OPINION_COMMENT_MIN_LENGTH,
+)
+from ..validators import normalize_phone, normalize_siret, validate_phone, validate_siret
+from .common import DATE, REQUIRED, BaseForm, CommuneField
+
+
+class ApplicationForm(BaseForm):
+    name = forms.CharField(label="Nom de la structure", max_length=255)
+    siret = forms.CharField(label="SIRET", max_length=20,
+                            help_text="14 chiffres, espaces acceptés.",
+                            widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                          "autocomplete": "off"}))
+    kind = forms.ChoiceField(label="Type de structure",
+                             choices=[("", "Choisir un type")] + list(Structure.Kind.choices))
+    address = forms.CharField(label="Adresse", max_length=255,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+    commune = CommuneField()
+    contact_first_name = forms.CharField(label="Prénom du contact", max_length=150,
+                                         widget=forms.TextInput(
+                                             attrs={"autocomplete": "given-name"}))
+    contact_last_name = forms.CharField(label="Nom du contact", max_length=150,
+                                        widget=forms.TextInput(
+                                            attrs={"autocomplete": "family-name"}))
+    contact_email = forms.EmailField(label="Courriel du contact",
+                                     error_messages={"invalid": "Saisissez une adresse "
+                                                     "électronique valide."},
+                                     widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    contact_phone = forms.CharField(label="Téléphone du contact", max_length=20, required=False,
+                                    validators=[validate_phone],
+                                    widget=forms.TextInput(attrs={"type": "tel",
+                                                                  "autocomplete": "tel"}))
+    posts_requested = forms.IntegerField(
+        label="Nombre de postes demandés", min_value=1, max_value=MAX_POSTS_REQUESTED,
+        error_messages={
+            "min_value": "Demandez au moins un poste.",
+            "max_value": f"Vous pouvez demander au plus {MAX_POSTS_REQUESTED} postes.",
+            "invalid": "Saisissez un nombre entier.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    motivation = forms.CharField(
+        label="Motivation", max_length=MOTIVATION_MAX_LENGTH,
+        help_text=f"{MOTIVATION_MAX_LENGTH:,} caractères au maximum.".replace(",", " "),
+        error_messages={"max_length": (
+            f"La motivation doit comporter au plus {MOTIVATION_MAX_LENGTH:,} caractères "
+            "(actuellement %(show_value)d).").replace(",", " ")},
+        widget=forms.Textarea(attrs={"rows": 8, "data-counter": ""}))
+    desired_start = forms.DateField(label="Date de démarrage souhaitée", widget=DATE)
+
+    FIELDSETS = {
+        "contact": ("contact_first_name", "contact_last_name", "contact_email",
+                    "contact_phone"),
+        "request": ("posts_requested", "motivation", "desired_start"),
+    }
+    # Filled from the business register when left empty (the SIRET says them).
+    PREFILLED = ("name", "address", "commune")
+    register = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.PREFILLED:
+            self.fields[name].required = False
+        self.fields["siret"].help_text = (
+            "14 chiffres, espaces acceptés. Laissés vides, le nom et les coordonnées de la "
+            "structure sont repris du répertoire des entreprises.")
+
+    def clean_siret(self):
+        siret = normalize_siret(self.cleaned_data["siret"])
+        validate_siret(siret)
+        # The register, when reachable, must know an active establishment; unreachable, the
+        # form goes on (the Luhn key was checked above).
+        self.register = sirene.lookup(siret)
+        if self.register.status == sirene.NOT_FOUND:
+            raise ValidationError(
+                "Ce SIRET ne figure pas au répertoire des entreprises : vérifiez les chiffres "
+                "saisis (avis de situation SIRENE de la structure).", code="siret_unknown")
+        if self.register.found and not self.register.active:
+            raise ValidationError(
+                "Cet établissement est fermé d'après le répertoire des entreprises : indiquez "
+                "le SIRET d'un établissement en activité.", code="siret_closed")
+        return siret
+
+    def clean(self):
+        data = super().clean()
+        found = self.register if self.register is not None and self.register.found else None
+        if found is not None:
+            prefill = {"name": found.name, "address": found.address,
+                       "commune": found.commune()}
+            for name, value in prefill.items():
+                if not data.get(name) and name not in self.errors and value:
+                    data[name] = value
+        for name in self.PREFILLED:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, REQUIRED)
+        return data
+
+    def clean_contact_phone(self):
+        return normalize_phone(self.cleaned_data["contact_phone"])
+
+    def clean_desired_start(self):
+        value = self.cleaned_data["desired_start"]
+        if value < timezone.localdate():
+            raise ValidationError("La date de démarrage souhaitée ne peut pas être passée.")
+        return value
+
+    STRUCTURE_FIELDS = ("name", "siret", "kind", "address", "commune", "contact_first_name",
+                        "contact_last_name", "contact_email", "contact_phone")
+
+    def structure_data(self):
+        return {name: self.cleaned_data[name] for name in self.STRUCTURE_FIELDS}
+
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Statut", required=False,
+                               choices=[("", "Tous les statuts")]
+                               + list(Application.Status.choices))
+    without_opinion = forms.BooleanField(label="Sans avis uniquement", required=False)
+    q = forms.CharField(label="Structure ou SIRET", required=False, max_length=100)
+
+    def filter(self, applications):
+        if not self.is_valid():
+            return applications
+        data = self.cleaned_data
+        if data["status"]:
+            applications = applications.filter(status=data["status"])
+        if data["without_opinion"]:
+            applications = applications.filter(opinion__isnull=True)
+        if data["q"]:
+            text = data["q"].strip()
+            digits = normalize_siret(text)
+            if digits.isdigit():
+                applications = applications.filter(structure__siret__startswith=digits)
+            else:
+                applications = applications.filter(structure__name__icontains=text)
+        return applications
+
+
+class OpinionForm(BaseForm):
+    verdict = forms.ChoiceField(label="Avis", choices=PrefectOpinion.Verdict.choices,
+                                widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Commentaire", min_length=OPINION_COMMENT_MIN_LENGTH,
+        max_length=OPINION_COMMENT_MAX_LENGTH,
+        help_text=(f"Entre {OPINION_COMMENT_MIN_LENGTH} et {OPINION_COMMENT_MAX_LENGTH:,} "
+                   "caractères.").replace(",", " "),
+        error_messages={
+            "min_length": (f"Le commentaire doit comporter au moins "
+                           f"{OPINION_COMMENT_MIN_LENGTH} caractères (actuellement "
+                           "%(show_value)d)."),
+            "max_length": (f"Le commentaire doit comporter au plus "
+                           f"{OPINION_COMMENT_MAX_LENGTH:,} caractères (actuellement "
+                           "%(show_value)d).").replace(",", " "),
+        },
+        widget=forms.Textarea(attrs={"rows": 5, "data-counter": ""}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verdict"].error_messages["required"] = "Choisissez un avis favorable ou " \
+                                                            "défavorable."
+
+
+
+class TransitionForm(BaseForm):
+    """The status changes the person may make (``services.allowed_transitions``)."""
+
+    to_status = forms.ChoiceField(label="Nouveau statut", widget=forms.RadioSelect)
+    reason = forms.CharField(label="Motif", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(status, Application.Status(status).label)
+                                            for status in allowed]
