@@ -10,19 +10,34 @@ structure's contact person), one module each for its rows:
 - ``sessions``: sessions of the Académie des territoires' published courses.
 
 Every builder reads its queryset once (annotations and prefetches, never a query per row),
-so the files can be streamed row by row. This module lists the datasets and writes them as
-CSV and JSON."""
+so the files are streamed row by row.
 
+Each dataset is a declared export (``core.exports.Export``: a French label, who may run it,
+headers then rows; its slug names the file), written in the national schema's CSV dialect rather than
+the French Excel one of the other exports: the schema (Table Schema, validated by
+data.gouv.fr's Validata and by ``frictionless``) reads UTF-8 without a byte-order mark,
+``,`` between cells, ``.`` in decimals, ISO dates and "+33…" phone numbers, and harvesters
+fetch a stable file name. A text cell a spreadsheet would run as a formula is still made
+inert (a leading ``'``), except a number as written ("+33344000000", "-1.55"), which is
+a value, not a formula, and which the schema requires as is.
+
+They carry no ``identifier``, so they stay out of ``core.exports.EXPORTS``: the registry's
+contract (``tests/core/test_export_injection.py``) is the French Excel file (BOM, ``;``),
+which the schema's reusers cannot read; ``tests/opendata`` checks them instead."""
+
+import codecs
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
 
 from django.db.models import Max
+from django.http import StreamingHttpResponse
 
 from academy.models import Session
 from advisors.models import Contract, ServicePoint, Structure
+from core.exports import CONTENT_TYPES, CSV, JSON, Export, content_disposition, neutralise
 
 from .service_points import SERVICE_POINT_FIELDS, service_point_rows
 from .sessions import SESSION_FIELDS, session_rows
@@ -30,94 +45,141 @@ from .structures import STRUCTURE_FIELDS, structure_rows
 
 LICENCE_NAME = "Licence Ouverte 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
-@dataclass(frozen=True)
-class Dataset:
-    slug: str
-    title: str
-    description: str
-    fields: list
-    rows: object  # () -> Iterator[dict]
-    last_update: object  # () -> datetime | None
-    schema_url_name: str = ""
+def csv_value(value) -> str:
+    """A cell as the schema reads it: empty for ``None``, "true"/"false", numbers with a
+    point, text made inert when a spreadsheet would run it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value if NUMBER.fullmatch(value) else neutralise(value)
+    return str(value)
+
+
+class OpenDataExport(Export):
+    """A public dataset: anyone may download it, as CSV (the schema's dialect) or JSON,
+    both streamed. Subclasses give ``slug`` (the file name), ``description``, ``fields``
+    (the columns, in order), ``records()`` (one dict a row) and ``last_update()``."""
+
+    slug = ""
+    description = ""
+    fields = ()
+    schema_url_name = ""
+    formats = (CSV, JSON)
+    csv_delimiter = ","  # the schema's dialect (Table Schema's CSV defaults)
+    csv_bom = False
+
+    @classmethod
+    def allowed(cls, user):
+        return True  # public data, under the Licence Ouverte
+
+    def records(self) -> Iterator[dict]:
+        raise NotImplementedError
+
+    def last_update(self):
+        raise NotImplementedError
+
+    def headers(self):
+        return list(self.fields)
+
+    def rows(self):
+        for record in self.records():
+            yield [record.get(name) for name in self.fields]
+
+    def get_filename(self):
+        return self.slug
+
+    def filename(self, fmt):
+        return f"{self.slug}.{fmt}"  # stable: harvesters fetch the same address every day
+
+    def csv_chunks(self):
+        """The CSV, one encoded chunk a row (header first): UTF-8, ``,``, no BOM."""
+        if self.csv_bom:
+            yield codecs.BOM_UTF8
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=self.csv_delimiter, lineterminator="\n")
+        for row in self.iter_rows():
+            writer.writerow([csv_value(value) for value in row])
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate(0)
+
+    def json_chunks(self):
+        """A JSON array of the records, one a chunk, values typed (numbers, null)."""
+        yield b"["
+        separator = "\n"
+        for record in self.records():
+            yield (separator + json.dumps(record, ensure_ascii=False)).encode("utf-8")
+            separator = ",\n"
+        yield b"\n]\n"
+
+    def write(self, fmt, output):
+        chunks = self.csv_chunks() if fmt == CSV else self.json_chunks()
+        for chunk in chunks:
+            output.write(chunk)
+
+    def response(self, fmt, *, streaming=True):
+        chunks = self.csv_chunks() if fmt == CSV else self.json_chunks()
+        response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = content_disposition(self.filename(fmt))
+        return response
 
 
 def _latest(queryset, field="updated_at"):
     return queryset.order_by().aggregate(latest=Max(field))["latest"]
 
 
-DATASETS = {
-    "lieux-mediation-numerique": Dataset(
-        slug="lieux-mediation-numerique",
-        title="Lieux d'activité des conseillers numériques",
-        description=(
-            "Les permanences où les conseillers numériques reçoivent le public : adresse, "
-            "coordonnées, services proposés, horaires (format OpenStreetMap) et modalités "
-            "d'accès, au format du schéma national des lieux de médiation numérique "
-            "(v1.0.2)."),
-        fields=SERVICE_POINT_FIELDS,
-        rows=service_point_rows,
-        last_update=lambda: _latest(ServicePoint.objects.public()),
-        schema_url_name="opendata:schema",
-    ),
-    "structures": Dataset(
-        slug="structures",
-        title="Structures d'accueil des conseillers numériques",
-        description=(
-            "Les structures dont la candidature a été validée : SIRET, type, commune, "
-            "département, nombre de postes attribués et de conseillers en poste."),
-        fields=STRUCTURE_FIELDS,
-        rows=structure_rows,
-        last_update=lambda: max(filter(None, [
-            _latest(Structure.objects.all()),
-            _latest(Contract.objects.all()),
-        ]), default=None),
-    ),
-    "sessions": Dataset(
-        slug="sessions",
-        title="Sessions de l'Académie des territoires",
-        description=(
-            "Les sessions des formations de l'Académie des territoires : formation, dates, "
-            "lieu, format, places et statut (programmée ou annulée)."),
-        fields=SESSION_FIELDS,
-        rows=session_rows,
-        last_update=lambda: _latest(Session.objects.all()),
-    ),
-}
+class ServicePointsExport(OpenDataExport):
+    slug = "lieux-mediation-numerique"
+    verbose_name = "Lieux d'activité des conseillers numériques"
+    description = (
+        "Les permanences où les conseillers numériques reçoivent le public : adresse, "
+        "coordonnées, services proposés, horaires (format OpenStreetMap) et modalités "
+        "d'accès, au format du schéma national des lieux de médiation numérique (v1.0.2).")
+    fields = SERVICE_POINT_FIELDS
+    schema_url_name = "opendata:schema"
+
+    def records(self):
+        return service_point_rows()
+
+    def last_update(self):
+        return _latest(ServicePoint.objects.public())
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+class StructuresExport(OpenDataExport):
+    slug = "structures"
+    verbose_name = "Structures d'accueil des conseillers numériques"
+    description = (
+        "Les structures dont la candidature a été validée : SIRET, type, commune, "
+        "département, nombre de postes attribués et de conseillers en poste.")
+    fields = STRUCTURE_FIELDS
+
+    def records(self):
+        return structure_rows()
+
+    def last_update(self):
+        return max(filter(None, [_latest(Structure.objects.all()),
+                                 _latest(Contract.objects.all())]), default=None)
 
 
-def csv_lines(fields: list, rows: Iterable[dict]) -> Iterator[str]:
-    """The CSV file line by line (header first), for a streaming response."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+class SessionsExport(OpenDataExport):
+    slug = "sessions"
+    verbose_name = "Sessions de l'Académie des territoires"
+    description = (
+        "Les sessions des formations de l'Académie des territoires : formation, dates, "
+        "lieu, format, places et statut (programmée ou annulée).")
+    fields = SESSION_FIELDS
 
-    def flush():
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text
+    def records(self):
+        return session_rows()
 
-    writer.writerow(fields)
-    yield flush()
-    for row in rows:
-        writer.writerow([_csv_value(row.get(name)) for name in fields])
-        yield flush()
+    def last_update(self):
+        return _latest(Session.objects.all())
 
 
-def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    """A JSON array, one row per chunk, for a streaming response."""
-    yield "["
-    first = True
-    for row in rows:
-        yield ("\n" if first else ",\n") + json.dumps(row, ensure_ascii=False)
-        first = False
-    yield "\n]\n"
+DATASETS = {export.slug: export for export in (ServicePointsExport, StructuresExport,
+                                                SessionsExport)}

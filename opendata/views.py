@@ -1,20 +1,21 @@
 """/donnees/: the open data page and its downloads (CSV and JSON, streamed)."""
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .exports import DATASETS, LICENCE_NAME, LICENCE_URL, csv_lines, json_chunks
-from .service_points import SCHEMA_PATH
+from core.exports import export_response
 
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+from .exports import DATASETS, LICENCE_NAME, LICENCE_URL
+from .service_points import SCHEMA_PATH
 
 
 @require_GET
 def index(request):
     datasets = []
-    for dataset in DATASETS.values():
+    for export_class in DATASETS.values():
+        dataset = export_class(request.user)
         latest = dataset.last_update()
         datasets.append({
             "dataset": dataset,
@@ -28,16 +29,10 @@ def index(request):
 
 @require_GET
 def download(request, slug, extension):
-    dataset = DATASETS.get(slug)
-    if dataset is None or extension not in CONTENT_TYPES:
+    export_class = DATASETS.get(slug)
+    if export_class is None or extension not in export_class.formats:
         raise Http404("Jeu de données inconnu.")
-    rows = dataset.rows()
-    if extension == "csv":
-        chunks = csv_lines(dataset.fields, rows)
-    else:
-        chunks = json_chunks(rows)
-    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[extension])
-    response["Content-Disposition"] = f'attachment; filename="{slug}.{extension}"'
+    response = export_response(request, export_class, extension, streaming=True)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -290,3 +290,29 @@ def test_schema_download_and_unknown_dataset(client, db):
     assert json.loads(b"".join(response.streaming_content))["name"] == "standard-mediation-num"
     assert client.get("/donnees/inconnu.csv").status_code == 404
     assert client.get("/donnees/structures.xml").status_code == 404
+
+
+def test_a_formula_comes_out_inert_and_numbers_as_the_schema_wants(client, dataset):
+    """The open data CSV keeps the schema's dialect (",", no BOM, "+33…" phones) but a text
+    that a spreadsheet would run is prefixed with "'"."""
+    point = dataset["points"]["full"]
+    point.name = '=HYPERLINK("http://x")'
+    point.save()
+    text, response = download(client, "lieux-mediation-numerique", "csv")
+    assert not text.startswith("\ufeff") and text.startswith("id,pivot,nom,")
+    row = next(row for row in csv_rows(text) if row["id"] == str(point.pk))
+    assert row["nom"] == '\'=HYPERLINK("http://x")'
+    assert row["telephone"] == "+33344000000"
+    assert exports.csv_value("-1.55") == "-1.55" and exports.csv_value("@cmd") == "'@cmd"
+    assert exports.csv_value(None) == "" and exports.csv_value(True) == "true"
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_datasets_are_declared_exports_anyone_may_run():
+    from core.exports import Export, discover
+
+    for slug, export_class in exports.DATASETS.items():
+        assert issubclass(export_class, Export) and export_class.slug == slug
+        assert export_class.verbose_name and export_class.allowed(None)
+        # Out of the French Excel registry: their CSV is the national schema's dialect.
+        assert export_class not in discover().values()
