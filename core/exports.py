@@ -92,6 +92,10 @@ class Export:
     formats = (CSV, XLSX)
     sheet_title = "Données"
     progress_every = 500
+    # French Excel's CSV dialect; a file read by other programs (an open-data schema) may
+    # set "," and no byte-order mark: formulas are made inert all the same.
+    csv_delimiter = ";"
+    csv_bom = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -149,13 +153,18 @@ class Export:
         if self.progress:
             self.progress(100)
 
+    def csv_cell(self, value):
+        """One CSV cell (``csv_value``: French Excel's); formulas must stay inert."""
+        return csv_value(value)
+
     def csv_chunks(self):
-        """The CSV as encoded chunks (BOM first), one a row: for streaming."""
+        """The CSV as encoded chunks (the BOM first), one a row: for streaming."""
         line = _Line()
-        writer = csv.writer(line, delimiter=";", lineterminator="\r\n")
-        yield codecs.BOM_UTF8
+        writer = csv.writer(line, delimiter=self.csv_delimiter, lineterminator="\r\n")
+        if self.csv_bom:
+            yield codecs.BOM_UTF8
         for row in self.iter_rows():
-            writer.writerow([csv_value(value) for value in row])
+            writer.writerow([self.csv_cell(value) for value in row])
             yield line.take().encode("utf-8")
 
     def write(self, fmt, output):

@@ -92,8 +92,8 @@ def test_xlsx_types_and_formulas():
     assert first[4].value == 3 and first[5].value == "Oui"
     for payload, row in zip(PAYLOADS, rows[2:], strict=True):
         cell = row[0]
-        # XML reads a carriage return back as a line feed.
-        assert cell.data_type == "s" and cell.value == payload.replace("\r", "\n")
+        # Depending on the XML parser, a carriage return may read back as a line feed.
+        assert cell.data_type == "s" and cell.value in (payload, payload.replace("\r", "\n"))
         assert cell.quotePrefix
         assert row[4].value == -4
     assert all(cell.data_type != "f" for row in rows for cell in row)
@@ -150,3 +150,14 @@ def test_paris_zone_is_the_default():
     from django.utils import timezone
 
     assert timezone.get_default_timezone() == zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def test_another_csv_dialect_still_neutralises():
+    class Comma(Sample):
+        csv_delimiter = ","
+        csv_bom = False
+
+    data = Comma(extra=["=1+1"]).render("csv")[2]
+    assert not data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8")), delimiter=","))
+    assert rows[1][3] == "12,50" and rows[2][0] == "'=1+1"
