@@ -122,8 +122,25 @@ class Convention(models.Model):
         return self.renewal_due_on(timezone.localdate())
 
     def renewal_due_on(self, today) -> bool:
-        return (self.status == self.Status.VALIDATED and not self.is_renewed
+        return (self.may_be_renewed
                 and self.end - today <= datetime.timedelta(days=RENEWAL_NOTICE_DAYS))
+
+    @classmethod
+    def may_start_for(cls, structure) -> bool:
+        """The initial convention may be started: the structure has a validated application
+        and no initial convention yet (``services.start_convention`` says why not)."""
+        return (structure.applications.validated().exists()
+                and not structure.conventions.filter(kind=cls.Kind.INITIAL).exists())
+
+    @property
+    def may_be_renewed(self) -> bool:
+        """Validated and not renewed yet: its renewal may be started."""
+        return self.status == self.Status.VALIDATED and not self.is_renewed
+
+    @property
+    def may_be_declined(self) -> bool:
+        """An initiated renewal: the structure may say it is not interested."""
+        return self.kind == self.Kind.RENEWAL and self.status == self.Status.INITIATED
 
     @property
     def has_ended(self) -> bool:

@@ -107,9 +107,7 @@ def renewal_not_interested(renewal, actor, reason):
     reason = required_text(reason, "Indiquez pourquoi la structure ne renouvelle pas.")
     with transaction.atomic():
         renewal = locked(Convention, renewal.pk)
-        if renewal.kind != Convention.Kind.RENEWAL or (
-            renewal.status != Convention.Status.INITIATED
-        ):
+        if not renewal.may_be_declined:
             raise WorkflowError("Seul un reconventionnement initié peut être décliné.")
         renewal.status = Convention.Status.NOT_INTERESTED
         renewal.reason = reason
@@ -131,7 +129,7 @@ def request_amendment(convention, actor, *, kind, posts, reason):
         if convention.status != Convention.Status.VALIDATED:
             raise WorkflowError("Un avenant modifie une convention validée.")
         _check_not_ended(convention)
-        if convention.amendments.filter(status__in=Amendment.PENDING_STATUSES).exists():
+        if convention.amendments.pending().exists():
             raise WorkflowError("Un avenant de cette convention est déjà en cours d'examen.")
         status = (Amendment.Status.PENDING_OPINION if kind == Amendment.Kind.ADD
                   else Amendment.Status.PENDING_DECISION)

@@ -48,16 +48,13 @@ def convention_detail(request, pk):
     can_edit = permissions.can_edit(request.user, convention)
     renewal = Convention.objects.filter(previous=convention).first()
     convention.renewed = renewal is not None
-    validated = convention.status == Convention.Status.VALIDATED
     return render(request, "advisors/convention.html", {
         "ended": convention.has_ended,
         "convention": convention, "structure": convention.structure, "renewal": renewal,
         "amendments": convention.amendments.select_related("opinion"), "can_edit": can_edit,
-        "can_renew": can_edit and validated and renewal is None,
-        "can_decline": (can_edit and convention.kind == Convention.Kind.RENEWAL
-                        and convention.status == Convention.Status.INITIATED),
-        "can_decline_renewal": (can_edit and renewal is not None
-                                and renewal.status == Convention.Status.INITIATED),
+        "can_renew": can_edit and convention.may_be_renewed,
+        "can_decline": can_edit and convention.may_be_declined,
+        "can_decline_renewal": can_edit and renewal is not None and renewal.may_be_declined,
         "can_amend": can_edit and convention.may_be_amended(),
     })
 

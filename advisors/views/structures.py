@@ -39,8 +39,7 @@ def structure_detail(request, pk):
         "applications": paginate(request, structure.applications.select_related("opinion"),
                                  "candidatures", 10),
         "conventions": conventions,
-        "can_start_convention": (can_edit and validated and not structure.conventions.filter(
-            kind=Convention.Kind.INITIAL).exists()),
+        "can_start_convention": can_edit and Convention.may_start_for(structure),
         "contracts": paginate(request, contracts, "contrats", 20),
         "advisors": paginate(request, Advisor.objects.employed_by(structure), "conseillers",
                              20),
