@@ -42,7 +42,8 @@ class QuerysetExport(Export):
         return [str(heading) for heading in self.columns.values()]
 
     def rows(self):
-        for obj in self.objects:
+        # In chunks: a national listing (activity reports) never sits in memory at once.
+        for obj in self.objects.iterator(chunk_size=2000):
             yield [self.value(obj, accessor) for accessor in self.columns]
 
     def total(self):
