@@ -1,56 +1,134 @@
-"""Exports of the dashboards: each table as CSV or XLSX (built at once), and the large
-exports (every activity report of a territory) built by a Celery task with a progress."""
+"""Exports of the dashboards, declared with ``core.exports``: each table of a page (CSV or
+XLSX, built at once) and the large export of every activity report of a territory (XLSX,
+built by a Celery job with a progress). The writing (BOM, ';', French dates and decimals,
+inert formulas, typed cells) is ``core.exports``'s.
 
-import csv
-import decimal
-import io
+The tables are only ever built for a territory the view has let the person open
+(``access.territory_of``): ``allowed`` asks no more than a signed-in person."""
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from advisors.models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
+from core.exports import XLSX, Export
 
+from . import indicators
 from .models import ExportJob
+from .period import default_period
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def csv_cell(value):
-    """A cell of a semicolon CSV a person opens in a French spreadsheet: decimal numbers
-    with a decimal comma ("12,5"), which French Excel reads as numbers ("12.5" is text)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (float, decimal.Decimal)):
-        return str(value).replace(".", ",")
-    return value
+# --- the tables of a dashboard page ----------------------------------------------------------
+HISTORY_COLUMNS = [("granted_posts", "Postes accordés"), ("recruited", "Recrutés"),
+                   ("active", "En poste"), ("in_training", "En formation"),
+                   ("vacant_posts", "Postes vacants"), ("ruptures", "Ruptures"),
+                   ("service_points", "Lieux ouverts"),
+                   ("accompaniments", "Accompagnements (cumul)")]
 
 
-def table_response(filename, headers, rows, fmt):
-    """A small table (already aggregated) as a CSV (UTF-8 with BOM, ';') or XLSX download."""
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(headers)
-        writer.writerows([csv_cell(cell) for cell in row] for row in rows)
-        return response
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Données"
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(list(row))
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    workbook.save(response)
-    return response
+class DashboardTable(Export):
+    """A table of a dashboard page over ``territory`` and the period ``start``–``end``
+    (by default the whole country over the page's default period)."""
+
+    table = ""  # its name in the address (``…/<table>.csv``)
+    params = ("territory", "start", "end", "sort")
+
+    def __init__(self, user=None, **params):
+        super().__init__(user, **params)
+        default_start, default_end = default_period()
+        self.territory = self.territory or indicators.Territory("national")
+        self.start, self.end = self.start or default_start, self.end or default_end
+
+    @classmethod
+    def allowed(cls, user):
+        return user is not None and user.is_authenticated
+
+    def offered(self):
+        """False when the page has no such table (the view answers 404)."""
+        return True
+
+    def get_filename(self):
+        territory = self.territory
+        slug = ("france" if territory.level == "national" else
+                str(territory.obj.pk) if territory.level == "structure" else territory.obj.code)
+        return f"tableau-de-bord-{self.table}-{slug}"
 
 
-# --- large exports ----------------------------------------------------------------------------
+class BreakdownTable(DashboardTable):
+    identifier = "dashboards.breakdown"
+    verbose_name = "Tableau de bord : répartition par territoire"
+    table = "repartition"
+
+    def by(self):
+        return {"national": "region", "region": "department"}.get(self.territory.level)
+
+    def offered(self):
+        return self.by() is not None
+
+    def headers(self):
+        return [label for _name, label in indicators.BREAKDOWN_COLUMNS]
+
+    def rows(self):
+        rows, _sort = indicators.sort_rows(
+            indicators.breakdown(self.by(), self.territory, self.start, self.end,
+                                 on=timezone.localdate()), self.sort or "")
+        for row in rows:
+            yield [row.get(name) for name, _label in indicators.BREAKDOWN_COLUMNS]
+
+
+class ActivityTable(DashboardTable):
+    identifier = "dashboards.activity"
+    verbose_name = "Tableau de bord : activité"
+    table = "activite"
+
+    def headers(self):
+        return ["Répartition", "Catégorie", "Nombre"]
+
+    def rows(self):
+        activity = indicators.activity(self.territory, self.start, self.end)
+        for heading, key in (("Type", "by_kind"), ("Canal", "by_channel"),
+                             ("Thème", "by_theme"), ("Tranche d'âge", "by_age")):
+            for label, value in activity[key]:
+                yield [heading, label, value]
+        for month, count, _people in activity["by_month"]:
+            yield ["Mois", f"{month:%m/%Y}", count]
+
+
+class AcademyTable(DashboardTable):
+    identifier = "dashboards.academy"
+    verbose_name = "Tableau de bord : académie"
+    table = "academie"
+
+    def offered(self):
+        return self.territory.level != "structure"
+
+    def headers(self):
+        return ["Département", "Sessions", "Inscriptions", "Taux de présence (%)"]
+
+    def rows(self):
+        academy = indicators.academy(self.territory, self.start, self.end) or {}
+        for row in academy.get("by_department", []):
+            yield [f"{row['name']} ({row['code']})", row["sessions"], row["enrolments"],
+                   row["attendance_rate"]]
+
+
+class HistoryTable(DashboardTable):
+    identifier = "dashboards.history"
+    verbose_name = "Tableau de bord : historique"
+    table = "historique"
+
+    def headers(self):
+        return ["Date", *[label for _name, label in HISTORY_COLUMNS]]
+
+    def rows(self):
+        for row in indicators.history(self.territory, on=timezone.localdate()):
+            yield [row["date"], *[row[name] for name, _label in HISTORY_COLUMNS]]
+
+
+TABLES = {table.table: table for table in (BreakdownTable, ActivityTable, AcademyTable,
+                                           HistoryTable)}
+
+
+# --- the large export: every activity report of a territory ---------------------------------
 ACTIVITY_COLUMNS = (
     ["Date", "Conseiller", "Structure", "SIRET", "Commune", "Code INSEE", "Département",
      "Canal", "Type", "Participants"]
@@ -58,6 +136,52 @@ ACTIVITY_COLUMNS = (
     + ["Thèmes", "Durée", "Réorientée vers"]
 )
 CHUNK = 500
+
+
+class ActivityReportsExport(Export):
+    """The activity reports an export job covers, one row each (built by the Celery job)."""
+
+    identifier = "dashboards.activity_reports"
+    verbose_name = "Comptes rendus d'activité d'un territoire"
+    params = ("job",)
+    formats = (XLSX,)
+    sheet_title = "Comptes rendus d'activité"
+    progress_every = CHUNK
+
+    @classmethod
+    def allowed(cls, user):  # the view checked the territory; the file is the requester's
+        return user is not None and user.is_authenticated
+
+    def reports(self):  # without a job: every report (as a national job with no dates)
+        return job_reports(self.job or ExportJob(level="national"))
+
+    def total(self):
+        return self.reports().count()
+
+    def headers(self):
+        return ACTIVITY_COLUMNS
+
+    def rows(self):
+        channels, kinds = dict(ActivityReport.Channel.choices), dict(ActivityReport.Kind.choices)
+        durations, themes = dict(ActivityReport.Duration.choices), dict(ActivityTheme.choices)
+        reports = (self.reports().select_related("advisor", "structure", "commune__department")
+                   .order_by("date", "pk").iterator(chunk_size=CHUNK))
+        for report in reports:
+            structure = report.structure
+            yield ([report.date, f"{report.advisor.first_name} {report.advisor.last_name}",
+                    structure.name if structure else "", structure.siret if structure else "",
+                    report.commune.name, report.commune.insee_code,
+                    report.commune.department.code,
+                    channels.get(report.channel, report.channel),
+                    kinds.get(report.kind, report.kind), report.participants]
+                   + [getattr(report, name) for name, _label in AGE_BANDS]
+                   + [getattr(report, name) for name, _label in STATUS_BANDS]
+                   + [[themes.get(code, code) for code in report.themes],
+                      durations.get(report.duration, report.duration), report.redirected_to])
+
+    def get_filename(self):
+        job = self.job or ExportJob(level="national")
+        return f"activite-{job.level}-{job.territory_code or 'france'}"
 
 
 def job_reports(job):
@@ -80,19 +204,6 @@ def job_reports(job):
     return reports
 
 
-def _row(report, channels, kinds, durations, themes):
-    structure = report.structure
-    return ([report.date, f"{report.advisor.first_name} {report.advisor.last_name}",
-             structure.name if structure else "", structure.siret if structure else "",
-             report.commune.name, report.commune.insee_code, report.commune.department.code,
-             channels.get(report.channel, report.channel), kinds.get(report.kind, report.kind),
-             report.participants]
-            + [getattr(report, name) for name, _label in AGE_BANDS]
-            + [getattr(report, name) for name, _label in STATUS_BANDS]
-            + [", ".join(themes.get(code, code) for code in report.themes),
-               durations.get(report.duration, report.duration), report.redirected_to])
-
-
 def run_export_job(job_id):
     """Builds the job's XLSX file. Idempotent: a finished job is left as it is; a job that
     was interrupted is rebuilt from the start (the file is replaced)."""
@@ -102,32 +213,18 @@ def run_export_job(job_id):
             return job and job.status
         job.status, job.progress = ExportJob.Status.RUNNING, 0
         job.save(update_fields=["status", "progress"])
+
+    def progress(percent):  # 100 is written with the file, below
+        ExportJob.objects.filter(pk=job.pk).update(progress=min(99, percent))
+
     try:
-        reports = job_reports(job)
-        total = reports.count()
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Comptes rendus d'activité")
-        sheet.append(ACTIVITY_COLUMNS)
-        labels = (dict(ActivityReport.Channel.choices), dict(ActivityReport.Kind.choices),
-                  dict(ActivityReport.Duration.choices), dict(ActivityTheme.choices))
-        done = 0
-        rows = (reports.select_related("advisor", "structure", "commune__department")
-                .order_by("date", "pk").iterator(chunk_size=CHUNK))
-        for report in rows:
-            sheet.append(_row(report, *labels))
-            done += 1
-            if done % CHUNK == 0:
-                ExportJob.objects.filter(pk=job.pk).update(
-                    progress=min(99, done * 100 // max(total, 1)))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        slug = job.territory_code or "france"
+        export = ActivityReportsExport(job.requester, job=job, progress=progress)
+        filename, _content_type, data = export.render(XLSX)
         # Under the job's random id: the file's address cannot be guessed, should the media
         # directory ever be served publicly. Downloads go through the view (requester only).
-        name = f"{job.pk.hex}/activite-{job.level}-{slug}-{timezone.localdate():%Y%m%d}.xlsx"
         if job.file:
             job.file.delete(save=False)
-        job.file.save(name, ContentFile(buffer.getvalue()), save=False)
+        job.file.save(f"{job.pk.hex}/{filename}", ContentFile(data), save=False)
         job.status, job.progress, job.finished_at = (ExportJob.Status.DONE, 100,
                                                      timezone.now())
         job.save(update_fields=["file", "status", "progress", "finished_at"])
