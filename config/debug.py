@@ -1,9 +1,10 @@
 """Debug mode answers only this machine.
 
 Django's debug pages show tracebacks, settings and SQL, and debug mode accepts the public
-development key (config/settings.py). So with ``DEBUG`` on, ``runserver`` refuses a
-non-loopback address (``config/management/commands/runserver.py``), and every request from
-a client that is not this machine is refused (whatever server runs the site)."""
+development key (config/settings/environment.py). So with ``DEBUG`` on, ``runserver``
+refuses a non-loopback address (``config/management/commands/runserver.py``), and every
+request from a client that is not this machine is refused (whatever server runs the
+site)."""
 
 import ipaddress
 

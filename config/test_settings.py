@@ -1,7 +1,8 @@
 """Settings of the test suite (pyproject's pytest options): the project's settings, with a
 secret key of this run's own when none is given.
 
-Tests run with DEBUG off, which refuses a missing or public SECRET_KEY (config/settings.py).
+Tests run with DEBUG off, which refuses a missing or public SECRET_KEY
+(config/settings/environment.py).
 The key is random, made once per run and put in the environment, so that the processes a
 test starts (Celery workers, gunicorn, manage.py) share it. It is never a fallback of the
 platform's settings: a server started without SECRET_KEY still refuses to start."""

@@ -1,14 +1,15 @@
-"""The environment variables of the platform, read from config/settings.py itself.
+"""The environment variables of the platform, read from the settings themselves.
 
 ``settings_variables()`` finds every ``env(…)``, ``env_bool(…)`` and ``env_list(…)`` call in
-the settings (with its default); ``DESCRIPTIONS`` says what each one is for. docs/deploy.md
-holds the table ``markdown_table()`` makes (``manage.py env_table --write``), and a test
-compares them: a variable added to the settings without a line here fails the test."""
+the modules of config/settings/ (with its default); ``DESCRIPTIONS`` says what each one is
+for. docs/deploy.md holds the table ``markdown_table()`` makes (``manage.py env_table
+--write``), and a test compares them: a variable added to the settings without a line here
+fails the test."""
 
 import ast
 from pathlib import Path
 
-SETTINGS_FILE = Path(__file__).resolve().parent.parent / "config" / "settings.py"
+SETTINGS_DIR = Path(__file__).resolve().parent.parent / "config" / "settings"
 READERS = {"env": "texte", "env_bool": "oui/non", "env_list": "liste (virgules)"}
 # Read by a library rather than by an env() call of the settings.
 OTHER_VARIABLES = {"DATABASE_URL": ("texte", "sqlite:///db.sqlite3")}
@@ -78,8 +79,9 @@ DESCRIPTIONS = {
 def settings_variables():
     """{name: (kind, default)} of every variable the settings read."""
     found = dict(OTHER_VARIABLES)
-    tree = ast.parse(SETTINGS_FILE.read_text())
-    for node in ast.walk(tree):
+    nodes = [node for path in sorted(SETTINGS_DIR.glob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text()))]
+    for node in nodes:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id in READERS and node.args
                 and isinstance(node.args[0], ast.Constant)):

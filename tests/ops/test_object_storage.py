@@ -2,9 +2,7 @@
 settings' own block, read with those variables, against a real S3 API server on this machine
 (moto's threaded server, spoken to over HTTP by boto3)."""
 
-import runpy
 import urllib.request
-from pathlib import Path
 
 import boto3
 import pytest
@@ -12,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.models import User
+from tests.ops.fresh_settings import fresh_settings
 from tests.reliability.servers import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
@@ -43,8 +41,8 @@ def s3(monkeypatch):
 
 @pytest.fixture
 def s3_storages(s3, settings):
-    """STORAGES as config/settings.py makes them with the bucket variables set."""
-    settings.STORAGES = runpy.run_path(str(ROOT / "config" / "settings.py"))["STORAGES"]
+    """STORAGES as config/settings/ makes them with the bucket variables set."""
+    settings.STORAGES = fresh_settings()["STORAGES"]
     return s3
 
 
@@ -53,7 +51,7 @@ def keys(client, bucket):
 
 
 def test_without_buckets_uploads_stay_on_local_disk():
-    storages = runpy.run_path(str(ROOT / "config" / "settings.py"))["STORAGES"]
+    storages = fresh_settings()["STORAGES"]
     assert storages["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert storages["private"]["BACKEND"] == "accounts.private_files.PrivateStorage"
 

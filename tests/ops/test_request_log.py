@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 
 from ops import requestlog
+from tests.ops.fresh_settings import fresh_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -76,16 +77,12 @@ def test_the_request_id_reaches_the_email_a_real_worker_sends(celery_worker):
 
 
 def test_production_settings_write_json_log_lines(monkeypatch):
-    import runpy
-    from pathlib import Path
-
     for name, value in {"DJANGO_ENV": "production", "SECRET_KEY": "s" * 50,
                         "ALLOWED_HOSTS": "academie.anct.gouv.fr"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("LOG_FORMAT", raising=False)
     monkeypatch.delenv("DEBUG", raising=False)
-    production = runpy.run_path(str(Path(__file__).resolve().parents[2] / "config" /
-                                    "settings.py"))
+    production = fresh_settings()
     handler = production["LOGGING"]["handlers"]["console"]
     assert handler["formatter"] == "json" and handler["filters"] == ["request_id"]
     assert production["CELERY_WORKER_HIJACK_ROOT_LOGGER"] is False

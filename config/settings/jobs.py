@@ -1,0 +1,68 @@
+"""Celery (Redis broker, or tasks run eagerly without one) and the periodic jobs that
+beat runs (``CELERY_BEAT_SCHEDULE``)."""
+
+from celery.schedules import crontab
+
+from .apps import TIME_ZONE
+from .environment import env
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or env("REDIS_URL") or ""
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "default")
+CELERY_TIMEZONE = TIME_ZONE
+# Workers and beat log through LOGGING below (JSON lines with the request id in production).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A request publishing a task must not hang when Redis does not answer: connect within 3 s
+# (the default waits for the system's TCP timeout). Messages wait in the outbox meanwhile.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+# Beat writes a heartbeat that /sante/pret/ reads (ops.health): silent this long, not ready.
+CELERY_BEAT_SCHEDULER = "ops.beat.HeartbeatScheduler"
+HEALTH_BEAT_MAX_AGE = int(env("HEALTH_BEAT_MAX_AGE", "300"))
+CELERY_BEAT_SCHEDULE = {
+    "accounts-clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+    "accounts-flush-outbox": {
+        # Emails queued while the broker was down, or whose worker died (accounts.outbox).
+        "task": "accounts.tasks.flush_outbox",
+        "schedule": 60.0,
+    },
+    "academy-send-reminders": {
+        "task": "academy.tasks.send_reminders",
+        "schedule": crontab(minute=5),  # hourly
+    },
+    "academy-send-surveys": {
+        "task": "academy.tasks.send_surveys",
+        "schedule": crontab(hour=18, minute=0),
+    },
+    "advisors-send-prefect-digests": {
+        # New applications of their territory, once a day, to each préfet.
+        "task": "advisors.tasks.send_prefect_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "dashboards-take-daily-snapshots": {
+        # The dashboards' indicators of every département, for their history.
+        "task": "dashboards.tasks.take_daily_snapshots",
+        "schedule": crontab(hour=23, minute=30),
+    },
+    "advisors-rebuild-activity-rollups": {
+        # The dashboards' activity totals, recomputed from the reports once a week.
+        "task": "advisors.tasks.rebuild_activity_rollups",
+        "schedule": crontab(day_of_week="sunday", hour=2, minute=40),
+    },
+    "cms-publish-scheduled": {
+        # Pages and snippets whose "go live" / "expiry" dates have passed.
+        "task": "cms.tasks.publish_scheduled",
+        "schedule": 60.0,
+    },
+    "privacy-purge-inactive-accounts": {
+        # Monthly: warns accounts unused for 3 years, erases them 30 days later.
+        "task": "privacy.tasks.purge_inactive_accounts",
+        "schedule": crontab(day_of_month=1, hour=4, minute=40),
+    },
+}

@@ -1,0 +1,25 @@
+"""The platform itself: its public address, names, hosting provider, the advisors'
+minimum salary and the business register."""
+
+from decimal import Decimal
+
+from .environment import ALLOWED_HOSTS, PRODUCTION, env
+
+# The one public address of the platform: allauth's emails, the Wagtail site's hostname and
+# port (synchronised after every migrate, accounts.site), feeds, notices. In production it
+# defaults to https:// and the first of ALLOWED_HOSTS, never to a development address.
+SITE_URL = env("SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
+DIRECTORY_TILE_URL = env("DIRECTORY_TILE_URL", "")  # e.g. an OSM tile server's {z}/{x}/{y}.png
+SERVICE_NAME = "Agence nationale de la cohésion des territoires"
+SERVICE_TAGLINE = "Académie des territoires · Conseillers numériques"
+# The host named in the "Mentions légales" (name, address, telephone), set by each deployment.
+HOSTING_PROVIDER = env("HOSTING_PROVIDER", "")
+# Gross monthly legal minimum wage (SMIC, full time): no advisor contract may pay less.
+ADVISOR_MINIMUM_MONTHLY_SALARY = Decimal("1823.03")
+# Business register (API Recherche d'entreprises) checking a structure's SIRET and
+# prefilling its name and address; empty (development, tests): not asked. Production:
+# https://recherche-entreprises.api.gouv.fr/search
+SIRENE_SEARCH_URL = env("SIRENE_SEARCH_URL", "")
+SIRENE_SEARCH_TIMEOUT = float(env("SIRENE_SEARCH_TIMEOUT", "2"))
