@@ -27,3 +27,7 @@ class AcademyConfig(AppConfig):
         from . import notices
 
         notices.connect()
+        # A correction of the attendance revokes the attestation issued on it.
+        from . import attestations
+
+        attestations.connect()

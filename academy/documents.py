@@ -32,7 +32,7 @@ def attendance_sheet_pdf(session) -> bytes:
             "session": session,
             "dates": _session_dates(session),
             "place": _place(session),
-            "half_days": [_half_day_label(day, period) for day, period in session.half_days()],
+            "half_days": [half_day_label(day, period) for day, period in session.half_days()],
             "names": [f"{e.user.last_name.upper()} {e.user.first_name}" for e in participants],
             "walk_in_rows": range(WALK_IN_ROWS),
             "organiser": ORGANISER,
@@ -40,8 +40,19 @@ def attendance_sheet_pdf(session) -> bytes:
         return _render_pdf("academy/documents/attendance_sheet.html", context)
 
 
-def attestation_pdf(enrolment) -> bytes:
-    """The "attestation de formation" of one participant (A4 portrait)."""
+def attestation_pdf(enrolment, attestation=None, verify_url="") -> bytes:
+    """The "attestation de formation" of one participant (A4 portrait); with its verifiable
+    ``attestation`` (reference, QR code and link to ``verify_url``) and the agency's PAdES
+    signature (``academy.signing``)."""
+    pdf = _render_pdf_from_html(attestation_html(enrolment, attestation, verify_url))
+    if attestation is None:
+        return pdf
+    from .signing import sign_pdf
+
+    return sign_pdf(pdf, reference=attestation.reference)
+
+
+def attestation_html(enrolment, attestation=None, verify_url="") -> str:
     session, user = enrolment.session, enrolment.user
     course = session.course
     full_name = f"{user.first_name} {user.last_name}"
@@ -58,12 +69,25 @@ def attestation_pdf(enrolment) -> bytes:
             "partners": [partner.name for partner in course.partners.all()],
             "place": _place(session),
             "today": dates.long_date(timezone.localdate()),
+            "attestation": attestation,
+            "verify_url": verify_url,
+            "qr_code": qr_code_data_uri(verify_url) if verify_url else "",
         }
-        return _render_pdf("academy/documents/attestation.html", context)
+        return render_to_string("academy/documents/attestation.html", context)
+
+
+def qr_code_data_uri(text):
+    """A QR code of ``text`` as an SVG data URI (the only kind of URL the PDFs may load)."""
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
 
 
 def _render_pdf(template_name, context):
-    html = render_to_string(template_name, context)
+    return _render_pdf_from_html(render_to_string(template_name, context))
+
+
+def _render_pdf_from_html(html):
     # Everything the documents need is inline: refuse any fetch (network or local file).
     fetcher = URLFetcher(allowed_protocols={"data"})
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf()
@@ -90,7 +114,7 @@ def _attestation_dates(session):
     return dates.date_span(session.start, session.end)
 
 
-def _half_day_label(day, period):
+def half_day_label(day, period):
     """E.g. "Lun. 1er mars — matin"."""
     return (f"{capfirst(date_format(day, 'D'))}. {dates.long_date(day, year=False)} — "
             f"{PERIOD_LABELS[period]}")

@@ -5,14 +5,16 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import Enrolment, Mandate, OfficialProfile
+from .models import Attestation, Enrolment, Mandate, OfficialProfile
 
 
 def space_section(request):
     user = request.user
     now = timezone.now()
     enrolments = list(
-        Enrolment.objects.for_user(user).prefetch_related("attendances")
+        Enrolment.objects.for_user(user).prefetch_related(
+            "attendances", Prefetch("attestations", Attestation.objects.valid(),
+                                    to_attr="valid_attestations"))
         .order_by("session__start")
     )
     upcoming = [e for e in enrolments if e.session.end >= now]
@@ -39,6 +41,8 @@ def space_section(request):
         enrolment.hours = enrolment.hours_attended()
         if not enrolment.hours:
             continue
+        # Its verifiable attestation, once the first download issued it.
+        enrolment.attestation = next(iter(enrolment.valid_attestations), None)
         hours_by_year[timezone.localtime(enrolment.session.start).year] += enrolment.hours
         # Once, under the mandate chosen at enrolment: never under each mandate held.
         enrolment.counted_under = enrolment.counted_mandate(mandates)

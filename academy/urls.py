@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attestation_views, views
 
 app_name = "academy"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("sessions/<int:session_id>/", views.enrol, name="enrol"),
     path("<int:enrolment_id>/annuler/", views.cancel, name="cancel"),
     path("<int:enrolment_id>/attestation.pdf", views.attestation, name="attestation"),
+    path("<int:enrolment_id>/attestation/affichage/", attestation_views.choose_initials,
+         name="attestation_initials"),
 ]

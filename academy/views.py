@@ -163,9 +163,12 @@ def attestation(request, enrolment_id):
     )
     if enrolment.session.end > timezone.now() or not enrolment.hours_attended():
         raise Http404("Pas d'attestation pour cette inscription.")
+    from .attestations import current_attestation, verification_url
     from .documents import attestation_pdf
 
-    response = HttpResponse(attestation_pdf(enrolment), content_type="application/pdf")
+    issued = current_attestation(enrolment)  # the same reference until attendance changes
+    pdf = attestation_pdf(enrolment, issued, verification_url(issued, request))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="attestation-{enrolment.session.start:%Y-%m-%d}.pdf"'
     )

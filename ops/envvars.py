@@ -46,6 +46,12 @@ DESCRIPTIONS = {
     "HOSTING_PROVIDER": "hébergeur cité dans les mentions légales",
     "SIRENE_SEARCH_URL": "API Recherche d'entreprises (vérification des SIRET)",
     "SIRENE_SEARCH_TIMEOUT": "délai de réponse de cette API (secondes)",
+    "ATTESTATION_SIGNING_KEY": "clé privée (PEM) de l'agence signant les attestations ; vide : "
+                               "certificat auto-signé en débogage, non signées en production",
+    "ATTESTATION_SIGNING_CERT": "certificat (PEM) de l'agence signant les attestations",
+    "ATTESTATION_SIGNING_PASSPHRASE": "phrase de passe de cette clé, si elle est chiffrée",
+    "ATTESTATION_CHECK_RATE_LIMIT": "consultations de la page de vérification d'une "
+                                    "attestation par adresse (`30/m/ip` : 30 par minute)",
     "DEFAULT_FROM_EMAIL": "expéditeur des courriels",
     "SERVER_EMAIL": "expéditeur des courriels d'erreur",
     "EMAIL_BACKEND": "moteur d'envoi (`django.core.mail.backends.smtp.EmailBackend` en "

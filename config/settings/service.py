@@ -1,5 +1,5 @@
 """The platform itself: its public address, names, hosting provider, the advisors'
-minimum salary and the business register."""
+minimum salary, the business register and the attestations' signing certificate."""
 
 from decimal import Decimal
 
@@ -23,3 +23,12 @@ ADVISOR_MINIMUM_MONTHLY_SALARY = Decimal("1823.03")
 # https://recherche-entreprises.api.gouv.fr/search
 SIRENE_SEARCH_URL = env("SIRENE_SEARCH_URL", "")
 SIRENE_SEARCH_TIMEOUT = float(env("SIRENE_SEARCH_TIMEOUT", "2"))
+# The agency's certificate that signs the training attestations (PAdES, academy.signing): PEM
+# files, and the key's passphrase when it is encrypted. Unset: with DEBUG a self-signed
+# certificate (manage.py make_signing_certificate); in production they are served unsigned,
+# with a warning in the logs.
+ATTESTATION_SIGNING_KEY = env("ATTESTATION_SIGNING_KEY", "")
+ATTESTATION_SIGNING_CERT = env("ATTESTATION_SIGNING_CERT", "")
+ATTESTATION_SIGNING_PASSPHRASE = env("ATTESTATION_SIGNING_PASSPHRASE", "")
+# Views of an attestation's public verification page per client address (allauth's limiter).
+ATTESTATION_CHECK_RATE_LIMIT = env("ATTESTATION_CHECK_RATE_LIMIT", "30/m/ip")

@@ -33,6 +33,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.static import serve as static_serve
 
+from academy.attestations import current_attestation
 from academy.models import Attendance, Audience, Enrolment, Mandate, OfficialProfile
 from accounts.models import User
 from accounts.roles import Role
@@ -252,6 +253,18 @@ PATTERNS = {
              kwargs=lambda w, r: {"enrolment_id": w.attended[r].pk}),
         Case("another's attendance", NOBODY,
              kwargs=lambda w, r: {"enrolment_id": w.other_attended.pk})),
+    "academy:attestation_initials": scoped(
+        Case("own attestation", SIGNED_IN, method="post",
+             kwargs=lambda w, r: {"enrolment_id": w.attended[r].pk},
+             data=lambda w, r, side: {"affichage": "initiales", "retour": "verification"}),
+        Case("another's attestation", NOBODY, method="post",
+             kwargs=lambda w, r: {"enrolment_id": w.other_attended.pk},
+             data=lambda w, r, side: {"affichage": "initiales"})),
+    # What an attestation's QR code opens: anyone, with the reference.
+    "attestation_check": public(
+        Case("issued attestation", EVERYONE,
+             kwargs=lambda w, r: {"reference": w.attestation_reference}),
+        Case("unknown reference", NOBODY, kwargs=lambda w, r: {"reference": "inconnue"})),
     # Calendars
     "academy_calendar:sessions": public(),
     "academy_calendar:session": public(
@@ -538,6 +551,7 @@ def build_world():
         enrolments=enrolments | {ANON: enrolments[ELU]},
         attended=attended | {ANON: attended[ELU]},
         other_enrolment=enrolments["stranger"], other_attended=attended["stranger"],
+        attestation_reference=current_attestation(attended[ELU]).reference,
         jobs={**{role: job(person) for role, person in people.items()}},
         other_job=job(other_admin), tokens=tokens, old_token=old_token,
         inactive_token=inactive_token,
@@ -550,9 +564,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     (and each cell) runs in a savepoint of its own."""
     media = tmp_path_factory.mktemp("media")
     with (django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch,
-          override_settings(MEDIA_ROOT=media, API_RATE_LIMIT="100000/min")):
+          override_settings(MEDIA_ROOT=media, API_RATE_LIMIT="100000/min",
+                            ATTESTATION_CHECK_RATE_LIMIT="100000/m/ip")):
         # The PDF itself is tested elsewhere; here only who may download it.
-        patch.setattr("academy.documents.attestation_pdf", lambda enrolment: b"%PDF-1.7")
+        patch.setattr("academy.documents.attestation_pdf",
+                      lambda enrolment, *args, **kwargs: b"%PDF-1.7")
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
