@@ -42,6 +42,7 @@ geography: migrate
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py make_signing_certificate
 
 # The periodic jobs (reminders, surveys, scheduled publishing, digests, purges) run beside the
 # site: run_scheduler reads CELERY_BEAT_SCHEDULE and runs each job when due, with no broker.

@@ -48,3 +48,15 @@ def create_demo_enrolments():
             Attendance.objects.create(enrolment=enrolment, day=slot_day, period=period,
                                       status="present")
     return Enrolment.objects.filter(user=elu).count()
+
+
+def issue_demo_attestation():
+    """The demo élu's past training has its verifiable attestation (the one the first
+    download would issue), so /attestations/<reference>/ has a page to show."""
+    from academy.attestations import current_attestation
+
+    enrolment = (Enrolment.objects.filter(user__email="elu@demo.anct.fr", status="confirmed",
+                                          session__end__lt=timezone.now(),
+                                          attendances__status="present")
+                 .order_by("session__start").first())
+    return current_attestation(enrolment) if enrolment else None

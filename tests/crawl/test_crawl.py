@@ -30,6 +30,7 @@ NOT_OPENED = {
     "privacy:download": "a personal data archive (download)",
     "privacy:delete_account": "account deletion",
     "academy:attestation": "a PDF download",
+    "academy:attestation_initials": "changes what an attestation's page shows (POST)",
     "advisors:closure_remove": "deletion",
     "calendars:reset_token": "changes the feed's address (POST)",
     "dashboards:table_export": "a CSV download",
@@ -50,7 +51,7 @@ NO_DEMO_OBJECT = {
 def demo_urls():
     """One address per URL pattern with an argument, built from the demo's own objects
     (those of the demo accounts where the pattern is scoped)."""
-    from academy.models import Enrolment, Session
+    from academy.models import Attestation, Enrolment, Session
     from advisors.models import (
         Advisor,
         Amendment,
@@ -75,6 +76,8 @@ def demo_urls():
         "academy:enrol": {"session_id": Session.objects.order_by("pk").first()},
         "academy:cancel": {"enrolment_id": Enrolment.objects.filter(
             user__email=ACCOUNTS["elu"]).order_by("pk").first()},
+        "attestation_check": {"reference": Attestation.objects.filter(
+            enrolment__user__email=ACCOUNTS["elu"]).values_list("reference", flat=True).first()},
         "academy_calendar:session": {"session_id": Session.objects.order_by("pk").first()},
         "advisors_calendar:service_point": {"service_point_id": point},
         "calendars:personal_feed": {"token": CalendarToken.objects.filter(
