@@ -44,15 +44,17 @@ def attestation_pdf(enrolment, attestation=None, verify_url="") -> bytes:
     """The "attestation de formation" of one participant (A4 portrait); with its verifiable
     ``attestation`` (reference, QR code and link to ``verify_url``) and the agency's PAdES
     signature (``academy.signing``)."""
-    pdf = _render_pdf_from_html(attestation_html(enrolment, attestation, verify_url))
     if attestation is None:
-        return pdf
-    from .signing import sign_pdf
+        return _render_pdf_from_html(attestation_html(enrolment))
+    from .signing import sign_pdf, signing_files
 
-    return sign_pdf(pdf, reference=attestation.reference)
+    files = signing_files()
+    pdf = _render_pdf_from_html(
+        attestation_html(enrolment, attestation, verify_url, signed=files is not None))
+    return sign_pdf(pdf, reference=attestation.reference, files=files) if files else pdf
 
 
-def attestation_html(enrolment, attestation=None, verify_url="") -> str:
+def attestation_html(enrolment, attestation=None, verify_url="", signed=False) -> str:
     session, user = enrolment.session, enrolment.user
     course = session.course
     full_name = f"{user.first_name} {user.last_name}"
@@ -72,6 +74,7 @@ def attestation_html(enrolment, attestation=None, verify_url="") -> str:
             "attestation": attestation,
             "verify_url": verify_url,
             "qr_code": qr_code_data_uri(verify_url) if verify_url else "",
+            "signed": signed,
         }
         return render_to_string("academy/documents/attestation.html", context)
 

@@ -82,10 +82,11 @@ def signing_files():
     return None
 
 
-def sign_pdf(pdf: bytes, *, reference: str) -> bytes:
+def sign_pdf(pdf: bytes, *, reference: str, files=None) -> bytes:
     """The PDF with the agency's PAdES signature added as an incremental update (the
-    signature covers every byte of the document), or unchanged when nothing signs."""
-    files = signing_files()
+    signature covers every byte of the document), or unchanged when nothing signs.
+    ``files``: what ``signing_files()`` gave, when the caller already asked."""
+    files = files if files is not None else signing_files()
     if files is None:
         return pdf
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -260,6 +260,8 @@ def test_the_pdf_is_signed_by_the_agency_and_the_signature_covers_it_all(
     signature, status = validate(pdf, signing)
     assert status.intact and status.valid and status.trusted and status.bottom_line
     assert signature.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "signé électroniquement" in text.replace("\n", " ")
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
     assert "Académie des territoires" in status.signing_cert.subject.human_friendly
 
@@ -289,6 +291,8 @@ def test_unconfigured_production_serves_unsigned_with_a_warning(client, enrolmen
         pdf = download(client, enrolment)
     assert PdfFileReader(io.BytesIO(pdf)).embedded_signatures == []
     assert "unsigned" in caplog.text
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "signé électroniquement" not in text  # the PDF claims no signature it lacks
 
 
 def test_development_signs_with_its_own_certificate(client, enrolment, settings, tmp_path):
