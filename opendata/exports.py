@@ -13,21 +13,17 @@ Every builder reads its queryset once (annotations and prefetches, never a query
 so the files are streamed row by row.
 
 Each dataset is a declared export (``core.exports.Export``: a French label, who may run it,
-headers then rows; its slug names the file), written in the national schema's CSV dialect rather than
-the French Excel one of the other exports: the schema (Table Schema, validated by
+headers then rows; its slug names the file), written in the national schema's CSV dialect
+rather than the French Excel one of the other exports: the schema (Table Schema, validated by
 data.gouv.fr's Validata and by ``frictionless``) reads UTF-8 without a byte-order mark,
 ``,`` between cells, ``.`` in decimals, ISO dates and "+33…" phone numbers, and harvesters
 fetch a stable file name. A text cell a spreadsheet would run as a formula is still made
 inert (a leading ``'``), except a number as written ("+33344000000", "-1.55"), which is
 a value, not a formula, and which the schema requires as is.
 
-They carry no ``identifier``, so they stay out of ``core.exports.EXPORTS``: the registry's
-contract (``tests/core/test_export_injection.py``) is the French Excel file (BOM, ``;``),
-which the schema's reusers cannot read; ``tests/opendata`` checks them instead."""
+Each has an ``identifier``, so ``tests/core/test_export_injection.py`` finds it in
+``core.exports.EXPORTS`` and reads it in its own dialect (``csv_delimiter``, ``csv_bom``)."""
 
-import codecs
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -96,17 +92,8 @@ class OpenDataExport(Export):
     def filename(self, fmt):
         return f"{self.slug}.{fmt}"  # stable: harvesters fetch the same address every day
 
-    def csv_chunks(self):
-        """The CSV, one encoded chunk a row (header first): UTF-8, ``,``, no BOM."""
-        if self.csv_bom:
-            yield codecs.BOM_UTF8
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=self.csv_delimiter, lineterminator="\n")
-        for row in self.iter_rows():
-            writer.writerow([csv_value(value) for value in row])
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate(0)
+    def csv_cell(self, value):
+        return csv_value(value)  # the schema's cells; the base class writes the rows
 
     def json_chunks(self):
         """A JSON array of the records, one a chunk, values typed (numbers, null)."""
@@ -134,6 +121,7 @@ def _latest(queryset, field="updated_at"):
 
 
 class ServicePointsExport(OpenDataExport):
+    identifier = "opendata.service_points"
     slug = "lieux-mediation-numerique"
     verbose_name = "Lieux d'activité des conseillers numériques"
     description = (
@@ -151,6 +139,7 @@ class ServicePointsExport(OpenDataExport):
 
 
 class StructuresExport(OpenDataExport):
+    identifier = "opendata.structures"
     slug = "structures"
     verbose_name = "Structures d'accueil des conseillers numériques"
     description = (
@@ -167,6 +156,7 @@ class StructuresExport(OpenDataExport):
 
 
 class SessionsExport(OpenDataExport):
+    identifier = "opendata.sessions"
     slug = "sessions"
     verbose_name = "Sessions de l'Académie des territoires"
     description = (

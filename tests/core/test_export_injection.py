@@ -23,7 +23,7 @@ PAYLOAD = '=HYPERLINK("http://x")'
 PAYLOADS = [PAYLOAD, "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1"]
 # Exports of this repository's apps that must read the poisoned records (not only be
 # skipped): their identifiers start with these.
-MUST_READ_RECORDS = ("academy.", "advisors.")
+MUST_READ_RECORDS = ("academy.", "advisors.", "opendata.")
 
 discover()
 IDENTIFIERS = sorted(EXPORTS)
