@@ -127,7 +127,8 @@ class ActivityReport(models.Model):
     status_employed = _band("en emploi")
     status_retired = _band("retraités")
     status_unknown = _band("situation non renseignée")
-    themes = models.JSONField("thèmes", default=list, help_text="Codes de la liste Theme.")
+    themes = models.JSONField("thèmes", default=list,
+                              help_text="Codes des thèmes d'accompagnement.")
     duration = models.CharField("durée", max_length=10, choices=Duration.choices)
     redirected = models.BooleanField("personne réorientée", default=False)
     redirected_to = models.CharField("réorientée vers", max_length=255, blank=True)

@@ -87,7 +87,8 @@ class ServicePoint(models.Model):
                               default=Access.FREE)
     is_itinerant = models.BooleanField("itinérante", default=False)
     services = models.JSONField("services proposés", default=list, blank=True,
-                                help_text="Codes de la liste nationale (Service).")
+                                help_text="Codes des services du schéma national des lieux "
+                                          "de médiation numérique.")
     advisors = models.ManyToManyField("advisors.Advisor", verbose_name="conseillers",
                                       blank=True, related_name="service_points")
     phone = models.CharField("téléphone", max_length=20, blank=True,
