@@ -33,7 +33,7 @@ from django.http import StreamingHttpResponse
 
 from academy.models import Session
 from advisors.models import Contract, ServicePoint, Structure
-from core.exports import CONTENT_TYPES, CSV, JSON, Export, content_disposition, neutralise
+from core.exports import CONTENT_TYPES, CSV, JSON, XLSX, Export, content_disposition, neutralise
 
 from .service_points import SERVICE_POINT_FIELDS, service_point_rows
 from .sessions import SESSION_FIELDS, session_rows
@@ -65,7 +65,7 @@ class OpenDataExport(Export):
     description = ""
     fields = ()
     schema_url_name = ""
-    formats = (CSV, JSON)
+    formats = (CSV, XLSX, JSON)  # XLSX: the same rows for spreadsheet users
     csv_delimiter = ","  # the schema's dialect (Table Schema's CSV defaults)
     csv_bom = False
 
@@ -105,11 +105,14 @@ class OpenDataExport(Export):
         yield b"\n]\n"
 
     def write(self, fmt, output):
-        chunks = self.csv_chunks() if fmt == CSV else self.json_chunks()
-        for chunk in chunks:
+        if fmt != JSON:
+            return super().write(fmt, output)
+        for chunk in self.json_chunks():
             output.write(chunk)
 
     def response(self, fmt, *, streaming=True):
+        if fmt == XLSX:
+            return super().response(fmt, streaming=streaming)
         chunks = self.csv_chunks() if fmt == CSV else self.json_chunks()
         response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = content_disposition(self.filename(fmt))

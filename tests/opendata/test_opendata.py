@@ -317,3 +317,20 @@ def test_datasets_are_declared_exports_anyone_may_run():
         # In the registry (so the injection test reads them), in the schema's own dialect.
         assert discover()[export_class.identifier] is export_class
         assert (export_class.csv_delimiter, export_class.csv_bom) == (",", False)
+
+
+@pytest.mark.django_db
+def test_each_dataset_is_offered_as_a_spreadsheet_with_its_schema_columns(client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    page = client.get(reverse("opendata:index")).content.decode()
+    for slug, export_class in exports.DATASETS.items():
+        url = reverse("opendata:download", args=[slug, "xlsx"])
+        assert url in page
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith(f"{slug}.xlsx")
+        sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+        assert [cell.value for cell in next(sheet.iter_rows())] == list(export_class.fields)
