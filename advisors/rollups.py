@@ -6,6 +6,8 @@ thousand rows instead of millions of activity reports.
 - ``rebuild()`` recomputes them from the reports; bulk loads (demo data, the national-scale
   generator, imports made outside the services) call it, and a weekly beat job runs it as a
   safety net. It is idempotent.
+- ``remove(report)`` takes a report back out, in the transaction that corrects (remove the
+  old, add the new) or deletes it.
 - Both send ``signals.activity_totals_changed`` in their transaction (the dashboards renew
   their cache version on it).
 - ``totals()``, ``grouped()`` and ``by_month()`` read a period: whole months from the month
@@ -93,6 +95,14 @@ def add(report, sign=1):
     # Dashboard pages rendered from the old totals are not reused.
     activity_totals_changed.send(sender=ActivityDay, department_id=department_id,
                                  day=report.date)
+
+
+def remove(report):
+    """Takes ``report`` (as it was counted: read it from the database before changing it)
+    out of its day's and month's totals, in the transaction that edits or deletes it (see
+    ``advisors.services.activity``). Rows left at zero stay: deleting them could drop the
+    increment of a report recorded at the same time."""
+    add(report, sign=-1)
 
 
 def rebuild(start=None, end=None):

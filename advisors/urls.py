@@ -50,6 +50,9 @@ urlpatterns = [
     path("fermetures/<int:pk>/supprimer/", places.closure_remove, name="closure_remove"),
     path("activite/", activity.report_list, name="reports"),
     path("activite/saisir/", activity.report_create, name="report_create"),
+    path("activite/<int:pk>/modifier/", activity.report_edit, name="report_edit"),
+    path("activite/<int:pk>/dupliquer/", activity.report_duplicate, name="report_duplicate"),
+    path("activite/<int:pk>/supprimer/", activity.report_delete, name="report_delete"),
     path("ma-formation/", training.my_training, name="training"),
     # Coordinators
     path("coordination/", coordination.coordinated_list, name="coordination"),

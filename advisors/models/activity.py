@@ -14,6 +14,21 @@ from .scope import scope_of
 
 FIRST_REPORT_DATE = datetime.date(2020, 1, 1)
 MAX_PARTICIPANTS = 100
+CORRECTION_RULE = ("Un compte rendu se corrige ou se supprime jusqu'à la fin du mois qui suit "
+                   "sa date ; ensuite, il compte dans les statistiques publiées et ne se "
+                   "modifie plus.")
+
+
+def correction_deadline(date):
+    """The last day a report of ``date`` may be corrected: the end of the following month."""
+    after_next = (date.replace(day=1) + datetime.timedelta(days=62)).replace(day=1)
+    return after_next - datetime.timedelta(days=1)
+
+
+def first_correctable_date(on):
+    """The earliest report date still correctable ``on`` that day: the first day of the
+    previous month (the same rule as ``correction_deadline``, read the other way)."""
+    return (on.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 class ActivityTheme(models.TextChoices):
@@ -78,6 +93,17 @@ class ActivityReportQuerySet(models.QuerySet):
         """Only the advisor who wrote the report (and ANCT)."""
         scope = scope_of(user)
         return scope.restrict(self, scope.own_advisor("advisor"))
+
+    def correctable(self, on=None):
+        """The reports whose correction window is still open ``on`` (today by default)."""
+        return self.filter(date__gte=first_correctable_date(on or timezone.localdate()))
+
+    def correctable_by(self, user, on=None):
+        """The reports ``user`` may still edit or delete: their own (the author's), inside
+        the correction window. Nobody else corrects an advisor's report, ANCT included."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(advisor__user=user).correctable(on)
 
     def between(self, start, end):
         return self.filter(date__gte=start, date__lte=end)
@@ -167,6 +193,13 @@ class ActivityReport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} du {long_date(self.date)} — {self.advisor}"
+
+    def correction_deadline(self):
+        return correction_deadline(self.date)
+
+    def can_be_corrected(self, on=None):
+        """Inside the correction window ``on`` (today by default): see ``CORRECTION_RULE``."""
+        return (on or timezone.localdate()) <= correction_deadline(self.date)
 
     def clean(self):
         errors = {}

@@ -1,11 +1,13 @@
-"""Advisors: "Saisir un accompagnement" (activity report), quick to fill on a phone, and the
-list of their recent reports."""
+"""Advisors: "Saisir un accompagnement" (activity report), quick to fill on a phone, the
+list of their recent reports, and correcting one: edit, duplicate, delete (inside the
+correction window of ``ActivityReport.can_be_corrected``)."""
 
 from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +16,14 @@ from calendars.dates import long_date
 
 from .. import services
 from ..forms import ActivityReportForm
-from ..models import ActivityReport, ActivityTheme, ServicePoint
-from ..models.activity import FIRST_REPORT_DATE
+from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme, ServicePoint
+from ..models.activity import CORRECTION_RULE, FIRST_REPORT_DATE
+from ..services.activity import correct_activity, delete_activity
 from .calls import perform
 from .common import own_advisor, paginate
 
 NOT_ADVISOR = "Cette page est réservée aux conseillers numériques."
+NOT_AUTHOR = "Seul le conseiller qui a saisi ce compte rendu peut le modifier ou le supprimer."
 
 
 def _advisor_or_403(user):
@@ -85,14 +89,46 @@ COMMON_THEMES = [ActivityTheme.SMARTPHONE, ActivityTheme.ONLINE_PROCEDURES, Acti
                  ActivityTheme.EQUIPMENT, ActivityTheme.INTERNET, ActivityTheme.SECURITY]
 
 
-@login_required
-def report_create(request):
+def _own_report(request, pk):
+    """The author's report; 403 for a report the person may see but did not write (a
+    coordinator's advisor's), 404 for the others."""
     advisor = _advisor_or_403(request.user)
-    service_points = list(ServicePoint.objects.filter(advisors=advisor)
-                          .select_related("commune__department").order_by("name", "pk"))
+    report = (ActivityReport.objects.visible_to(request.user)
+              .select_related("advisor", "commune", "service_point").filter(pk=pk).first())
+    if report is None:
+        raise Http404
+    if report.advisor_id != advisor.pk:
+        raise PermissionDenied(NOT_AUTHOR)
+    return advisor, report
+
+
+def _service_points(advisor):
+    return list(ServicePoint.objects.filter(advisors=advisor)
+                .select_related("commune__department").order_by("name", "pk"))
+
+
+def _copied(report, service_points):
+    """A report's fields as a form's initial data (its service point only if the advisor
+    still works there)."""
+    initial = {name: getattr(report, name) for name in COPIED}
+    initial["commune"] = report.commune.label
+    if report.service_point_id not in {sp.pk for sp in service_points}:
+        initial["service_point"] = None
+        if report.channel == ActivityReport.Channel.SERVICE_POINT:
+            initial["channel"] = ActivityReport.Channel.OTHER_PLACE
+    else:
+        initial["service_point"] = report.service_point_id
+    return initial
+
+
+COPIED = ("date", "kind", "channel", "participants", "themes", "duration", "redirected",
+          "redirected_to", *(name for name, _ in AGE_BANDS), *(name for name, _ in STATUS_BANDS))
+
+
+def _new_report_page(request, advisor, service_points, initial, source=None):
+    """"Saisir un accompagnement", blank (today's defaults) or copied from ``source``."""
     form = ActivityReportForm(request.POST or None, service_points=service_points,
-                              initial=_defaults(request, advisor, service_points),
-                              frequent_themes=_frequent_themes(advisor))
+                              initial=initial, frequent_themes=_frequent_themes(advisor))
     done = perform(request, form,
                    lambda data: services.record_activity(advisor, form.data_for_service(),
                                                          request.user),
@@ -109,7 +145,66 @@ def report_create(request):
         return redirect("advisors:reports")
     return render(request, "advisors/report_form.html", {
         "form": form, "first_date": FIRST_REPORT_DATE, "today": timezone.localdate(),
+        "source": source,
     })
+
+
+@login_required
+def report_create(request):
+    advisor = _advisor_or_403(request.user)
+    service_points = _service_points(advisor)
+    return _new_report_page(request, advisor, service_points,
+                            _defaults(request, advisor, service_points))
+
+
+@login_required
+def report_duplicate(request, pk):
+    """"Même chose que la dernière fois": a new report prefilled from one of the advisor's
+    reports (any, even one no longer correctable), dated today."""
+    advisor, report = _own_report(request, pk)
+    service_points = _service_points(advisor)
+    initial = _copied(report, service_points) | {"date": timezone.localdate()}
+    return _new_report_page(request, advisor, service_points, initial, source=report)
+
+
+def _locked_page(request, report):
+    return render(request, "advisors/report_delete.html", {
+        "report": report, "locked": True, "rule": CORRECTION_RULE})
+
+
+@login_required
+def report_edit(request, pk):
+    advisor, report = _own_report(request, pk)
+    if not report.can_be_corrected():
+        return _locked_page(request, report)
+    service_points = _service_points(advisor)
+    form = ActivityReportForm(request.POST or None, service_points=service_points,
+                              initial=_copied(report, service_points),
+                              frequent_themes=_frequent_themes(advisor))
+    done = perform(request, form,
+                   lambda data: correct_activity(report, form.data_for_service(),
+                                                 request.user),
+                   lambda result: f"Accompagnement du {long_date(result.date)} modifié.")
+    if done:
+        return redirect("advisors:reports")
+    return render(request, "advisors/report_form.html", {
+        "form": form, "first_date": FIRST_REPORT_DATE, "today": timezone.localdate(),
+        "editing": report, "deadline": report.correction_deadline(),
+    })
+
+
+@login_required
+def report_delete(request, pk):
+    """A confirmation page, then the deletion (POST)."""
+    _advisor, report = _own_report(request, pk)
+    if not report.can_be_corrected():
+        return _locked_page(request, report)
+    done = perform(request, None, lambda data: delete_activity(report, request.user),
+                   lambda result: f"Accompagnement du {long_date(result.date)} supprimé.")
+    if done or request.method == "POST":
+        return redirect("advisors:reports")
+    return render(request, "advisors/report_delete.html", {
+        "report": report, "locked": False, "deadline": report.correction_deadline()})
 
 
 @login_required
@@ -117,4 +212,9 @@ def report_list(request):
     advisor = _advisor_or_403(request.user)
     reports = (ActivityReport.objects.editable_by(request.user).filter(advisor=advisor)
                .select_related("commune", "service_point"))
-    return render(request, "advisors/reports.html", {"reports": paginate(request, reports)})
+    page = paginate(request, reports)
+    today = timezone.localdate()
+    for report in page:
+        report.correctable = report.can_be_corrected(today)
+    return render(request, "advisors/reports.html", {"reports": page,
+                                                     "rule": CORRECTION_RULE})
