@@ -82,6 +82,8 @@ EDIT_POINT = {"A": {MANAGER, ADVISOR, ADMIN}, "C": {ADMIN}, "B": {ADMIN}}
 # Only the préfet of the structure's département gives the opinion (not ANCT, not the région).
 OPINION = {"A": {P60}, "C": set(), "B": set()}
 COORDINATED = {"A": {COORD}, "C": set(), "B": set()}
+# Only its author corrects an activity report (not the coordinator, not ANCT).
+AUTHOR = {"A": {ADVISOR}, "C": set(), "B": set()}
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,13 @@ def place_body(w, r, side):
 def closure_body(w, r, side):
     return {"start": (TODAY + datetime.timedelta(days=40)).isoformat(),
             "end": (TODAY + datetime.timedelta(days=41)).isoformat(), "reason": "Travaux"}
+
+
+def report_edit_body(w, r, side):
+    return {"date": TODAY.isoformat(), "kind": "individual", "participants": "1",
+            "channel": "other_place", "service_point": "",
+            "commune": w.sides[side].report.commune.label, "themes": ["email"],
+            "duration": "30_60", "age_over_60": "1"}
 
 
 def period_body(w, r, side):
@@ -302,6 +311,12 @@ PATTERNS = {
     "advisors:reports": personal({ADVISOR, COORD}),
     "advisors:report_create": personal({ADVISOR, COORD}),
     "advisors:training": personal({ADVISOR, COORD}),
+    "advisors:report_edit": scoped(
+        *on("report", AUTHOR), *on("report", AUTHOR, method="post", data=report_edit_body)),
+    "advisors:report_duplicate": scoped(
+        *on("report", AUTHOR), *on("report", AUTHOR, method="post", data=report_edit_body)),
+    "advisors:report_delete": scoped(*on("report", AUTHOR),
+                                     *on("report", AUTHOR, method="post")),
     "advisors:coordination": personal(),  # lists only the advisors one coordinates
     # Conseillers numériques: one party's objects
     "advisors:structure": scoped(*on("structure", READ_STRUCTURE)),
