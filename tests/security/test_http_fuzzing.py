@@ -130,6 +130,7 @@ GET_PARAMETERS = {
     "advisors:reports": PAGINATED,
     "advisors:report_create": ("date", "service_point", "commune", "channel", "kind",
                                "duration"),
+    "advisors:report_edit": (), "advisors:report_duplicate": (), "advisors:report_delete": (),
     "advisors:training": PAGINATED, "advisors:coordination": PAGINATED,
     "advisors:structure": PAGINATED, "advisors:contract_create": (),
     "advisors:rupture": (), "advisors:extension_request": (),
