@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attestation_views, views
+from . import attestation_views, materials_views, views
 
 app_name = "academy"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:enrolment_id>/attestation.pdf", views.attestation, name="attestation"),
     path("<int:enrolment_id>/attestation/affichage/", attestation_views.choose_initials,
          name="attestation_initials"),
+    path("documents/<int:document_id>/", materials_views.material, name="material"),
 ]

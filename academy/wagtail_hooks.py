@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
@@ -127,6 +127,13 @@ class SessionViewSet(ExportingViewSetMixin, SnippetViewSet):
             [FieldPanel("requires_approval"), FieldPanel("contact_email"),
              FieldPanel("survey_url")],
             heading="Organisation",
+        ),
+        MultiFieldPanel(
+            [InlinePanel("documents", label="Document", heading="Documents de la session"),
+             FieldPanel("replay_url")],
+            heading="Supports et replay",
+            help_text="Les documents se téléchargent depuis « Mon espace » : participants "
+                      "confirmés avant la session, présents après, et l'équipe.",
         ),
     ]
 

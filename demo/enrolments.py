@@ -60,3 +60,55 @@ def issue_demo_attestation():
                                           attendances__status="present")
                  .order_by("session__start").first())
     return current_attestation(enrolment) if enrolment else None
+
+
+def _demo_pdf(text):
+    """A one-page PDF saying ``text`` (ASCII): enough for a demo download to open."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def attach_demo_materials():
+    """The demo élu's next confirmed training has its slides and a reading, and the past
+    one its slides and a replay: "Mon espace" shows both. Once, whatever the runs."""
+    from django.core.files.base import ContentFile
+
+    from academy.models import SessionDocument
+
+    mine = Enrolment.objects.filter(user__email="elu@demo.anct.fr", status="confirmed")
+    upcoming = mine.filter(session__end__gte=timezone.now()).order_by("session__start").first()
+    past = mine.filter(session__end__lt=timezone.now()).order_by("-session__start").first()
+    attached = 0
+    plan = [(upcoming, [("Support de présentation", "slides", "support-de-presentation.pdf"),
+                        ("Guide pratique à lire avant la session", "reading",
+                         "guide-pratique.pdf")]),
+            (past, [("Diaporama de la session", "slides", "diaporama.pdf")])]
+    for enrolment, documents in plan:
+        if enrolment is None or enrolment.session.documents.exists():
+            continue
+        for order, (title, kind, filename) in enumerate(documents):
+            document = SessionDocument(session=enrolment.session, title=title, kind=kind,
+                                       sort_order=order)
+            document.file.save(filename, ContentFile(_demo_pdf("Academie des territoires - "
+                                                               "document de demonstration")),
+                               save=True)
+            attached += 1
+    if past and not past.session.replay_url:
+        Session.objects.filter(pk=past.session_id).update(
+            replay_url="https://tube.numerique.gouv.fr/w/academie-demo-budget")
+    return attached

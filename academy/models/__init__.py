@@ -4,6 +4,7 @@ mandates."""
 
 from .attestations import Attestation
 from .enrolments import VISIO_OPENS_BEFORE, Attendance, Enrolment, EnrolmentQuerySet
+from .materials import SessionDocument
 from .pages import Audience, CatalogPage, CoursePage, CourseTheme, Format, Partner
 from .profiles import MANDATE_LEVELS, Mandate, MandateRole, OfficialProfile
 from .sessions import AttendanceMode, Session, SessionQuerySet
@@ -11,5 +12,6 @@ from .sessions import AttendanceMode, Session, SessionQuerySet
 __all__ = [
     "MANDATE_LEVELS", "VISIO_OPENS_BEFORE", "Attendance", "Attestation", "AttendanceMode",
     "Audience", "CatalogPage", "CoursePage", "CourseTheme", "Enrolment", "EnrolmentQuerySet",
-    "Format", "Mandate", "MandateRole", "OfficialProfile", "Partner", "Session", "SessionQuerySet",
+    "Format", "Mandate", "MandateRole", "OfficialProfile", "Partner", "Session", "SessionDocument",
+    "SessionQuerySet",
 ]

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
+from modelcluster.models import ClusterableModel
 
 from calendars.dates import long_date
 
@@ -31,7 +32,7 @@ class SessionQuerySet(models.QuerySet):
         )
 
 
-class Session(models.Model):
+class Session(ClusterableModel):
     """A dated occurrence of a course. Not part of the page's revisions: editing or
     reverting the course never touches its sessions."""
 
@@ -67,6 +68,10 @@ class Session(models.Model):
     survey_url = models.URLField(
         "questionnaire de satisfaction", blank=True,
         help_text="Envoyé aux participants à la fin de la session.",
+    )
+    replay_url = models.URLField(
+        "lien du replay", blank=True,
+        help_text="Montré après la session aux participants confirmés et présents.",
     )
     contact_email = models.EmailField(
         "contact de l'organisateur", blank=True,
@@ -184,6 +189,30 @@ class Session(models.Model):
         now = timezone.now()
         return (self.status == self.Status.SCHEDULED
                 and self.enrolment_opens <= now < self.enrolment_closes)
+
+    def _confirmed_enrolment(self, user):
+        if not user.is_authenticated:
+            return None
+        return self.enrolments.filter(user=user, status="confirmed").first()
+
+    def materials_visible_to(self, user, now=None):
+        """The session's documents are for the team, and for confirmed participants: until
+        the end to prepare, then for those marked present on at least one half-day."""
+        if user.is_authenticated and user.has_perm("academy.change_session"):
+            return True
+        enrolment = self._confirmed_enrolment(user)
+        if enrolment is None:
+            return False
+        if (now or timezone.now()) <= self.end:
+            return True
+        return enrolment.attendances.filter(status="present").exists()
+
+    def replay_visible_to(self, user, now=None):
+        """The replay link: after the session, to the confirmed participants marked present."""
+        if not self.replay_url or (now or timezone.now()) <= self.end:
+            return False
+        enrolment = self._confirmed_enrolment(user)
+        return bool(enrolment and enrolment.attendances.filter(status="present").exists())
 
     @property
     def place_label(self):

@@ -4,7 +4,11 @@ from django.test.utils import override_settings
 from demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from demo.advisors import create_demo_deployment
 from demo.content import create_demo_content
-from demo.enrolments import create_demo_enrolments, issue_demo_attestation
+from demo.enrolments import (
+    attach_demo_materials,
+    create_demo_enrolments,
+    issue_demo_attestation,
+)
 
 
 class Command(BaseCommand):
@@ -22,6 +26,9 @@ class Command(BaseCommand):
             enrolled = create_demo_enrolments()
         if enrolled:
             self.stdout.write(f"Inscriptions de l'élu de démonstration : {enrolled}.")
+        materials = attach_demo_materials()
+        if materials:
+            self.stdout.write(f"Documents des sessions de l'élu de démonstration : {materials}.")
         attestation = issue_demo_attestation()
         if attestation:
             self.stdout.write(f"Attestation vérifiable : /attestations/{attestation.reference}/")
