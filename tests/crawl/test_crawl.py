@@ -30,6 +30,7 @@ NOT_OPENED = {
     "privacy:download": "a personal data archive (download)",
     "privacy:delete_account": "account deletion",
     "academy:attestation": "a PDF download",
+    "academy:material": "a session document (download)",
     "academy:attestation_initials": "changes what an attestation's page shows (POST)",
     "advisors:closure_remove": "deletion",
     "calendars:reset_token": "changes the feed's address (POST)",
@@ -53,6 +54,7 @@ def demo_urls():
     (those of the demo accounts where the pattern is scoped)."""
     from academy.models import Attestation, Enrolment, Session
     from advisors.models import (
+        ActivityReport,
         Advisor,
         Amendment,
         Application,
@@ -72,6 +74,7 @@ def demo_urls():
     application = Application.objects.filter(structure=structure).order_by("pk").first()
     convention = Convention.objects.filter(structure=structure).order_by("pk").first()
     department = Department.objects.get(code="60")
+    report = ActivityReport.objects.filter(advisor=advisor).first()  # the latest
     objects = {
         "academy:enrol": {"session_id": Session.objects.order_by("pk").first()},
         "academy:cancel": {"enrolment_id": Enrolment.objects.filter(
@@ -97,6 +100,9 @@ def demo_urls():
         "advisors:place": {"pk": point},
         "advisors:closure_add": {"pk": point},
         "advisors:coordinated_advisor": {"pk": advisor},
+        "advisors:report_edit": {"pk": report},
+        "advisors:report_duplicate": {"pk": report},
+        "advisors:report_delete": {"pk": report},
         "directory:service_point": {"service_point_id": ServicePoint.objects.filter(
             is_public=True).order_by("pk").first()},
         "dashboards:region": {"code": department.region.code},
