@@ -94,7 +94,7 @@ def attach_demo_materials():
     upcoming = mine.filter(session__end__gte=timezone.now()).order_by("session__start").first()
     past = mine.filter(session__end__lt=timezone.now()).order_by("-session__start").first()
     attached = 0
-    plan = [(upcoming, [("Support de présentation", "slides", "support-de-presentation.pdf"),
+    plan = [(upcoming, [("Diaporama de présentation", "slides", "diaporama-de-presentation.pdf"),
                         ("Guide pratique à lire avant la session", "reading",
                          "guide-pratique.pdf")]),
             (past, [("Diaporama de la session", "slides", "diaporama.pdf")])]
