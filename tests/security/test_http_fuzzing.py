@@ -114,6 +114,7 @@ GET_PARAMETERS = {
     "official_profile": ("next", "bienvenue"),
     "academy:enrol": (),
     "academy:attestation": (),
+    "academy:material": (),
     "attestation_check": (),
     "academy_calendar:sessions": ("q", "theme", "region", "department", "format", "audience",
                                   "date_from", "date_to"),

@@ -34,7 +34,14 @@ from django.utils import timezone
 from django.views.static import serve as static_serve
 
 from academy.attestations import current_attestation
-from academy.models import Attendance, Audience, Enrolment, Mandate, OfficialProfile
+from academy.models import (
+    Attendance,
+    Audience,
+    Enrolment,
+    Mandate,
+    OfficialProfile,
+    SessionDocument,
+)
 from accounts.models import User
 from accounts.roles import Role
 from advisors.models import (
@@ -269,6 +276,12 @@ PATTERNS = {
         Case("another's attestation", NOBODY, method="post",
              kwargs=lambda w, r: {"enrolment_id": w.other_attended.pk},
              data=lambda w, r, side: {"affichage": "initiales"})),
+    # A session's documents: its confirmed (and, after it, present) participants, and the team.
+    "academy:material": scoped(
+        Case("document of a session one attended", SIGNED_IN,
+             kwargs=lambda w, r: {"document_id": w.documents["attended"].pk}),
+        Case("document of a session one is not in", {ADMIN},
+             kwargs=lambda w, r: {"document_id": w.documents["other"].pk})),
     # What an attestation's QR code opens: anyone, with the reference.
     "attestation_check": public(
         Case("issued attestation", EVERYONE,
@@ -541,6 +554,12 @@ def build_world():
         Attendance.objects.create(enrolment=attended[role], day=day, period=period,
                                   status=Attendance.Status.PRESENT)
 
+    # Session documents: of the past session everyone attended, and of one nobody is in.
+    documents = {}
+    for key, session in [("attended", past_session), ("other", draft_session)]:
+        documents[key] = SessionDocument(session=session, title="Diaporama")
+        documents[key].file.save("diaporama.pdf", ContentFile(b"%PDF slides"), save=True)
+
     # Export jobs, finished, one per person, and another requester's.
     def job(person):
         created = ExportJob.objects.create(requester=person, level="department",
@@ -569,7 +588,7 @@ def build_world():
         attestation_reference=current_attestation(attended[ELU]).reference,
         jobs={**{role: job(person) for role, person in people.items()}},
         other_job=job(other_admin), tokens=tokens, old_token=old_token,
-        inactive_token=inactive_token,
+        inactive_token=inactive_token, documents=documents,
     )
 
 
