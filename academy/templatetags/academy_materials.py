@@ -9,7 +9,10 @@ register = template.Library()
 def session_materials(context, session):
     """{"documents": [...], "replay_url": "..."}: empty for whom the rules of
     ``Session.materials_visible_to`` and ``replay_visible_to`` leave out."""
-    user = context["request"].user
+    request = context.get("request")
+    if request is None:  # rendered outside a request (an email): nobody to show them to
+        return {"documents": [], "replay_url": ""}
+    user = request.user
     documents = list(session.documents.all()) if session.materials_visible_to(user) else []
     replay = session.replay_url if session.replay_visible_to(user) else ""
     return {"documents": documents, "replay_url": replay}
