@@ -24,6 +24,7 @@ a value, not a formula, and which the schema requires as is.
 Each has an ``identifier``, so ``tests/core/test_export_injection.py`` finds it in
 ``core.exports.EXPORTS`` and reads it in its own dialect (``csv_delimiter``, ``csv_bom``)."""
 
+import datetime
 import json
 import re
 from collections.abc import Iterator
@@ -56,6 +57,21 @@ def csv_value(value) -> str:
     return str(value)
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?")
+
+
+def spreadsheet_value(value):
+    """An ISO date or date-time of the schema's rows as a date a spreadsheet sorts and
+    formats (the writer shows date-times in Paris time); anything else as it is."""
+    if isinstance(value, str):
+        if ISO_DATE.fullmatch(value):
+            return datetime.date.fromisoformat(value)
+        if ISO_DATETIME.fullmatch(value):
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
 class OpenDataExport(Export):
     """A public dataset: anyone may download it, as CSV (the schema's dialect) or JSON,
     both streamed. Subclasses give ``slug`` (the file name), ``description``, ``fields``
@@ -82,9 +98,13 @@ class OpenDataExport(Export):
     def headers(self):
         return list(self.fields)
 
+    spreadsheet = False  # set while an XLSX is written
+
     def rows(self):
+        # A spreadsheet gets real dates where the schema's files write ISO text.
+        cell = spreadsheet_value if self.spreadsheet else (lambda value: value)
         for record in self.records():
-            yield [record.get(name) for name in self.fields]
+            yield [cell(record.get(name)) for name in self.fields]
 
     def get_filename(self):
         return self.slug
@@ -105,6 +125,7 @@ class OpenDataExport(Export):
         yield b"\n]\n"
 
     def write(self, fmt, output):
+        self.spreadsheet = fmt == XLSX
         if fmt != JSON:
             return super().write(fmt, output)
         for chunk in self.json_chunks():

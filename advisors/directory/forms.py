@@ -15,7 +15,7 @@ class DirectoryForm(forms.Form):
                                       "data-directory-commune": "",
                                       "inputmode": "search"}))
     commune = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
-    service = forms.ChoiceField(label="PlaceService", required=False,
+    service = forms.ChoiceField(label="Service", required=False,
                                 choices=[("", "Tous les services"), *PlaceService.choices])
     access = forms.ChoiceField(label="Accès", required=False,
                                choices=[("", "Tous les accès"), *ServicePoint.Access.choices])

@@ -46,19 +46,31 @@ class Importer:
     def import_row(self, row, actor) -> bool:
         """Writes one row; True when it created a record, False when it updated one.
         Raises RowInvalid with every French message of the row."""
-        missing = [f"{column.identifier} : champ obligatoire manquant."
-                   for column in self.columns
-                   if column.required and not text_of(row.get(column.identifier, ""))]
-        if missing:
-            raise RowInvalid(missing)
+        missing = {column.identifier for column in self.columns
+                   if column.required and not text_of(row.get(column.identifier, ""))}
         values, errors, refused = {}, [], []
         for column in self.columns:
+            if column.identifier in missing:  # said once, with the other cells' errors
+                errors.append(f"{column.identifier} : champ obligatoire manquant.")
+                values[column.identifier] = column.empty
+                refused.append(column)
+                continue
             try:
                 values[column.identifier] = column.clean(row.get(column.identifier, ""), values)
             except ValidationError as error:
                 errors += [f"{column.identifier} : {message}" for message in error.messages]
                 values[column.identifier] = column.empty
                 refused.append(column)
+        if missing:  # never written: the model's own checks still name the other bad cells
+            record = self.model()
+            for column in self.columns:
+                column.assign(values[column.identifier], record)
+            try:
+                record.full_clean(exclude=[column.field for column in refused if column.field],
+                                  validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                errors += self.messages_of(error)
+            raise RowInvalid(errors)
         return self.write(values, errors, refused, actor)
 
     def find(self, values):

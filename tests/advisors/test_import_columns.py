@@ -92,3 +92,20 @@ def test_every_importer_documents_distinct_columns_that_fill_its_model(importer)
         assert column.label and column.identifier == imports.reading.normalize_header(
             column.identifier)
         assert column.field is None or column.field in model_fields, column
+
+
+@pytest.mark.django_db
+def test_a_row_missing_a_required_cell_also_names_its_other_bad_cells():
+    from advisors.imports import RowInvalid
+    from advisors.imports.structures import StructureImporter
+
+    row = {"siret": "abcdefghijklmn", "nom": "", "type": "inconnu", "code_insee": "99999",
+           "contact_email": "pas-un-email"}
+    importer = StructureImporter()
+    importer.prepare([(2, row)])
+    with pytest.raises(RowInvalid) as refusal:
+        importer.import_row(row, actor=None)
+    messages = " ".join(refusal.value.messages)
+    assert "nom : champ obligatoire manquant." in messages
+    for column in ("siret", "type", "code_insee", "contact_email"):
+        assert f"{column} :" in messages, messages

@@ -334,3 +334,11 @@ def test_each_dataset_is_offered_as_a_spreadsheet_with_its_schema_columns(client
         assert response["Content-Disposition"].endswith(f"{slug}.xlsx")
         sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
         assert [cell.value for cell in next(sheet.iter_rows())] == list(export_class.fields)
+
+
+def test_the_spreadsheet_gets_dates_where_the_schema_writes_iso_text():
+    assert exports.spreadsheet_value("2026-12-06") == datetime.date(2026, 12, 6)
+    moment = exports.spreadsheet_value("2026-10-27T09:00:00+01:00")
+    assert moment.utcoffset() == timedelta(hours=1) and moment.hour == 9
+    assert exports.spreadsheet_value("+33344000000") == "+33344000000"
+    assert exports.spreadsheet_value("2026") == "2026"
