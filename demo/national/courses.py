@@ -118,7 +118,7 @@ class CoursesMixin:
             "id", "course_id", "start", "end", "address", "commune_id", "remote_url",
             "capacity", "enrolment_opens", "enrolment_closes", "cancellation_deadline",
             "trainers", "requires_approval", "survey_url", "contact_email", "status",
-            "updated_at", "calendar_sequence"],
+            "updated_at", "calendar_sequence", "replay_url"],
             [(s["pk"], s["course"].pk, s["start"], s["end"],
               "" if s["commune"] is None else rng.choice(
                   ["Hôtel de ville, salle du conseil", "Préfecture, salle des fêtes",
@@ -128,7 +128,7 @@ class CoursesMixin:
               rng.choice(names.TRAINERS), s["approval"],
               f"https://questionnaire.example.fr/academie/{s['pk']}" if s["survey"] else "",
               f"academie@{DOMAIN}", "cancelled" if s["cancelled"] else "scheduled",
-              min(s["opens"], self.now), 1 if s["cancelled"] else 0)
+              min(s["opens"], self.now), 1 if s["cancelled"] else 0, "")
              for s in sessions])
         self.enrolments(rng, sessions)
 
