@@ -29,3 +29,24 @@ def structure(communes, manager):
 @pytest.fixture
 def oise_prefect(communes):
     return make.prefect(department=communes["Beauvais"].department)
+
+
+@pytest.fixture
+def advisor(structure):
+    """Inès, under contract with the structure (the report form and its corrections)."""
+    advisor = make.advisor(account=make.user(email="ines@conseiller-numerique.fr"))
+    make.contract(structure, advisor)
+    return advisor
+
+
+@pytest.fixture
+def place(structure, advisor, communes):
+    """A service point in Beauvais."""
+    return make.service_point(structure, [advisor], name="Médiathèque du Quadrilatère",
+                              commune=communes["Beauvais"])
+
+
+@pytest.fixture
+def advisor_client(client, advisor):
+    client.force_login(advisor.user)
+    return client

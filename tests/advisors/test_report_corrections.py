@@ -24,25 +24,6 @@ TODAY = timezone.localdate()
 LONG_AGO = first_correctable_date(TODAY) - datetime.timedelta(days=1)
 
 
-@pytest.fixture
-def advisor(structure):
-    advisor = make.advisor(account=make.user(email="ines@conseiller-numerique.fr"))
-    make.contract(structure, advisor)
-    return advisor
-
-
-@pytest.fixture
-def place(structure, advisor, communes):
-    return make.service_point(structure, [advisor], name="Médiathèque du Quadrilatère",
-                              commune=communes["Beauvais"])
-
-
-@pytest.fixture
-def advisor_client(client, advisor):
-    client.force_login(advisor.user)
-    return client
-
-
 def text(response):
     return html.unescape(response.content.decode())
 

@@ -16,26 +16,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def advisor(structure):
-    advisor = make.advisor(account=make.user(email="ines@conseiller-numerique.fr"))
-    make.contract(structure, advisor)
-    return advisor
-
-
-@pytest.fixture
-def place(structure, advisor, communes):
-    """A service point in Beauvais."""
-    return make.service_point(structure, [advisor], name="Médiathèque du Quadrilatère",
-                              commune=communes["Beauvais"])
-
-
-@pytest.fixture
-def advisor_client(client, advisor):
-    client.force_login(advisor.user)
-    return client
-
-
 def text(response):
     return html.unescape(response.content.decode())
 
