@@ -57,7 +57,7 @@ serve:
 # A secret key is made once and kept in .prod-secret-key.
 PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/anct
 PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
-STATIC_SOURCES := $(shell find static node_modules/leaflet/dist -type f 2>/dev/null)
+STATIC_SOURCES := $(shell find static node_modules/leaflet/dist node_modules/leaflet.markercluster/dist -type f 2>/dev/null)
 prod $(STAMPS)/static: export DJANGO_ENV = production
 prod $(STAMPS)/static: export DEBUG =
 prod $(STAMPS)/static: export SECRET_KEY ?= $(shell cat .prod-secret-key 2>/dev/null)

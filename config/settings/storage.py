@@ -10,7 +10,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else 
 # Front-end packages installed by npm (package.json), served under /static/vendor/<name>/.
 STATICFILES_DIRS += [
     (f"vendor/{name}", BASE_DIR / "node_modules" / path)
-    for name, path in [("leaflet", "leaflet/dist")]
+    for name, path in [("leaflet", "leaflet/dist"),
+                       ("leaflet.markercluster", "leaflet.markercluster/dist")]
     if (BASE_DIR / "node_modules" / path).exists()
 ]
 MEDIA_URL = "/media/"

@@ -2,7 +2,7 @@
    the select of matching communes and the list work alone.
    1. Commune suggestions from /territoires/communes/ in a <datalist>; choosing one sets the
       hidden INSEE code so the server need not guess.
-   2. A Leaflet map of the listed service points (tiles only if the site has a tile URL). */
+   The map of the listed service points is directory_map.js. */
 (function () {
   "use strict";
 
@@ -44,62 +44,8 @@
     });
   }
 
-  function dot(L, className) {
-    return L.divIcon({ className: "directory-marker " + className, iconSize: [16, 16] });
-  }
-
-  function showMap() {
-    var element = document.getElementById("directory-map");
-    var source = document.getElementById("directory-map-data");
-    if (!element || !source || !window.L) return;
-    var data = JSON.parse(source.textContent);
-    if (!data.markers.length) return;
-    var L = window.L;
-    element.hidden = false;
-    var hint = document.getElementById("directory-map-hint");
-    if (hint) hint.hidden = false;
-    var map = L.map(element, { scrollWheelZoom: false, keyboard: true, zoomControl: false });
-    // The map takes the focus (arrow keys move it): a named region, its controls in French.
-    element.setAttribute("role", "region");
-    element.setAttribute("aria-label", "Carte des lieux listés");
-    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-    map.attributionControl.setPrefix(
-      '<a href="https://leafletjs.com" title="Bibliothèque de cartes interactives">Leaflet</a>');
-    if (data.tiles) {
-      L.tileLayer(data.tiles, {
-        maxZoom: 19,
-        attribution: "© contributeurs OpenStreetMap"
-      }).addTo(map);
-    }
-    var bounds = [];
-    if (data.origin) {
-      L.marker(data.origin, {
-        icon: dot(L, "directory-marker--origin"), keyboard: false, interactive: false
-      }).addTo(map);
-      bounds.push(data.origin);
-    }
-    data.markers.forEach(function (point) {
-      var position = [point.lat, point.lon];
-      var title = point.name + (point.distance ? ", " + point.distance : "") +
-        (point.open ? ", ouvert maintenant" : "");
-      var marker = L.marker(position, {
-        icon: dot(L, point.open ? "directory-marker--open" : ""), title: title, alt: title
-      }).addTo(map);
-      var link = document.createElement("a");
-      link.href = point.url;
-      link.textContent = point.name;
-      var popup = document.createElement("div");
-      popup.appendChild(link);
-      if (point.distance) popup.appendChild(document.createTextNode(" " + point.distance));
-      marker.bindPopup(popup);
-      bounds.push(position);
-    });
-    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
-  }
-
   function start() {
     suggestCommunes();
-    showMap();
   }
 
   if (document.readyState === "loading") {

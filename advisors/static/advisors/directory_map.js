@@ -1,0 +1,179 @@
+/* The map of the public directory (/conseillers/ and the embedded /conseillers/carte-integree/),
+   an enhancement of the list, which stays the page's content and works without it.
+   - Base layer: the tile server of the settings (IGN "Plan IGN" in production) or, without
+     one (development, tests, no network), the project's own outlines of the départements.
+   - Markers numbered like the list, clustered where they crowd (leaflet.markercluster).
+   - List and map in sync: focusing or hovering a result highlights its marker; activating a
+     marker (click, or Enter once focused) highlights its result and scrolls it into view.
+   Data: #directory-map-data (markers, origin, tiles) and #directory-map-config (tiles,
+   attribution, outlines' address). */
+(function () {
+  "use strict";
+
+  function read(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function numberIcon(L, number, open, active) {
+    return L.divIcon({
+      className: "directory-marker" + (open ? " directory-marker--open" : "") +
+        (active ? " directory-marker--active" : ""),
+      html: "<span>" + number + "</span>",
+      iconSize: [26, 26],
+      iconAnchor: [13, 13],
+      popupAnchor: [0, -12]
+    });
+  }
+
+  function pointId(url) {
+    var match = /\/conseillers\/(\d+)\//.exec(url || "");
+    return match ? match[1] : null;
+  }
+
+  function baseLayer(L, map, config, data) {
+    var tiles = (data && data.tiles) || (config && config.tiles);
+    if (tiles) {
+      L.tileLayer(tiles, {
+        maxZoom: 19,
+        attribution: (config && config.attribution) || ""
+      }).addTo(map);
+      map.getContainer().setAttribute("data-base-layer", "tiles");
+      return;
+    }
+    map.getContainer().setAttribute("data-base-layer", "outlines");
+    if (!config || !config.outlines || !window.fetch) return;
+    fetch(config.outlines, { headers: { Accept: "application/geo+json, application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (outlines) {
+        var layer = L.geoJSON(outlines, {
+          interactive: false,
+          style: {
+            className: "directory-outline", color: "#6a6af4", weight: 1,
+            fillColor: "#f5f5fe", fillOpacity: 1
+          }
+        }).addTo(map);
+        layer.bringToBack();
+      })
+      .catch(function () { /* the markers and the list remain */ });
+  }
+
+  function showMap() {
+    var element = document.getElementById("directory-map");
+    var data = read("directory-map-data");
+    var config = read("directory-map-config") || {};
+    if (!element || !data || !window.L) return;
+    if (!data.markers.length) return;
+    var L = window.L;
+    element.hidden = false;
+    document.querySelectorAll("[data-directory-map-extra]").forEach(function (node) {
+      node.hidden = false;
+    });
+    var map = L.map(element, {
+      scrollWheelZoom: false, keyboard: true, zoomControl: false, zoomSnap: 0.5
+    });
+    // The map takes the focus (arrow keys move it): a named region, its controls in French.
+    element.setAttribute("role", "region");
+    element.setAttribute("aria-label", "Carte des lieux listés");
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    map.attributionControl.setPrefix(
+      '<a href="https://leafletjs.com" title="Bibliothèque de cartes interactives">Leaflet</a>');
+    if (!(data.tiles || config.tiles)) {
+      map.attributionControl.addAttribution("Contours : Natural Earth, @svg-maps");
+    }
+    baseLayer(L, map, config, data);
+
+    var group = L.markerClusterGroup ? L.markerClusterGroup({
+      maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+      iconCreateFunction: function (cluster) {
+        var count = cluster.getChildCount();
+        return L.divIcon({
+          className: "directory-cluster", html: "<span>" + count + "</span>",
+          iconSize: [34, 34]
+        });
+      }
+    }) : L.featureGroup();
+    var bounds = [];
+    if (data.origin) {
+      L.marker(data.origin, {
+        icon: L.divIcon({ className: "directory-marker directory-marker--origin",
+                          iconSize: [16, 16] }),
+        keyboard: false, interactive: false
+      }).addTo(map);
+      bounds.push(data.origin);
+    }
+    var items = {};
+    document.querySelectorAll("[data-directory-point]").forEach(function (item) {
+      items[item.getAttribute("data-directory-point")] = item;
+    });
+    var markers = {};
+    var active = null;
+
+    function highlight(id, scroll) {
+      if (active && markers[active]) {
+        var previous = markers[active];
+        previous.setIcon(numberIcon(L, previous.number, previous.open, false));
+        previous.setZIndexOffset(0);
+      }
+      Object.keys(items).forEach(function (key) {
+        items[key].classList.toggle("directory-result--active", key === id);
+      });
+      active = id;
+      var marker = markers[id];
+      if (!marker) return;
+      marker.setIcon(numberIcon(L, marker.number, marker.open, true));
+      marker.setZIndexOffset(1000);
+      if (scroll && items[id]) {
+        items[id].scrollIntoView({ block: "nearest", behavior: "smooth" });
+      }
+    }
+
+    data.markers.forEach(function (point, index) {
+      var id = point.id ? String(point.id) : pointId(point.url);
+      var position = [point.lat, point.lon];
+      var number = index + 1;
+      var title = number + ". " + point.name + (point.distance ? ", " + point.distance : "") +
+        (point.open ? ", ouvert maintenant" : "");
+      var marker = L.marker(position, {
+        icon: numberIcon(L, number, point.open, false), title: title, alt: title,
+        keyboard: true, riseOnHover: true
+      });
+      marker.number = number;
+      marker.open = point.open;
+      var link = document.createElement("a");
+      link.href = point.url;
+      link.textContent = point.name;
+      if (config.linkTarget) link.target = config.linkTarget;
+      var popup = document.createElement("div");
+      popup.appendChild(link);
+      if (point.distance) popup.appendChild(document.createTextNode(" " + point.distance));
+      marker.bindPopup(popup);
+      marker.on("click", function () { highlight(id, true); });
+      group.addLayer(marker);
+      markers[id] = marker;
+      bounds.push(position);
+    });
+    group.addTo(map);
+
+    Object.keys(items).forEach(function (id) {
+      var item = items[id];
+      function show() {
+        if (!markers[id]) return;
+        highlight(id, false);
+        if (group.getVisibleParent && group.getVisibleParent(markers[id]) !== markers[id]) {
+          group.zoomToShowLayer(markers[id]);
+        }
+      }
+      item.addEventListener("focusin", show);
+      item.addEventListener("mouseenter", show);
+    });
+
+    map.fitBounds(bounds, { padding: [28, 28], maxZoom: 14 });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showMap);
+  } else {
+    showMap();
+  }
+})();
