@@ -42,7 +42,10 @@ DESCRIPTIONS = {
     "PROCONNECT_CLIENT_ID": "identifiant client ProConnect (active la connexion ProConnect)",
     "PROCONNECT_SECRET": "secret client ProConnect",
     "PROCONNECT_SERVER_URL": "découverte OpenID Connect de ProConnect",
-    "DIRECTORY_TILE_URL": "serveur de tuiles de la carte de l'annuaire",
+    "DIRECTORY_TILE_URL": "tuiles du fond de carte de l'annuaire ({z}/{x}/{y}) ; défaut : "
+                          "« Plan IGN » de la Géoplateforme en production, aucune ailleurs "
+                          "(contours des départements)",
+    "DIRECTORY_TILE_ATTRIBUTION": "mention des sources du fond de carte de l'annuaire",
     "HOSTING_PROVIDER": "hébergeur cité dans les mentions légales",
     "SIRENE_SEARCH_URL": "API Recherche d'entreprises (vérification des SIRET)",
     "SIRENE_SEARCH_TIMEOUT": "délai de réponse de cette API (secondes)",

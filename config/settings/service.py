@@ -11,7 +11,18 @@ from .environment import ALLOWED_HOSTS, PRODUCTION, env
 SITE_URL = env("SITE_URL") or (
     f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")
 WAGTAILADMIN_BASE_URL = SITE_URL
-DIRECTORY_TILE_URL = env("DIRECTORY_TILE_URL", "")  # e.g. an OSM tile server's {z}/{x}/{y}.png
+# The directory's base map: in production IGN's "Plan IGN" (Géoplateforme WMTS, Web Mercator
+# "PM" pyramid, levels 0-19), overridden by DIRECTORY_TILE_URL (any {z}/{x}/{y} template);
+# in development and tests none (no network): the map draws the project's own outlines of
+# the départements (territories/outlines.py) under the markers.
+IGN_PLAN_TILE_URL = (
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM"
+    "&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}")
+DIRECTORY_TILE_URL = env("DIRECTORY_TILE_URL", IGN_PLAN_TILE_URL if PRODUCTION else "")
+DIRECTORY_TILE_ATTRIBUTION = env(
+    "DIRECTORY_TILE_ATTRIBUTION",
+    "© IGN" if DIRECTORY_TILE_URL == IGN_PLAN_TILE_URL else "© contributeurs OpenStreetMap")
 SERVICE_NAME = "Agence nationale de la cohésion des territoires"
 SERVICE_TAGLINE = "Académie des territoires · Conseillers numériques"
 # The host named in the "Mentions légales" (name, address, telephone), set by each deployment.
