@@ -63,7 +63,11 @@ FIRST_NAMES = ["Thomas", "Sophie", "Karim", "Julie", "Mathieu", "Aïcha", "Lucas
                "Yann", "Léa", "Hugo", "Inès", "Nicolas", "Chloé", "Mehdi", "Manon"]
 LAST_NAMES = ["Lefebvre", "Martin", "Haddad", "Bernard", "Roux", "Diallo", "Petit", "Fournier",
               "Le Gall", "Moreau", "Girard", "Benali", "Lambert", "Faure", "Rousseau", "Blanc"]
-REDIRECTIONS = ["France services", "CCAS de la commune", "Mission locale", "Pôle emploi"]
+REDIRECTIONS = ["France services", "CCAS de la commune", "Mission locale", "France Travail"]
+WORKSHOP_TITLES = ["Premiers pas sur smartphone", "Créer son adresse électronique",
+                   "Les démarches en ligne de la CAF", "Repérer les arnaques",
+                   "Visioconférence avec ses proches"]
+TAGS = ["Pass numérique", "quartier prioritaire", "partenariat CCAS", "public senior"]
 WEEK = [(0, "am", time(9), time(12)), (0, "pm", time(14), time(17)),
         (2, "am", time(9), time(12, 30)), (3, "pm", time(13, 30), time(18)),
         (4, "am", time(9), time(12))]
@@ -235,10 +239,10 @@ def create_demo_deployment():
             point = rng.choice(points)
             participants = rng.choice([1, 1, 1, 2, 3, 6, 8])
             kind = (ActivityReport.Kind.WORKSHOP if participants > 1
-                    else rng.choice([ActivityReport.Kind.INDIVIDUAL,
-                                     ActivityReport.Kind.ONE_OFF]))
+                    else ActivityReport.Kind.INDIVIDUAL)
             redirected = rng.random() < 0.1
-            age = rng.choice(["age_18_35", "age_35_60", "age_over_60", "age_over_60"])
+            age = rng.choice(["age_18_35", "age_35_60", "age_over_60", "age_over_60",
+                              "age_unknown"])
             situation = rng.choice(["status_job_seeker", "status_employed", "status_retired",
                                     "status_unknown"])
             reports.append(ActivityReport(
@@ -248,6 +252,9 @@ def create_demo_deployment():
                 participants=participants, **{age: participants, situation: participants},
                 themes=rng.sample(themes, rng.randint(1, 3)),
                 duration=rng.choice(ActivityReport.Duration.values),
+                title=(rng.choice(WORKSHOP_TITLES) if kind == ActivityReport.Kind.WORKSHOP
+                       else ""),
+                tags=rng.sample(TAGS, 1) if rng.random() < 0.2 else [],
                 redirected=redirected,
                 redirected_to=rng.choice(REDIRECTIONS) if redirected else "",
             ))

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
-from ..models.activity import MAX_PARTICIPANTS
+from ..models.activity import MAX_PARTICIPANTS, MAX_TAG_LENGTH, MAX_TAGS
 from .common import DATE, BaseForm, CommuneField
 
 
@@ -30,8 +30,10 @@ def _band_field(label):
 
 class ActivityReportForm(BaseForm):
     date = forms.DateField(label="Date", widget=DATE)
-    kind = forms.ChoiceField(label="Type d'accompagnement", choices=ActivityReport.Kind.choices,
-                             widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label="Type d'accompagnement", widget=forms.RadioSelect)
+    title = forms.CharField(label="Titre de l'atelier", max_length=200, required=False,
+                            help_text="Pour un atelier collectif, par exemple « Premiers pas "
+                                      "sur smartphone ».")
     channel = forms.ChoiceField(label="Canal", choices=ActivityReport.Channel.choices)
     service_point = forms.TypedChoiceField(label="Lieu d'activité", coerce=int, required=False,
                                            empty_value=None)
@@ -48,12 +50,26 @@ class ActivityReportForm(BaseForm):
                                        widget=forms.CheckboxSelectMultiple)
     duration = forms.ChoiceField(label="Durée", choices=ActivityReport.Duration.choices,
                                  widget=forms.RadioSelect)
+    tags = forms.CharField(
+        label="Étiquettes", required=False, max_length=MAX_TAGS * (MAX_TAG_LENGTH + 2),
+        help_text=f"Facultatif : au plus {MAX_TAGS} mots ou expressions séparés par des "
+                  "virgules, pour retrouver vos accompagnements (par exemple « Pass "
+                  "numérique, quartier Nord »).")
     redirected = forms.BooleanField(label="Personne réorientée", required=False)
     redirected_to = forms.CharField(label="Réorientée vers", max_length=255, required=False,
                                     help_text="Par exemple « France Services de Beauvais ».")
 
-    def __init__(self, *args, service_points=(), frequent_themes=(), **kwargs):
+    def __init__(self, *args, service_points=(), frequent_themes=(), legacy_kind=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        # New reports take the kinds of the 2025 national model; a report of an older kind
+        # keeps its own when corrected.
+        kinds = ActivityReport.Kind.current()
+        if legacy_kind and legacy_kind not in kinds:
+            kinds = [*kinds, ActivityReport.Kind(legacy_kind)]
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
+        if isinstance(self.initial.get("tags"), list):
+            self.initial["tags"] = ", ".join(self.initial["tags"])
         for name, label in [*AGE_BANDS, *STATUS_BANDS]:
             self.fields[name] = _band_field(label.capitalize())
         self.fields["themes"].error_messages["required"] = "Choisissez au moins un thème."
@@ -91,7 +107,7 @@ class ActivityReportForm(BaseForm):
     def band_groups(self):
         """For the template: (legend, bound fields, id, errors of any of its fields) of the
         age and status bands."""
-        groups = [("Participants par tranche d'âge", [self[n] for n, _ in AGE_BANDS], "ages"),
+        groups = [("Âge des participants", [self[n] for n, _ in AGE_BANDS], "ages"),
                   ("Participants par situation", [self[n] for n, _ in STATUS_BANDS],
                    "situations")]
         return [(legend, fields, group_id,
@@ -105,6 +121,15 @@ class ActivityReportForm(BaseForm):
         if value < datetime.date(2020, 1, 1):
             raise ValidationError("La date de l'accompagnement ne peut pas précéder 2020.")
         return value
+
+    def clean_tags(self):
+        tags = list(dict.fromkeys(
+            " ".join(tag.split()) for tag in self.cleaned_data["tags"].split(",") if tag.strip()))
+        if len(tags) > MAX_TAGS:
+            raise ValidationError(f"Au plus {MAX_TAGS} étiquettes.")
+        if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise ValidationError(f"Chaque étiquette compte au plus {MAX_TAG_LENGTH} caractères.")
+        return tags
 
     def clean_service_point(self):
         pk = self.cleaned_data["service_point"]
@@ -120,7 +145,12 @@ class ActivityReportForm(BaseForm):
             if data.get("kind") == ActivityReport.Kind.INDIVIDUAL and participants != 1:
                 self.add_error("participants",
                                "Un accompagnement individuel concerne une personne.")
-            # Nobody filled in the situations: they are "non renseignée".
+            if data.get("kind") == ActivityReport.Kind.WORKSHOP and not (
+                    data.get("title") or "").strip():
+                self.add_error("title", "Donnez un titre à l'atelier.")
+            # Nobody filled in the ages or the situations: they are "non renseigné(e)".
+            if not any(data.get(name) for name, _ in AGE_BANDS):
+                data["age_unknown"] = participants
             if not any(data.get(name) for name, _ in STATUS_BANDS):
                 data["status_unknown"] = participants
             for bands, label in [(AGE_BANDS, "tranches d'âge"), (STATUS_BANDS, "situations")]:
@@ -143,4 +173,7 @@ class ActivityReportForm(BaseForm):
         return data
 
     def data_for_service(self):
-        return dict(self.cleaned_data)
+        data = dict(self.cleaned_data)
+        if data.get("kind") != ActivityReport.Kind.WORKSHOP:
+            data["title"] = ""
+        return data

@@ -57,7 +57,9 @@ class ActivityTheme(models.TextChoices):
 
 AGE_BANDS = [("age_under_12", "moins de 12 ans"), ("age_12_18", "12 à 18 ans"),
              ("age_18_35", "18 à 35 ans"), ("age_35_60", "35 à 60 ans"),
-             ("age_over_60", "plus de 60 ans")]
+             ("age_over_60", "plus de 60 ans"), ("age_unknown", "âge non renseigné")]
+MAX_TAGS = 5
+MAX_TAG_LENGTH = 40
 STATUS_BANDS = [("status_student", "scolarisés ou étudiants"),
                 ("status_job_seeker", "en recherche d'emploi"),
                 ("status_employed", "en emploi"), ("status_retired", "retraités"),
@@ -121,6 +123,13 @@ class ActivityReport(models.Model):
         WORKSHOP = "workshop", "Atelier collectif"
         ONE_OFF = "one_off", "Demande ponctuelle"
 
+        @classmethod
+        def current(cls):
+            """The kinds a new report may take since the 2025 national model: individual
+            accompaniment and collective workshop. "Demande ponctuelle" reports made
+            before stay readable, correctable and counted."""
+            return [cls.INDIVIDUAL, cls.WORKSHOP]
+
     class Duration(models.TextChoices):
         UNDER_30 = "0_30", "Moins de 30 minutes"
         UNDER_60 = "30_60", "30 à 60 minutes"
@@ -148,6 +157,7 @@ class ActivityReport(models.Model):
     age_18_35 = _band("18 à 35 ans")
     age_35_60 = _band("35 à 60 ans")
     age_over_60 = _band("plus de 60 ans")
+    age_unknown = _band("âge non renseigné")
     status_student = _band("scolarisés ou étudiants")
     status_job_seeker = _band("en recherche d'emploi")
     status_employed = _band("en emploi")
@@ -156,6 +166,10 @@ class ActivityReport(models.Model):
     themes = models.JSONField("thèmes", default=list,
                               help_text="Codes des thèmes d'accompagnement.")
     duration = models.CharField("durée", max_length=10, choices=Duration.choices)
+    title = models.CharField("titre de l'atelier", max_length=200, blank=True,
+                             help_text="Pour un atelier collectif.")
+    tags = models.JSONField("étiquettes", default=list, blank=True,
+                            help_text="Étiquettes libres du conseiller (au plus 5).")
     redirected = models.BooleanField("personne réorientée", default=False)
     redirected_to = models.CharField("réorientée vers", max_length=255, blank=True)
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
@@ -223,6 +237,15 @@ class ActivityReport(models.Model):
                         errors[bands[0][0]] = (
                             f"La répartition par {label} ({total}) doit correspondre au "
                             f"nombre de participants ({participants}).")
+        if self.kind == self.Kind.WORKSHOP and not (self.title or "").strip():
+            errors["title"] = "Donnez un titre à l'atelier."
+        tags = self.tags if isinstance(self.tags, list) else None
+        if tags is None or not all(isinstance(tag, str) for tag in tags):
+            errors["tags"] = "Les étiquettes sont une liste de mots."
+        elif len(tags) > MAX_TAGS:
+            errors["tags"] = f"Au plus {MAX_TAGS} étiquettes."
+        elif any(not tag.strip() or len(tag) > MAX_TAG_LENGTH for tag in tags):
+            errors["tags"] = f"Chaque étiquette compte de 1 à {MAX_TAG_LENGTH} caractères."
         themes = self.themes if isinstance(self.themes, list) else None
         if not themes:
             errors["themes"] = "Choisissez au moins un thème."

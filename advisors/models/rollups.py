@@ -32,6 +32,7 @@ class ActivityTotals(models.Model):
     age_18_35 = _counter("18 à 35 ans")
     age_35_60 = _counter("35 à 60 ans")
     age_over_60 = _counter("plus de 60 ans")
+    age_unknown = _counter("âge non renseigné")
     status_student = _counter("scolarisés ou étudiants")
     status_job_seeker = _counter("en recherche d'emploi")
     status_employed = _counter("en emploi")

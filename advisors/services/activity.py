@@ -16,7 +16,7 @@ from ..models.activity import (
 from .base import NotAllowed, WorkflowError, locked, validate
 
 FIELDS = {"date", "commune", "service_point", "channel", "kind", "participants", "themes",
-          "duration", "redirected", "redirected_to",
+          "duration", "title", "tags", "redirected", "redirected_to",
           *(name for name, _ in AGE_BANDS), *(name for name, _ in STATUS_BANDS)}
 
 
@@ -28,6 +28,9 @@ def record_activity(advisor, data, actor):
     _require_author(advisor, actor, "Seul le conseiller saisit ses comptes rendus d'activité.")
     report = ActivityReport(advisor=advisor)
     _fill(report, data)
+    if report.kind not in ActivityReport.Kind.current():
+        raise WorkflowError("Ce type d'accompagnement n'est plus proposé.", {"kind": [
+            "Choisissez « Accompagnement individuel » ou « Atelier collectif »."]})
     with transaction.atomic():
         validate(report)
         report.save()

@@ -121,7 +121,8 @@ def _copied(report, service_points):
     return initial
 
 
-COPIED = ("date", "kind", "channel", "participants", "themes", "duration", "redirected",
+COPIED = ("date", "kind", "title", "tags", "channel", "participants", "themes", "duration",
+          "redirected",
           "redirected_to", *(name for name, _ in AGE_BANDS), *(name for name, _ in STATUS_BANDS))
 
 
@@ -164,6 +165,8 @@ def report_duplicate(request, pk):
     advisor, report = _own_report(request, pk)
     service_points = _service_points(advisor)
     initial = _copied(report, service_points) | {"date": timezone.localdate()}
+    if report.kind not in ActivityReport.Kind.current():  # a "demande ponctuelle" of before
+        initial["kind"] = ActivityReport.Kind.INDIVIDUAL
     return _new_report_page(request, advisor, service_points, initial, source=report)
 
 
@@ -180,7 +183,8 @@ def report_edit(request, pk):
     service_points = _service_points(advisor)
     form = ActivityReportForm(request.POST or None, service_points=service_points,
                               initial=_copied(report, service_points),
-                              frequent_themes=_frequent_themes(advisor))
+                              frequent_themes=_frequent_themes(advisor),
+                              legacy_kind=report.kind)
     done = perform(request, form,
                    lambda data: correct_activity(report, form.data_for_service(),
                                                  request.user),

@@ -218,6 +218,8 @@ class ActivityReportFactory(DjangoModelFactory):
     date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
     channel = ActivityReport.Channel.OTHER_PLACE
     kind = ActivityReport.Kind.WORKSHOP
+    title = factory.Maybe(factory.LazyAttribute(lambda o: o.kind == "workshop"),
+                          "Premiers pas sur smartphone", "")
     participants = 3
     age_18_35 = 1
     age_35_60 = 1

@@ -29,7 +29,8 @@ def text(response):
 
 
 def body(**overrides):
-    data = {"date": TODAY.isoformat(), "kind": "workshop", "participants": "3",
+    data = {"date": TODAY.isoformat(), "kind": "workshop", "title": "Courriels en pratique",
+            "participants": "3",
             "channel": "other_place", "service_point": "", "commune": "Compiègne (60)",
             "themes": ["email"], "duration": "60_120", "age_35_60": "3"}
     return data | overrides

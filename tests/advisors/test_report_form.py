@@ -102,3 +102,72 @@ def test_a_missing_kind_is_announced_on_each_radio_of_the_shared_choices(advisor
     radios = fieldset.count('type="radio"')
     assert radios >= 2
     assert fieldset.count('aria-describedby="id_kind-errors"') == radios
+
+
+# --- the kinds of the 2025 national model --------------------------------------------------
+def _post(place, **overrides):
+    return {"date": TODAY.isoformat(), "kind": "individual", "participants": "1",
+            "channel": "service_point", "service_point": str(place.pk), "themes": ["email"],
+            "duration": "30_60", **overrides}
+
+
+def test_a_new_report_is_individual_or_a_workshop_and_a_workshop_has_a_title(
+        advisor_client, advisor, place):
+    form = advisor_client.get(reverse("advisors:report_create")).context["form"]
+    assert [value for value, _ in form.fields["kind"].choices] == ["individual", "workshop"]
+    page = text(advisor_client.post(reverse("advisors:report_create"),
+                                    _post(place, kind="workshop", participants="6")))
+    assert "Donnez un titre à l'atelier." in page
+    assert 'value="6"' in page  # nothing typed is lost
+    response = advisor_client.post(reverse("advisors:report_create"), _post(
+        place, kind="workshop", participants="6", title="Premiers pas sur smartphone",
+        tags="Pass numérique, quartier Nord, Pass numérique"))
+    assert response.status_code == 302
+    report = advisor.activity_reports.get()
+    assert report.title == "Premiers pas sur smartphone"
+    assert report.tags == ["Pass numérique", "quartier Nord"]
+    page = text(advisor_client.get(reverse("advisors:reports")))
+    assert "« Premiers pas sur smartphone »" in page and "quartier Nord" in page
+
+
+def test_a_demande_ponctuelle_is_no_longer_offered_but_old_ones_stay_correctable(
+        advisor_client, advisor, place, communes):
+    refused = text(advisor_client.post(reverse("advisors:report_create"),
+                                       _post(place, kind="one_off")))
+    assert "Sélectionnez un choix valide" in refused
+    assert not advisor.activity_reports.exists()
+    old = make.activity_report(advisor, communes["Beauvais"], kind="one_off", participants=1,
+                               age_18_35=1, age_35_60=0, age_over_60=0, status_employed=1,
+                               status_retired=0)
+    url = reverse("advisors:report_edit", args=[old.pk])
+    form = advisor_client.get(url).context["form"]
+    assert "one_off" in [value for value, _ in form.fields["kind"].choices]
+    response = advisor_client.post(url, _post(place, kind="one_off",
+                                              themes=["email", "health"]))
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.kind == "one_off" and old.themes == ["email", "health"]
+    duplicate = advisor_client.get(reverse("advisors:report_duplicate", args=[old.pk]))
+    assert duplicate.context["form"]["kind"].value() == "individual"
+
+
+def test_ages_and_situations_are_optional_and_then_counted_as_unknown(advisor_client,
+                                                                     advisor, place):
+    response = advisor_client.post(reverse("advisors:report_create"),
+                                   _post(place, kind="workshop", title="Courriels",
+                                         participants="4"))
+    assert response.status_code == 302
+    report = advisor.activity_reports.get()
+    assert (report.age_unknown, report.status_unknown) == (4, 4)
+    page = text(advisor_client.post(reverse("advisors:report_create"),
+                                    _post(place, kind="workshop", title="Courriels",
+                                          participants="4", age_over_60="3")))
+    assert "La répartition par tranches d'âge (3) doit correspondre" in page
+
+
+def test_more_than_five_tags_are_refused_next_to_the_field(advisor_client, advisor, place):
+    page = text(advisor_client.post(reverse("advisors:report_create"),
+                                    _post(place, tags="a, b, c, d, e, f")))
+    assert "Au plus 5 étiquettes." in page
+    assert 'value="a, b, c, d, e, f"' in page
+    assert not advisor.activity_reports.exists()

@@ -43,7 +43,8 @@ def _live(start, end, **filters):
 
 def test_a_recorded_report_is_counted_at_once_on_its_day_and_month(deployment, communes):
     _record(deployment, D(2024, 3, 5))
-    _record(deployment, D(2024, 3, 5), kind="workshop", participants=3, age_18_35=1,
+    _record(deployment, D(2024, 3, 5), kind="workshop", title="Courriels", participants=3,
+            age_18_35=1,
             age_over_60=2, status_employed=1, status_retired=2, channel="remote",
             themes=["email", "health"])
     _record(deployment, D(2024, 3, 20))

@@ -68,7 +68,7 @@ def test_national_figures(data):
     assert activity["by_theme"][0] == ("Courriels", 2)  # most frequent first
     assert dict(activity["by_age"]) == {"moins de 12 ans": 0, "12 à 18 ans": 2,
                                         "18 à 35 ans": 1, "35 à 60 ans": 1,
-                                        "plus de 60 ans": 2}
+                                        "plus de 60 ans": 2, "âge non renseigné": 0}
     months = activity["by_month"]
     assert len(months) == 1 and months[0][1:] == (3, 6)
 
