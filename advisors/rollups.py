@@ -8,6 +8,8 @@ thousand rows instead of millions of activity reports.
   safety net. It is idempotent.
 - ``remove(report)`` takes a report back out, in the transaction that corrects (remove the
   old, add the new) or deletes it.
+- Each of them keeps the totals per advisor and month as well (``advisor_rollups``, the
+  personal statistics), in the same transaction.
 - Both send ``signals.activity_totals_changed`` in their transaction (the dashboards renew
   their cache version on it).
 - ``totals()``, ``grouped()`` and ``by_month()`` read a period: whole months from the month
@@ -20,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from . import advisor_rollups
 from .models import (
     AGE_BANDS,
     STATUS_BANDS,
@@ -92,6 +95,8 @@ def add(report, sign=1):
         model.objects.bulk_create([model(department_id=department_id, **key)],
                                   ignore_conflicts=True)
         model.objects.filter(department_id=department_id, **key).update(**changes)
+    # The same report in its advisor's totals (personal statistics), in this transaction.
+    advisor_rollups.add(report, sign)
     # Dashboard pages rendered from the old totals are not reused.
     activity_totals_changed.send(sender=ActivityDay, department_id=department_id,
                                  day=report.date)
@@ -140,6 +145,7 @@ def rebuild(start=None, end=None):
             ActivityMonth(**row) for row in
             month_days.values("department_id", month=TruncMonth("day"))
             .annotate(**_total_aggregates()))
+        advisor_rollups.rebuild(start, end)  # the advisors' months, from the same reports
     activity_totals_changed.send(sender=ActivityDay, department_id=None, day=None)
     return written
 

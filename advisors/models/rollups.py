@@ -1,10 +1,11 @@
-"""Activity totals per département and per day and per month.
+"""Activity totals per département and per day and per month, and per advisor and month.
 
 The dashboards never scan the millions of activity reports: they read these totals.
 ``advisors.rollups`` adds each report as it is recorded (in the same transaction) and
 rebuilds them from the reports after bulk loads."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from calendars.dates import long_date
 
@@ -86,3 +87,70 @@ class ActivityMonth(ActivityTotals):
 
     def __str__(self):
         return f"{self.department} — {self.month:%m/%Y}"
+
+
+def _advisor_counter(label):
+    return models.IntegerField(label, default=0)
+
+
+class AdvisorActivityMonth(models.Model):
+    """One advisor's activity over one month, per structure, service point, kind and theme:
+    what the personal statistics ("Mes statistiques", a coordinator's team, a structure)
+    read, whatever their filters (period in months, kind, theme), without scanning reports.
+
+    A report is counted once per theme it has, on the row of that theme; ``first_theme``
+    marks the row of its first theme, so that a total over the rows with ``first_theme``
+    counts each report once, a total over the rows of one theme counts the reports having
+    that theme, and the accompaniments grouped by theme are the themes' counts. Kept by
+    ``advisors.advisor_rollups`` in the transaction that records, corrects or deletes a
+    report, and rebuilt with the département totals (``advisors.rollups.rebuild``)."""
+
+    advisor = models.ForeignKey("advisors.Advisor", verbose_name="conseiller",
+                                on_delete=models.CASCADE, related_name="+")
+    structure = models.ForeignKey("advisors.Structure", verbose_name="structure", null=True,
+                                  blank=True, on_delete=models.CASCADE, related_name="+")
+    # A deleted service point leaves its reports without a place (SET_NULL): its rows here
+    # keep its number until the next rebuild, and read as "lieu supprimé".
+    service_point = models.ForeignKey("advisors.ServicePoint", verbose_name="lieu d'activité",
+                                      null=True, blank=True, on_delete=models.DO_NOTHING,
+                                      db_constraint=False, related_name="+")
+    month = models.DateField("mois", help_text="Le premier jour du mois.")
+    kind = models.CharField("type d'accompagnement", max_length=20)
+    theme = models.CharField("thème", max_length=30, blank=True)
+    first_theme = models.BooleanField("premier thème du compte rendu", default=True)
+    accompaniments = _advisor_counter("accompagnements")
+    people = _advisor_counter("personnes accompagnées")
+    channel_service_point = _advisor_counter("au lieu d'activité")
+    channel_other_place = _advisor_counter("dans un autre lieu")
+    channel_remote = _advisor_counter("à distance")
+    channel_home = _advisor_counter("à domicile")
+    age_under_12 = _advisor_counter("moins de 12 ans")
+    age_12_18 = _advisor_counter("12 à 18 ans")
+    age_18_35 = _advisor_counter("18 à 35 ans")
+    age_35_60 = _advisor_counter("35 à 60 ans")
+    age_over_60 = _advisor_counter("plus de 60 ans")
+    age_unknown = _advisor_counter("âge non renseigné")
+    status_student = _advisor_counter("scolarisés ou étudiants")
+    status_job_seeker = _advisor_counter("en recherche d'emploi")
+    status_employed = _advisor_counter("en emploi")
+    status_retired = _advisor_counter("retraités")
+    status_unknown = _advisor_counter("situation non renseignée")
+
+    class Meta:
+        verbose_name = "activité d'un conseiller sur un mois"
+        verbose_name_plural = "activité par conseiller et par mois"
+        indexes = [models.Index(fields=["advisor", "month"], name="advisor_activity_month"),
+                   models.Index(fields=["structure", "month"],
+                                name="structure_activity_month")]
+        constraints = [
+            # One row per cell; a missing structure or place is one cell too (NULLs would
+            # not collide in a plain unique constraint, and increments would be split).
+            models.UniqueConstraint(
+                models.F("advisor"), Coalesce("structure", models.Value(0)),
+                Coalesce("service_point", models.Value(0)), models.F("month"),
+                models.F("kind"), models.F("theme"), models.F("first_theme"),
+                name="one_advisor_activity_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.advisor_id} — {self.month:%m/%Y}"
