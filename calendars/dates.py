@@ -51,6 +51,14 @@ def long_date(value, *, weekday=False, year=True) -> str:
     return text
 
 
+def month_year(value) -> str:
+    """date(2026, 12, 1) → "décembre 2026" (a month, for monthly figures)."""
+    if value in (None, ""):
+        return ""
+    day = _day(value)
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def clock(value, *, space=" ") -> str:
     """9:00 → "9 h"; 9:30 → "9 h 30"; 14:05 → "14 h 05" (the French way, no leading zero).
     ``space``: NBSP on pages, so that "9 h 30" never breaks across lines."""
