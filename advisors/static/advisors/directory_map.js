@@ -70,15 +70,17 @@
       node.hidden = false;
     });
     var map = L.map(element, {
-      scrollWheelZoom: false, keyboard: true, zoomControl: false, zoomSnap: 0.5
+      scrollWheelZoom: false, keyboard: true, zoomControl: false, zoomSnap: 0.5,
+      minZoom: 2, maxZoom: 18
     });
+    var tiled = Boolean(data.tiles || config.tiles);
     // The map takes the focus (arrow keys move it): a named region, its controls in French.
     element.setAttribute("role", "region");
     element.setAttribute("aria-label", "Carte des lieux listés");
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     map.attributionControl.setPrefix(
       '<a href="https://leafletjs.com" title="Bibliothèque de cartes interactives">Leaflet</a>');
-    if (!(data.tiles || config.tiles)) {
+    if (!tiled) {
       map.attributionControl.addAttribution("Contours : Natural Earth, @svg-maps");
     }
     baseLayer(L, map, config, data);
@@ -98,13 +100,15 @@
       L.marker(data.origin, {
         icon: L.divIcon({ className: "directory-marker directory-marker--origin",
                           iconSize: [16, 16] }),
-        keyboard: false, interactive: false
+        keyboard: false, interactive: false, zIndexOffset: -1000
       }).addTo(map);
       bounds.push(data.origin);
     }
     var items = {};
-    document.querySelectorAll("[data-directory-point]").forEach(function (item) {
+    var numbers = {};  // the list's numbering (a place without a position has no marker)
+    document.querySelectorAll("[data-directory-point]").forEach(function (item, index) {
       items[item.getAttribute("data-directory-point")] = item;
+      numbers[item.getAttribute("data-directory-point")] = index + 1;
     });
     var markers = {};
     var active = null;
@@ -131,7 +135,7 @@
     data.markers.forEach(function (point, index) {
       var id = point.id ? String(point.id) : pointId(point.url);
       var position = [point.lat, point.lon];
-      var number = index + 1;
+      var number = numbers[id] || index + 1;
       var title = number + ". " + point.name + (point.distance ? ", " + point.distance : "") +
         (point.open ? ", ouvert maintenant" : "");
       var marker = L.marker(position, {
@@ -168,7 +172,8 @@
       item.addEventListener("mouseenter", show);
     });
 
-    map.fitBounds(bounds, { padding: [28, 28], maxZoom: 14 });
+    // Without tiles, the outlines are the only landmarks: keep the départements in view.
+    map.fitBounds(bounds, { padding: [28, 28], maxZoom: tiled ? 14 : 9 });
   }
 
   if (document.readyState === "loading") {

@@ -1,0 +1,162 @@
+"""The directory's map for partner sites: ``/conseillers/integrer/`` builds an ``<iframe>``
+snippet for a territory (département or commune) and filters, with a preview;
+``/conseillers/carte-integree/`` is the framed page itself: light (no site header or footer),
+the same list and map as the directory, the filters kept in its links.
+
+Only the framed page may be framed, by any site: ``frame-ancestors *`` replaces the policy's
+``'none'`` and X-Frame-Options is left out (every other page keeps DENY). It is not kept by
+``cms.page_cache``, whose kept answers would lose those two per-view headers."""
+
+from urllib.parse import urlencode
+
+from csp.decorators import csp_replace
+from django import forms
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from territories.models import Commune, Department
+
+from ..models import OpeningRange, PlaceService, ServicePoint
+from ..views.common import paginate
+from . import queries
+
+PER_PAGE = 20
+HEIGHTS = [("450", "450 pixels"), ("600", "600 pixels"), ("800", "800 pixels")]
+FILTERS = ("departement", "commune", "service", "access", "weekday", "open_now")
+
+
+class EmbedForm(forms.Form):
+    """The territory and filters of an embedded map, read from the query string (GET)."""
+
+    departement = forms.ChoiceField(label="Département", required=False)
+    commune = forms.CharField(
+        label="Commune", required=False, max_length=100,
+        help_text="Nom, code postal ou code INSEE : les lieux les plus proches d'abord.",
+        widget=forms.TextInput(attrs={"class": "fr-input", "autocomplete": "off"}))
+    service = forms.ChoiceField(label="Service", required=False,
+                                choices=[("", "Tous les services"), *PlaceService.choices])
+    access = forms.ChoiceField(label="Accès", required=False,
+                               choices=[("", "Tous les accès"), *ServicePoint.Access.choices])
+    weekday = forms.TypedChoiceField(
+        label="Ouvert le", required=False, coerce=int, empty_value=None,
+        choices=[("", "N'importe quel jour"),
+                 *[(value, label.lower()) for value, label in OpeningRange.Weekday.choices]])
+    open_now = forms.BooleanField(label="Ouvert maintenant", required=False)
+    hauteur = forms.ChoiceField(label="Hauteur du cadre", required=False, choices=HEIGHTS,
+                                initial="600")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [
+            ("", "Toute la France"),
+            *[(d.code, f"{d.code} — {d.name}") for d in Department.objects.order_by("code")]]
+        self.found_commune = None
+
+    def clean_commune(self):
+        text = self.cleaned_data.get("commune", "").strip()
+        if not text:
+            return ""
+        found = (Commune.objects.select_related("department").filter(insee_code=text).first()
+                 if text.isdigit() and len(text) == 5 else None)
+        if found is None:
+            found, candidates = queries.find_communes(text)
+            if found is None:
+                if candidates:
+                    names = ", ".join(c.label for c in candidates[:5])
+                    raise forms.ValidationError(
+                        f"Plusieurs communes correspondent ({names}) : précisez le code postal "
+                        "ou le code INSEE.")
+                raise forms.ValidationError(
+                    "Aucune commune ne correspond : vérifiez l'orthographe ou saisissez le "
+                    "code postal.")
+        self.found_commune = found
+        return found.insee_code
+
+    def params(self):
+        """The embedded page's query parameters: the valid, non-empty filters only."""
+        data = self.cleaned_data
+        values = {name: data.get(name) for name in FILTERS}
+        values["open_now"] = "on" if values["open_now"] else None
+        return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+def territory_label(form):
+    commune, code = form.found_commune, form.cleaned_data.get("departement")
+    if commune:
+        return f"près de {commune.label}"
+    if code:
+        department = Department.objects.filter(code=code).first()
+        return f"en {department.name}" if department else ""
+    return "en France"
+
+
+@require_GET
+def builder(request):
+    form = EmbedForm(request.GET or None)
+    snippet = src = ""
+    height = "600"
+    if form.is_bound and form.is_valid():
+        height = form.cleaned_data.get("hauteur") or "600"
+        src = (settings.SITE_URL.rstrip("/") + reverse("directory:embedded") + "?"
+               + urlencode(form.params()))
+        title = f"Lieux de médiation numérique {territory_label(form)}"
+        snippet = format_html(
+            '<iframe src="{}" title="{}" width="100%" height="{}" style="border: 0;" '
+            'loading="lazy"></iframe>', src, title, height)
+    return render(request, "advisors/directory/embed_builder.html", {
+        "form": form, "snippet": snippet, "src": src, "height": height,
+        "preview_src": src.replace(settings.SITE_URL.rstrip("/"), "", 1) if src else "",
+    })
+
+
+@require_GET
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+def embedded(request):
+    form = EmbedForm(request.GET)
+    valid = form.is_valid()  # a wrong value drops that filter only
+    data = form.cleaned_data
+    commune = form.found_commune
+    origin = queries.origin_of(commune) if commune else None
+    now = timezone.now()
+    rows = queries.service_points(
+        origin=origin, service=data.get("service") or "", access=data.get("access") or "",
+        open_now=bool(data.get("open_now")), weekday=data.get("weekday"), now=now)
+    if data.get("departement") and origin is None:
+        rows = rows.filter(commune__department__code=data["departement"])
+    points = paginate(request, rows, per_page=PER_PAGE)
+    points.object_list = queries.with_details(points.object_list)
+    markers = []
+    for point in points:
+        distance = getattr(point, "distance_km", None)
+        point.distance_text = (f"à {distance:.1f} km".replace(".", ",")
+                               if distance is not None else "")
+        point.open_now = queries.open_at(point, now)
+        if point.coordinates:
+            markers.append({"name": point.name, "id": point.pk,
+                            "url": reverse("directory:service_point", args=[point.pk]),
+                            "lat": point.latitude, "lon": point.longitude,
+                            "distance": point.distance_text, "open": point.open_now})
+    full_query = {k: v for k, v in (form.params() if valid else {}).items()
+                  if k in ("service", "access", "weekday", "open_now", "commune")}
+    filters_text = "; ".join(filter(None, [
+        dict(PlaceService.choices).get(data.get("service"), ""),
+        dict(ServicePoint.Access.choices).get(data.get("access"), ""),
+        f"ouvert le {dict(OpeningRange.Weekday.choices)[data['weekday']].lower()}"
+        if data.get("weekday") is not None else "",
+        "ouvert maintenant" if data.get("open_now") else ""]))
+    return render(request, "advisors/directory/embedded.html", {
+        "filters_text": filters_text,
+        "form": form, "points": points, "territory": territory_label(form) if valid else "",
+        "origin": origin,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "full_url": reverse("directory:search") + ("?" + urlencode(full_query)
+                                                   if full_query else ""),
+        "map_data": {"markers": markers,
+                     "origin": [origin.latitude, origin.longitude] if origin else None},
+    })
