@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from . import emails, rollups
 from .models import Application, PrefectAssignment
+from .services.beneficiaries import anonymise_due
 
 
 @shared_task
@@ -44,3 +45,10 @@ def send_prefect_digests():
                 emails.prefect_digest(assignment, applications)
                 sent += 1
     return sent
+
+
+@shared_task
+def anonymise_beneficiaries():
+    """Daily: the identity of the people followed goes after two years without a visit,
+    or once nobody of their structure is under contract. Idempotent."""
+    return anonymise_due()

@@ -62,7 +62,7 @@ class Importer:
                 values[column.identifier] = column.empty
                 refused.append(column)
         if missing:  # never written: the model's own checks still name the other bad cells
-            record = self.model()
+            record = self.new_record()
             for column in self.columns:
                 column.assign(values[column.identifier], record)
             try:
@@ -73,6 +73,10 @@ class Importer:
             raise RowInvalid(errors)
         return self.write(values, errors, refused, actor)
 
+    def new_record(self):
+        """A record for a row that finds none (an importer may preset fields on it)."""
+        return self.model()
+
     def find(self, values):
         """The record these values identify, or None."""
         return self.model.objects.filter(**{
@@ -82,7 +86,7 @@ class Importer:
     def write(self, values, errors, refused, actor) -> bool:
         """The existing record (or a new one) gets every value, then the model's own checks
         run on all but the refused columns' fields; saved only when nothing was refused."""
-        record = self.find(values) or self.model()
+        record = self.find(values) or self.new_record()
         created = record.pk is None
         for column in self.columns:
             column.assign(values[column.identifier], record)

@@ -2,6 +2,7 @@
 
 from .activity import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
 from .applications import Application, ApplicationEvent, PrefectOpinion
+from .beneficiaries import Beneficiary, BirthBand
 from .conventions import Amendment, Convention
 from .people import Advisor, Contract, ContractExtension
 from .places import Closure, OpeningRange, PlaceService, ServicePoint
@@ -11,7 +12,8 @@ from .structures import PrefectAssignment, Structure
 __all__ = [
     "AGE_BANDS", "STATUS_BANDS", "ActivityDay", "ActivityMonth", "ActivityReport",
     "ActivityTheme", "Advisor", "Amendment",
-    "Application", "ApplicationEvent", "Closure", "Contract", "ContractExtension", "Convention",
+    "Application", "ApplicationEvent", "Beneficiary", "BirthBand", "Closure", "Contract",
+    "ContractExtension", "Convention", "Contract", "ContractExtension", "Convention",
     "OpeningRange", "PlaceService", "PrefectAssignment", "PrefectOpinion", "ServicePoint",
     "Structure",
 ]

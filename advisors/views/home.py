@@ -31,6 +31,8 @@ def links_for(user):
              "Un compte rendu d'activité en quelques secondes."),
             ("Mes comptes rendus", reverse("advisors:reports"),
              "Vos accompagnements récents."),
+            ("Mes bénéficiaires", reverse("advisors:beneficiaries"),
+             "Les personnes que vous suivez d'un accompagnement à l'autre."),
             ("Ma formation", reverse("advisors:training"),
              "Formation initiale, certification et formations de l'Académie suivies."),
         ]

@@ -45,6 +45,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisors.tasks.send_prefect_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "advisors-anonymise-beneficiaries": {
+        # People followed: anonymised after 2 years without a visit, or when nobody of
+        # their structure is under contract any more.
+        "task": "advisors.tasks.anonymise_beneficiaries",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "dashboards-take-daily-snapshots": {
         # The dashboards' indicators of every département, for their history.
         "task": "dashboards.tasks.take_daily_snapshots",
