@@ -12,7 +12,7 @@ class AdvisorsConfig(AppConfig):
         from calendars import registry
         from cms import page_cache
 
-        from . import public_records
+        from . import geocoding, public_records
         from .calendar import personal_source
         from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
@@ -25,5 +25,7 @@ class AdvisorsConfig(AppConfig):
         # The public directory answers every anonymous visitor of one address alike: kept
         # until a service point changes, and a minute at most ("ouvert maintenant").
         public_records.connect_signals()
+        # Service points and structures located from their address (Base Adresse Nationale).
+        geocoding.connect_signals()
         for route in ("directory:search", "directory:service_point"):
             page_cache.keep_route(route, public_records.VERSION, seconds=60)

@@ -23,6 +23,14 @@ def distance_km(latitude: float, longitude: float, lat_field="latitude", lon_fie
     return Value(2 * EARTH_RADIUS_KM) * ASin(root, output_field=FloatField())
 
 
+def distance_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Kilometres between two points, in Python (the same haversine as ``distance_km``)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    half_chord = (math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2)
+                  * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(half_chord)))
+
+
 def box_around(latitude: float, longitude: float, km: float) -> Q | None:
     """A latitude/longitude box holding every point within ``km`` of the centre (a lookup
     an index can answer), or None when the circle reaches a pole or the antimeridian."""

@@ -114,6 +114,7 @@ class AnonymousPageCacheMiddleware:
                 and response.status_code == 200
                 and not response.streaming
                 and not response.cookies
+                and "no-store" not in response.get("Cache-Control", "")
                 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 and not request.user.is_authenticated
                 and not getattr(request, "is_preview", False))

@@ -1,6 +1,7 @@
 from django import forms
 
 from ..models import OpeningRange, PlaceService, ServicePoint
+from .queries import DEFAULT_RADIUS_KM, RADII_KM
 
 
 class DirectoryForm(forms.Form):
@@ -20,6 +21,14 @@ class DirectoryForm(forms.Form):
     access = forms.ChoiceField(label="Accès", required=False,
                                choices=[("", "Tous les accès"), *ServicePoint.Access.choices])
     open_now = forms.BooleanField(label="Ouvert maintenant", required=False)
+    rayon_km = forms.TypedChoiceField(
+        label="Distance", required=False, coerce=int, empty_value=None,
+        choices=[(km, f"Moins de {km} km") for km in RADII_KM])
+    # "Autour de moi": the browser's position, for this search only (never stored).
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90,
+                           widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180,
+                           widget=forms.HiddenInput)
     weekday = forms.TypedChoiceField(
         label="Ouvert le", required=False, coerce=int, empty_value=None,
         choices=[("", "N'importe quel jour"),
@@ -31,6 +40,25 @@ class DirectoryForm(forms.Form):
             self.fields["q"].widget.attrs.update({
                 "class": "fr-input fr-input--error", "aria-invalid": "true",
                 "aria-describedby": f"{self['q'].auto_id}-errors"})
+
+    def radius_km(self):
+        """The radius chosen, the default one when none (or a wrong one) is."""
+        self.is_valid()
+        return self.cleaned_data.get("rayon_km") or DEFAULT_RADIUS_KM
+
+    def position(self):
+        """(latitude, longitude) sent by "Autour de moi", or None (also when out of
+        bounds: the page then says so and searches by commune)."""
+        self.is_valid()
+        latitude, longitude = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
+        if latitude is None or longitude is None or "lat" in self.errors \
+                or "lon" in self.errors:
+            return None
+        return latitude, longitude
+
+    def position_refused(self):
+        """A position was sent but is unusable."""
+        return bool(self.data.get("lat") or self.data.get("lon")) and self.position() is None
 
     def filters(self):
         self.is_valid()  # a wrong value drops that filter only: the others still apply

@@ -1,14 +1,17 @@
 """The public directory's queries: where a resident searches from, and the public service
 points near there that match the filters, sorted and paged by the database."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Exists, OuterRef
+from django.db.models import Avg, Exists, OuterRef, Q
 from django.utils import timezone
 
 from calendars.holidays import LOCAL_HOLIDAY_AREAS, public_holidays
-from calendars.opening_hours import ClosedPeriod, is_open
+from calendars.open_now import OVERSEAS_TIMEZONES, PARIS, OpenState, open_state
+from calendars.opening_hours import ClosedPeriod
 from territories.models import Commune
 from territories.text import normalize_name
 
@@ -18,14 +21,34 @@ from ..models import Closure, OpeningRange, ServicePoint
 from ..paging import load_in_order
 
 
+# The radii a resident may choose (km), and the one searched when they choose none.
+RADII_KM = (5, 10, 20, 50)
+DEFAULT_RADIUS_KM = 20
+
+
 @dataclass
 class Origin:
-    """Where distances are measured from."""
+    """Where distances are measured from: a commune, or the visitor's own position
+    ("Autour de moi", ``commune`` None; used for this answer only, never stored)."""
 
-    commune: Commune
+    commune: Commune | None
     latitude: float
     longitude: float
     approximate: bool = False  # the average of the commune's service points
+
+
+@dataclass
+class Widened:
+    """Nothing within the radius asked: the nearest places, within ``shown_km``."""
+
+    asked_km: int
+    nearest_km: float
+    shown_km: int
+
+    @property
+    def notice(self):
+        return (f"Aucun lieu à moins de {self.asked_km} km ; voici les plus proches, "
+                f"à {round(self.nearest_km)} km.")
 
 
 def find_communes(text: str, insee_code: str = "") -> tuple[Commune | None, list[Commune]]:
@@ -73,11 +96,44 @@ def closed_departments_today(day) -> tuple[bool, set[str]]:
 
 def service_points(*, origin: Origin | None = None, service: str = "", access: str = "",
                    open_now: bool = False, weekday: int | None = None,
-                   now: datetime | None = None):
+                   now: datetime | None = None, radius_km: int | None = None):
     """Public service points matching the filters: nearest first from ``origin``
     (those without coordinates last; ``geo.NearestFirst`` pages them through growing
-    circles), else by commune and name. Ranking and paging read the service point table
-    alone; ``with_details`` loads what one page shows."""
+    circles), else by commune and name; with ``radius_km``, only those that close.
+    Ranking and paging read the service point table alone; ``with_details`` loads what one
+    page shows."""
+    rows = matching(service=service, access=access, open_now=open_now, weekday=weekday,
+                    now=now)
+    if origin is None:
+        return rows.order_by("commune__name", "name", "pk")
+    return NearestFirst(rows, origin.latitude, origin.longitude, within_km=radius_km,
+                        tie_breaks=("name", "pk"))
+
+
+def widen_km(nearest_km: float) -> int:
+    """A round radius a quarter beyond the nearest place (48 km → 60 km)."""
+    return max(5, math.ceil(nearest_km * 1.25 / 5) * 5)
+
+
+def nearby(*, origin: Origin, radius_km: int, **filters):
+    """(ranked places within ``radius_km`` of ``origin``, None), or when there is none
+    there, (the nearest ones, within a radius widened to hold them, ``Widened``)."""
+    ranked = service_points(origin=origin, radius_km=radius_km, **filters)
+    if ranked.count():
+        return ranked, None
+    nearest = NearestFirst(matching(**filters), origin.latitude, origin.longitude,
+                           placed_only=True, tie_breaks=("pk",))[0:1]
+    if not nearest:
+        return ranked, None
+    distance = nearest[0].distance_km
+    shown = widen_km(distance)
+    return (service_points(origin=origin, radius_km=shown, **filters),
+            Widened(radius_km, distance, shown))
+
+
+def matching(*, service: str = "", access: str = "", open_now: bool = False,
+             weekday: int | None = None, now: datetime | None = None):
+    """Public service points matching the filters, unordered."""
     rows = ServicePoint.objects.public()
     if service:
         # The JSON list's text holds the code between quotes: exact on SQLite and PostgreSQL.
@@ -88,20 +144,34 @@ def service_points(*, origin: Origin | None = None, service: str = "", access: s
         rows = rows.filter(Exists(OpeningRange.objects.filter(
             service_point=OuterRef("pk"), weekday=weekday)))
     if open_now:
-        local = timezone.localtime(now or timezone.now())
-        today, clock = local.date(), local.time()
+        rows = rows.filter(open_at_moment(now or timezone.now()))
+    return rows
+
+
+def open_at_moment(moment: datetime) -> Q:
+    """Open at that moment, in each place's own time: metropolitan France at Paris time,
+    each overseas département at its own (``calendars.open_now.OVERSEAS_TIMEZONES``)."""
+    overseas = {}
+    for code, name in OVERSEAS_TIMEZONES.items():
+        overseas.setdefault(name, []).append(code)
+    zones = [(PARIS, ~Q(commune__department__code__in=list(OVERSEAS_TIMEZONES)))]
+    zones += [(ZoneInfo(name), Q(commune__department__code__in=codes))
+              for name, codes in overseas.items()]
+    condition = Q(pk__in=[])
+    for zone, where in zones:
+        local = moment.astimezone(zone)
+        today, clock = local.date(), local.time().replace(tzinfo=None)
         national_holiday, closed = closed_departments_today(today)
         if national_holiday:
-            return rows.none()
-        rows = rows.filter(Exists(OpeningRange.objects.filter(
+            continue
+        part = where & Q(Exists(OpeningRange.objects.filter(
             service_point=OuterRef("pk"), weekday=today.weekday(), opens__lte=clock,
-            closes__gt=clock))).exclude(Exists(Closure.objects.filter(
+            closes__gt=clock))) & ~Q(Exists(Closure.objects.filter(
                 service_point=OuterRef("pk"), start__lte=today, end__gte=today)))
         if closed:
-            rows = rows.exclude(commune__department__code__in=closed)
-    if origin is None:
-        return rows.order_by("commune__name", "name", "pk")
-    return NearestFirst(rows, origin.latitude, origin.longitude, tie_breaks=("name", "pk"))
+            part &= ~Q(commune__department__code__in=closed)
+        condition |= part
+    return condition
 
 
 def with_details(points) -> list[ServicePoint]:
@@ -111,13 +181,18 @@ def with_details(points) -> list[ServicePoint]:
 
 def open_at(point: ServicePoint, moment: datetime | None = None) -> bool:
     """Open at that moment (now by default): hours, closures and public holidays."""
-    moment = moment or timezone.now()
-    day = timezone.localtime(moment).date()
-    holidays = set(public_holidays(point.commune.department.code, day, day))
+    return opening_state(point, moment).is_open
+
+
+def opening_state(point: ServicePoint, moment: datetime | None = None) -> OpenState:
+    """"Ouvert maintenant · ferme à 17 h", "Ouvre demain à 9 h"…, in the place's time zone,
+    with the calendar feed's rules (holidays of its département, declared closures)."""
     closures = [ClosedPeriod(c.start, c.end, c.reason) for c in point.closures.all()]
-    return is_open(opening_ranges(point), closures, holidays, moment)
+    return open_state(opening_ranges(point), closures, point.commune.department.code,
+                      moment or timezone.now())
 
 
 def upcoming_closures(point: ServicePoint, today=None):
     today = today or timezone.localdate()
     return [c for c in point.closures.all() if c.end >= today]
+

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from ..calendar import hours_in_words, osm_hours
@@ -27,32 +28,48 @@ def distance_label(kilometres):
 def search(request):
     form = DirectoryForm(request.GET)
     form.is_valid()
-    text = form.cleaned_data.get("q", "")
-    commune, candidates = queries.find_communes(text, form.cleaned_data.get("commune", ""))
-    origin = queries.origin_of(commune) if commune else None
+    position = form.position()  # "Autour de moi": used for this answer, never stored
+    text = "" if position else form.cleaned_data.get("q", "")
+    commune, candidates = queries.find_communes(
+        text, "" if position else form.cleaned_data.get("commune", ""))
+    if position:
+        origin = queries.Origin(None, *position)
+    else:
+        origin = queries.origin_of(commune) if commune else None
     ambiguous = bool(text) and commune is None
     now = timezone.now()
-    points = None
+    points = widened = None
+    radius_km = form.radius_km()
     if not ambiguous:
-        points = paginate(request, queries.service_points(origin=origin, now=now,
-                                                          **form.filters()),
-                          per_page=PER_PAGE)
+        if origin is not None:
+            rows, widened = queries.nearby(origin=origin, radius_km=radius_km, now=now,
+                                           **form.filters())
+        else:
+            rows = queries.service_points(now=now, **form.filters())
+        points = paginate(request, rows, per_page=PER_PAGE)
         points.object_list = queries.with_details(points.object_list)
         for point in points:
             point.distance_text = distance_label(getattr(point, "distance_km", None))
-            point.open_now = queries.open_at(point, now)
+            point.opening = queries.opening_state(point, now)
+            point.open_now = point.opening.is_open
     markers = [
         {"name": p.name, "url": reverse("directory:service_point", args=[p.pk]),
          "lat": p.latitude, "lon": p.longitude, "distance": p.distance_text,
          "open": p.open_now}
         for p in (points or []) if p.coordinates
     ]
-    return render(request, "advisors/directory/search.html", {
+    response = render(request, "advisors/directory/search.html", {
         "form": form, "commune": commune, "candidates": candidates if ambiguous else [],
         "ambiguous": ambiguous, "origin": origin, "points": points,
+        "radius_km": widened.shown_km if widened else radius_km, "widened": widened,
+        "position_refused": form.position_refused(),
         "map_data": {"tiles": settings.DIRECTORY_TILE_URL, "markers": markers,
                      "origin": [origin.latitude, origin.longitude] if origin else None},
     })
+    if position:
+        # The visitor's position is kept nowhere: not in a shared cache, not in the browser's.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_GET
@@ -67,6 +84,7 @@ def service_point(request, service_point_id):
         "osm_hours": osm_hours(point),
         "closures": queries.upcoming_closures(point),
         "open_now": queries.open_at(point),
+        "opening": queries.opening_state(point),
         "feed_url": feed,
         "webcal_url": "webcal://" + feed.split("://", 1)[1],
         "first_names": sorted({a.first_name for a in point.advisors.all() if a.first_name}),

@@ -4,9 +4,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .. import bounds
+from ..geo import distance_between
 from ..models import OpeningRange, PlaceService, ServicePoint
 from ..validators import normalize_phone, validate_phone
 from .common import DATE, TIME, BaseForm, CommuneField, add_bound_errors, bounded_dates
+
+
+class DegreesField(forms.FloatField):
+    """Decimal degrees, with a comma or a point ("49,4301" as French people write it)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        return super().to_python(value)
 
 
 class ServicePointForm(BaseForm):
@@ -35,9 +45,32 @@ class ServicePointForm(BaseForm):
                                                             "commençant par https://."})
     is_public = forms.BooleanField(label="Afficher ce lieu sur la carte publique",
                                    required=False, initial=True)
+    # Filled from the address (Base Adresse Nationale); the person may correct them by moving
+    # the marker of the map above them, or by typing (the keyboard's way to move it).
+    latitude = DegreesField(
+        label="Latitude", required=False, min_value=-90, max_value=90,
+        help_text="En degrés décimaux, par exemple 49,4301. Laissez vide pour la position "
+                  "de l'adresse.",
+        error_messages={"invalid": "Saisissez une latitude en degrés décimaux, par exemple "
+                                   "49,4301.",
+                        "min_value": "La latitude est comprise entre -90 et 90.",
+                        "max_value": "La latitude est comprise entre -90 et 90."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                      "data-position-latitude": ""}))
+    longitude = DegreesField(
+        label="Longitude", required=False, min_value=-180, max_value=180,
+        help_text="En degrés décimaux, par exemple 2,0823 (négative à l'ouest de Greenwich).",
+        error_messages={"invalid": "Saisissez une longitude en degrés décimaux, par exemple "
+                                   "2,0823.",
+                        "min_value": "La longitude est comprise entre -180 et 180.",
+                        "max_value": "La longitude est comprise entre -180 et 180."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                      "data-position-longitude": ""}))
+    # A marker farther than this from the commune's centre is surely misplaced.
+    MAX_KM_FROM_COMMUNE = 60
 
     DATA_FIELDS = ("name", "address", "commune", "is_itinerant", "access", "services", "phone",
-                   "email", "website", "booking_url", "is_public")
+                   "email", "website", "booking_url", "is_public", "latitude", "longitude")
 
     def __init__(self, *args, structures=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +89,25 @@ class ServicePointForm(BaseForm):
         if not data.get("is_itinerant") and not (data.get("address") or "").strip() \
                 and "address" not in self.errors:
             self.add_error("address", "Indiquez l'adresse du lieu (sauf permanence itinérante).")
+        self._check_position(data)
         return data
+
+    def _check_position(self, data):
+        if "latitude" in self.errors or "longitude" in self.errors:
+            return
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if (latitude is None) != (longitude is None):
+            missing = "latitude" if latitude is None else "longitude"
+            self.add_error(missing, "Indiquez la latitude et la longitude, ou aucune des deux.")
+            return
+        commune = data.get("commune")
+        if latitude is None or commune is None or commune.latitude is None:
+            return
+        km = distance_between(latitude, longitude, commune.latitude, commune.longitude)
+        if km > self.MAX_KM_FROM_COMMUNE:
+            self.add_error("latitude", (
+                f"Cette position est à {km:.0f} km de {commune.name} : vérifiez la latitude "
+                "et la longitude, ou laissez-les vides pour la position de l'adresse."))
 
     def data_for_service(self):
         return {name: self.cleaned_data[name] for name in self.DATA_FIELDS}

@@ -13,7 +13,7 @@ __all__ = [
     "AGE_BANDS", "STATUS_BANDS", "ActivityDay", "ActivityMonth", "ActivityReport",
     "ActivityTheme", "Advisor", "Amendment",
     "Application", "ApplicationEvent", "Beneficiary", "BirthBand", "Closure", "Contract",
-    "ContractExtension", "Convention",
+    "ContractExtension", "Convention", "Contract", "ContractExtension", "Convention",
     "OpeningRange", "PlaceService", "PrefectAssignment", "PrefectOpinion", "ServicePoint",
     "Structure",
 ]

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from calendars.dates import long_date
 
 from ..validators import normalize_phone, validate_phone
+from .positions import Located
 from .scope import scope_of
 
 
@@ -68,7 +69,7 @@ class ServicePointQuerySet(models.QuerySet):
             "opening_ranges", "closures", "advisors__user")
 
 
-class ServicePoint(models.Model):
+class ServicePoint(Located):
     class Access(models.TextChoices):
         FREE = "free", "Accès libre"
         APPOINTMENT = "appointment", "Sur rendez-vous"
@@ -103,7 +104,7 @@ class ServicePoint(models.Model):
 
     objects = ServicePointQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Located.Meta):
         verbose_name = "lieu d'activité"
         verbose_name_plural = "lieux d'activité"
         ordering = ["name", "pk"]

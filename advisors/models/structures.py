@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..validators import normalize_phone, normalize_siret, validate_phone, validate_siret
+from .positions import Located
 from .scope import scope_of
 
 
@@ -82,7 +83,7 @@ class StructureQuerySet(models.QuerySet):
             vacant_posts=F("granted_posts") - F("occupied_posts"))
 
 
-class Structure(models.Model):
+class Structure(Located):
     """An employer of advisors, identified by its SIRET."""
 
     class Kind(models.TextChoices):
@@ -101,6 +102,9 @@ class Structure(models.Model):
     address = models.CharField("adresse", max_length=255)
     commune = models.ForeignKey("territories.Commune", verbose_name="commune",
                                 on_delete=models.PROTECT, related_name="+")
+    # Located from the address (advisors.geocoding), else the commune's centre.
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
     contact_first_name = models.CharField("prénom du contact", max_length=150)
     contact_last_name = models.CharField("nom du contact", max_length=150)
     contact_email = models.EmailField("courriel du contact")
@@ -113,7 +117,7 @@ class Structure(models.Model):
 
     objects = StructureQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Located.Meta):
         verbose_name = "structure d'accueil"
         verbose_name_plural = "structures d'accueil"
         ordering = ["name", "pk"]

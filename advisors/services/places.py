@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from .. import bounds, permissions
 from ..models import Advisor, Closure, Contract, OpeningRange, ServicePoint
+from ..models.positions import Positioning
 from ..signals import records_bulk_changed
 from .base import NotAllowed, WorkflowError, locked, validate
 
@@ -65,6 +66,8 @@ def create_service_point(structure, actor, data, *, advisors=(), opening_ranges=
         advisors.append(own)
     with transaction.atomic():
         service_point = ServicePoint(structure=structure, **data)
+        if service_point.latitude is not None:  # placed on the form's map by the person
+            service_point.position_source = Positioning.MANUAL
         validate(service_point)
         service_point.save()
         service_point.advisors.set(_staff(structure, advisors))
@@ -86,6 +89,10 @@ def update_service_point(service_point, actor, data):
                    if _value(current, name) != _value_of(value, name)]
         for name, value in data.items():
             setattr(current, name, value)
+        if {"latitude", "longitude"} & set(changed):
+            # Moved by hand on the form's map; emptied, located from the address again.
+            current.position_source = (Positioning.MANUAL if current.latitude is not None
+                                       else Positioning.UNKNOWN)
         validate(current)
         current.save()
         if any(name in CALENDAR_FIELDS for name in changed):

@@ -1,6 +1,7 @@
 """Advisors (and structure managers): "Mes lieux d'activité" — service points, their weekly
 hours and exceptional closures."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -59,7 +60,8 @@ def place_create(request):
                                   "ajouter des fermetures exceptionnelles."), also=[hours])
     if done:
         return redirect("advisors:place", done.result.pk)
-    return render(request, "advisors/place_form.html", {"form": form, "hours": hours})
+    return render(request, "advisors/place_form.html", {"form": form, "hours": hours,
+                                                        "tiles": settings.DIRECTORY_TILE_URL})
 
 
 def _place_page(request, place, form=None, hours=None, closure_form=None):
@@ -72,6 +74,7 @@ def _place_page(request, place, form=None, hours=None, closure_form=None):
             initial=OpeningHoursForm.initial_from(place.opening_ranges.all())),
         "closure_form": closure_form or ClosureForm(),
         "closures": paginate(request, closures, "fermetures", 10),
+        "tiles": settings.DIRECTORY_TILE_URL,
     })
 
 

@@ -61,12 +61,13 @@ def names(response):
 
 
 def test_a_commune_lists_the_nearest_first_with_its_distance(places, monday_morning):
+    # Within 20 km by default: Compiègne's place, 54 km away, is not listed.
     response = Client().get("/conseillers/", {"q": "Beauvais"})
     assert response.status_code == 200
-    assert names(response) == ["Médiathèque du centre", "Maison France services"]
+    assert names(response) == ["Médiathèque du centre"]
     page = response.content.decode()
-    assert "à 0,7 km" in page and re.search(r"à 5\d,\d km", page)
-    assert "2 lieux près de Beauvais (60)" in page
+    assert "à 0,7 km" in page
+    assert "1 lieu à moins de 20 km de Beauvais (60)" in page
     assert "Ouvert maintenant" in page
 
 
@@ -84,7 +85,7 @@ def test_hidden_service_points_never_appear(places, monday_morning):
 def test_a_postal_code_or_an_autocomplete_label_finds_the_commune(places):
     for query in [{"q": "60000"}, {"q": "Beauvais (60)"}, {"q": "x", "commune": "60057"}]:
         response = Client().get("/conseillers/", query)
-        assert "près de Beauvais (60)" in response.content.decode(), query
+        assert "de Beauvais (60)" in response.content.decode(), query
         assert names(response)[0] == "Médiathèque du centre"
 
 
@@ -109,7 +110,7 @@ def test_filters_service_access_weekday_and_open_now(places, monday_morning):
     assert listed(service=PlaceService.EVERYDAY_TOOLS) == ["Maison France services"]
     assert listed(service=PlaceService.SAFE_USE) == ["Médiathèque du centre"]
     assert listed(access="appointment") == ["Maison France services"]
-    assert listed(weekday="1") == ["Médiathèque du centre", "Maison France services"]
+    assert listed(weekday="1") == ["Médiathèque du centre"]  # Compiègne's is 54 km away
     assert listed(weekday="5") == []
     assert listed(open_now="on") == ["Médiathèque du centre"]
     Closure.objects.create(service_point=places["near"], start=MONDAY_10_AM.date(),
@@ -141,8 +142,8 @@ def test_results_are_paginated(places, structure):
     first = Client().get("/conseillers/", {"q": "Beauvais"})
     assert len(names(first)) == 10
     assert "page=2" in first.content.decode()
-    second = Client().get("/conseillers/", {"q": "Beauvais", "page": 2})
-    assert names(second) == ["Lieu 09", "Lieu 10", "Lieu 11", "Maison France services"]
+    second = Client().get("/conseillers/", {"q": "Beauvais", "page": 2, "rayon_km": 50})
+    assert names(second) == ["Lieu 09", "Lieu 10", "Lieu 11"]  # Compiègne's: 54 km
 
 
 def test_a_commune_without_coordinates_measures_from_its_service_points(places, communes):
@@ -151,7 +152,7 @@ def test_a_commune_without_coordinates_measures_from_its_service_points(places, 
     beauvais.save()
     response = Client().get("/conseillers/", {"q": "Beauvais"})
     page = response.content.decode()
-    assert names(response) == ["Médiathèque du centre", "Maison France services"]
+    assert names(response) == ["Médiathèque du centre"]
     assert "à 0,0 km" in page and "Distances mesurées depuis les lieux de la commune" in page
 
 
@@ -241,9 +242,9 @@ def test_anonymous_searches_are_kept_until_a_service_point_changes(
         again = client.get("/conseillers/", {"q": "Beauvais"})
     assert again["X-Page-Cache"] == "hit" and names(again) == names(first)
     with django_capture_on_commit_callbacks(execute=True):
-        places["far"].name = "Maison France services de Compiègne"
-        places["far"].save()
-    assert "Maison France services de Compiègne" in names(
+        places["near"].name = "Médiathèque du centre-ville"
+        places["near"].save()
+    assert "Médiathèque du centre-ville" in names(
         client.get("/conseillers/", {"q": "Beauvais"}))
     page = f"/conseillers/{places['near'].pk}/"
     assert client.get(page)["X-Page-Cache"] == "miss"
