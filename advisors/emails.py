@@ -35,9 +35,10 @@ def _prefects(structure):
 
 def application_received(application):
     structure = application.structure
+    asked = ("un poste de coordinateur" if application.is_coordinator_post
+             else f"{application.posts_requested} poste(s) de conseiller numérique")
     _send(f"Candidature reçue : {structure.name}", _managers(structure), [
-        f"La candidature de {structure.name} pour {application.posts_requested} poste(s) de "
-        "conseiller numérique est bien enregistrée.",
+        f"La candidature de {structure.name} pour {asked} est bien enregistrée.",
         "Le préfet de votre département va donner son avis, puis le comité de sélection de "
         "l'ANCT décidera. Vous serez informé par courriel de sa décision.",
     ])
@@ -45,7 +46,7 @@ def application_received(application):
 
 DECISION_TEXT = {
     "validated": "Le comité de sélection a validé la candidature de {name} : {posts} poste(s) "
-                 "de conseiller numérique attribué(s) (décision n° {number} du {day}).",
+                 "de {what} attribué(s) (décision n° {number} du {day}).",
     "refused": "Le comité de sélection n'a pas retenu la candidature de {name} (décision "
                "n° {number} du {day}).",
     "examination": "Le comité de sélection a placé la candidature de {name} en examen "
@@ -57,12 +58,16 @@ def application_decided(application, reason=""):
     structure = application.structure
     paragraphs = [DECISION_TEXT[application.status].format(
         name=structure.name, posts=application.posts_granted,
+        what="coordinateur" if application.is_coordinator_post else "conseiller numérique",
         number=application.decision_number or "—",
         day=_day(application.decided_on or timezone.localdate()),
     )]
     if reason:
         paragraphs.append(f"Motif : {reason}")
-    if application.status == "validated":
+    if application.status == "validated" and application.is_coordinator_post:
+        paragraphs.append("Prochaine étape : le recrutement du coordinateur, puis sa "
+                          "désignation sur la page de la candidature.")
+    elif application.status == "validated":
         paragraphs.append("Prochaine étape : la convention, puis le recrutement des conseillers.")
     _send(f"Décision sur la candidature de {structure.name} : "
           f"{application.get_status_display().lower()}",

@@ -3,7 +3,6 @@ from django.urls import path
 from .views import (
     activity,
     applications,
-    beneficiaries,
     contracts,
     conventions,
     coordination,
@@ -29,6 +28,10 @@ urlpatterns = [
          name="extension_request"),
     path("candidatures/<int:pk>/statut/", applications.application_status,
          name="application_status"),
+    path("structures/<int:pk>/poste-coordinateur/", applications.coordinator_post_request,
+         name="coordinator_post_request"),
+    path("candidatures/<int:pk>/coordinateur/", applications.coordinator_appoint,
+         name="coordinator_appoint"),
     # Conventions, renewals and amendments
     path("structures/<int:pk>/convention/", conventions.convention_start,
          name="convention_start"),
@@ -55,19 +58,6 @@ urlpatterns = [
     path("activite/<int:pk>/dupliquer/", activity.report_duplicate, name="report_duplicate"),
     path("activite/<int:pk>/supprimer/", activity.report_delete, name="report_delete"),
     path("ma-formation/", training.my_training, name="training"),
-    # Advisors: the people they follow (bénéficiaires)
-    path("beneficiaires/", beneficiaries.beneficiary_list, name="beneficiaries"),
-    path("beneficiaires/nouveau/", beneficiaries.beneficiary_create,
-         name="beneficiary_create"),
-    path("beneficiaires/importer/", beneficiaries.beneficiary_import,
-         name="beneficiary_import"),
-    path("beneficiaires/<int:pk>/", beneficiaries.beneficiary_detail, name="beneficiary"),
-    path("beneficiaires/<int:pk>/modifier/", beneficiaries.beneficiary_edit,
-         name="beneficiary_edit"),
-    path("beneficiaires/<int:pk>/anonymiser/", beneficiaries.beneficiary_anonymise,
-         name="beneficiary_anonymise"),
-    path("beneficiaires/<int:pk>/fusionner/<int:other>/", beneficiaries.beneficiary_merge,
-         name="beneficiary_merge"),
     # Coordinators
     path("coordination/", coordination.coordinated_list, name="coordination"),
     path("coordination/conseillers/<int:pk>/", coordination.coordinated_detail,

@@ -5,16 +5,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from calendars.dates import long_date
+from territories.models import Department, Region
+
 from .. import sirene
-from ..models import Application, PrefectOpinion, Structure
+from ..models import Advisor, Application, Contract, PrefectOpinion, Structure
 from ..models.applications import (
+    MAX_COORDINATED_ADVISORS,
     MAX_POSTS_REQUESTED,
     MOTIVATION_MAX_LENGTH,
     OPINION_COMMENT_MAX_LENGTH,
     OPINION_COMMENT_MIN_LENGTH,
 )
 from ..validators import normalize_phone, normalize_siret, validate_phone, validate_siret
-from .common import DATE, REQUIRED, BaseForm, CommuneField
+from .common import DATE, REQUIRED, BaseForm, CommuneField, bounded_dates
 
 
 class ApplicationForm(BaseForm):
@@ -184,3 +188,150 @@ class TransitionForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [(status, Application.Status(status).label)
                                             for status in allowed]
+
+
+# --- coordinator posts ---------------------------------------------------------------------
+class CoordinationScopeFields(BaseForm):
+    """What a coordinator post covers: a list of advisors, a département or a région."""
+
+    SCOPE = Application.CoordinationScope
+    coordination_scope = forms.ChoiceField(
+        label="Le coordinateur suivra", widget=forms.RadioSelect,
+        choices=Application.CoordinationScope.choices,
+        help_text="Le coordinateur verra, dans son espace, exactement les conseillers de ce "
+                  "périmètre.")
+    coordinated_department = forms.ModelChoiceField(
+        label="Département coordonné", required=False,
+        queryset=Department.objects.order_by("code"), empty_label="Choisir un département",
+        help_text="Pour un périmètre départemental : les conseillers en contrat avec une "
+                  "structure de ce département.",
+        error_messages={"invalid_choice": "Choisissez un département de la liste."})
+    coordinated_region = forms.ModelChoiceField(
+        label="Région coordonnée", required=False, queryset=Region.objects.order_by("name"),
+        empty_label="Choisir une région",
+        help_text="Pour un périmètre régional : les conseillers en contrat avec une structure "
+                  "de cette région.",
+        error_messages={"invalid_choice": "Choisissez une région de la liste."})
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("coordination_scope")
+        if scope == self.SCOPE.DEPARTMENT and not data.get("coordinated_department") \
+                and "coordinated_department" not in self.errors:
+            self.add_error("coordinated_department", "Choisissez le département coordonné.")
+        if scope == self.SCOPE.REGION and not data.get("coordinated_region") \
+                and "coordinated_region" not in self.errors:
+            self.add_error("coordinated_region", "Choisissez la région coordonnée.")
+        if scope == self.SCOPE.ADVISORS and not self.chosen_advisors() \
+                and self.advisors_field not in self.errors:
+            self.add_error(self.advisors_field, "Choisissez au moins un conseiller à coordonner.")
+        return data
+
+    advisors_field = "coordinated_advisors"
+
+    def chosen_advisors(self):
+        return list(self.cleaned_data.get(self.advisors_field) or [])
+
+    def scope_data(self):
+        """The keyword arguments of ``services.request_coordinator_post`` and
+        ``services.set_coordination_scope``."""
+        data = self.cleaned_data
+        return {"coordination_scope": data["coordination_scope"],
+                "department": data.get("coordinated_department"),
+                "region": data.get("coordinated_region"),
+                "advisors": self.chosen_advisors()}
+
+
+class AdvisorChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.email})"
+
+
+class CoordinatorPostForm(CoordinationScopeFields):
+    """A structure asks for a coordinator post; its list of advisors is taken among those
+    of its structures (``advisors``)."""
+
+    motivation = forms.CharField(
+        label="Motivation", max_length=MOTIVATION_MAX_LENGTH,
+        help_text=f"{MOTIVATION_MAX_LENGTH:,} caractères au maximum.".replace(",", " "),
+        error_messages={"max_length": (
+            f"La motivation doit comporter au plus {MOTIVATION_MAX_LENGTH:,} caractères "
+            "(actuellement %(show_value)d).").replace(",", " ")},
+        widget=forms.Textarea(attrs={"rows": 6, "data-counter": ""}))
+    desired_start = forms.DateField(label="Date de démarrage souhaitée", widget=DATE)
+    coordinated_advisors = AdvisorChoices(
+        label="Conseillers coordonnés", required=False, queryset=Advisor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"Pour une liste : {MAX_COORDINATED_ADVISORS} conseillers au plus, parmi "
+                  "ceux de vos structures.",
+        error_messages={"invalid_choice": "Choisissez des conseillers de la liste.",
+                        "invalid_pk_value": "Choisissez des conseillers de la liste."})
+
+    field_order = ["motivation", "desired_start", "coordination_scope",
+                   "coordinated_department", "coordinated_region", "coordinated_advisors"]
+
+    def __init__(self, *args, advisors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinated_advisors"].queryset = (
+            advisors if advisors is not None else Advisor.objects.none())
+        bounded_dates(self, "desired_start")
+
+    def clean_desired_start(self):
+        value = self.cleaned_data["desired_start"]
+        if value < timezone.localdate():
+            raise ValidationError("La date de démarrage souhaitée ne peut pas être passée.")
+        return value
+
+    def clean_coordinated_advisors(self):
+        advisors = self.cleaned_data["coordinated_advisors"]
+        if len(advisors) > MAX_COORDINATED_ADVISORS:
+            raise ValidationError(
+                f"Choisissez au plus {MAX_COORDINATED_ADVISORS} conseillers, ou un "
+                "département ou une région.")
+        return advisors
+
+
+class CoordinationScopeForm(CoordinationScopeFields):
+    """ANCT changes a coordinator post's scope; advisors are named by their professional
+    email, one a line, since ANCT may choose any of them."""
+
+    advisor_emails = forms.CharField(
+        label="Conseillers coordonnés", required=False, max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Pour une liste : les courriels professionnels des conseillers, un par "
+                  f"ligne ({MAX_COORDINATED_ADVISORS} au plus).")
+    advisors_field = "advisor_emails"
+
+    def clean_advisor_emails(self):
+        emails = list(dict.fromkeys(
+            line.strip().lower() for line in self.cleaned_data["advisor_emails"].splitlines()
+            if line.strip()))
+        if len(emails) > MAX_COORDINATED_ADVISORS:
+            raise ValidationError(
+                f"Indiquez au plus {MAX_COORDINATED_ADVISORS} conseillers, ou choisissez un "
+                "département ou une région.")
+        found = {a.email: a for a in Advisor.objects.filter(email__in=emails)}
+        unknown = [email for email in emails if email not in found]
+        if unknown:
+            shown = ", ".join(unknown[:5]) + ("…" if len(unknown) > 5 else "")
+            raise ValidationError(f"Aucun conseiller n'a ce courriel professionnel : {shown}.")
+        return [found[email] for email in emails]
+
+
+class AppointCoordinatorForm(BaseForm):
+    """The structure names the coordinator it recruited under a granted post."""
+
+    contract = forms.ModelChoiceField(
+        label="Coordinateur recruté", queryset=Contract.objects.none(),
+        widget=forms.RadioSelect,
+        help_text="Le conseiller d'un contrat en cours ou en attente de validation de la "
+                  "structure.",
+        error_messages={"invalid_choice": "Choisissez un contrat de la liste."})
+
+    def __init__(self, *args, contracts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["contract"]
+        field.queryset = contracts if contracts is not None else Contract.objects.none()
+        field.label_from_instance = lambda contract: (
+            f"{contract.advisor.full_name} — {contract.get_kind_display()} depuis le "
+            f"{long_date(contract.start)} ({contract.get_status_display().lower()})")

@@ -18,6 +18,8 @@ MOTIVATION_MAX_LENGTH = 2500
 OPINION_COMMENT_MIN_LENGTH = 10
 OPINION_COMMENT_MAX_LENGTH = 1000
 MAX_POSTS_REQUESTED = 50
+# A coordinator post request names at most this many advisors (else: a département or région).
+MAX_COORDINATED_ADVISORS = 100
 
 
 def opinion_territory(scope, structure):
@@ -80,6 +82,20 @@ class ApplicationQuerySet(OpinionQuerySet):
     def awaiting_opinion(self):
         return self.open().filter(opinion__isnull=True)
 
+    def coordinator_posts(self):
+        return self.filter(kind=Application.Kind.COORDINATOR)
+
+    def held_by(self, user):
+        """Granted coordinator posts whose appointed coordinator is this person, under a
+        contract running today: the requests a coordinator's scope comes from."""
+        from .people import Contract
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.coordinator_posts().validated().filter(
+            coordinator_contract__advisor__user=user,
+            coordinator_contract__in=Contract.objects.active().values("pk"))
+
     def in_territory(self, *, department=None, region=None):
         if department is not None:
             return self.filter(structure__commune__department=department)
@@ -100,8 +116,20 @@ class Application(AwaitsOpinion, models.Model):
 
     OPEN_STATUSES = [Status.CREATED, Status.EXAMINATION]
 
+    class Kind(models.TextChoices):
+        ADVISOR = "conseiller", "Postes de conseillers numériques"
+        COORDINATOR = "coordinateur", "Poste de coordinateur"
+
+    class CoordinationScope(models.TextChoices):
+        """What a coordinator post covers (the coordinator's scope)."""
+        ADVISORS = "advisors", "Une liste de conseillers"
+        DEPARTMENT = "department", "Un département"
+        REGION = "region", "Une région"
+
     structure = models.ForeignKey("advisors.Structure", verbose_name="structure",
                                   on_delete=models.PROTECT, related_name="applications")
+    kind = models.CharField("type de demande", max_length=20, choices=Kind.choices,
+                            default=Kind.ADVISOR)
     posts_requested = models.PositiveSmallIntegerField(
         "postes demandés",
         validators=[MinValueValidator(1), MaxValueValidator(MAX_POSTS_REQUESTED)])
@@ -118,6 +146,22 @@ class Application(AwaitsOpinion, models.Model):
                                    related_name="+")
     created_at = models.DateTimeField("déposée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    # A coordinator post: what it covers, chosen in the request and editable by ANCT, and
+    # the contract of the coordinator recruited under it once granted.
+    coordination_scope = models.CharField("périmètre de coordination", max_length=20,
+                                          blank=True, choices=CoordinationScope.choices)
+    coordinated_department = models.ForeignKey(
+        "territories.Department", verbose_name="département coordonné", null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+")
+    coordinated_region = models.ForeignKey(
+        "territories.Region", verbose_name="région coordonnée", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+")
+    coordinated_advisors = models.ManyToManyField(
+        "advisors.Advisor", verbose_name="conseillers coordonnés", blank=True,
+        related_name="coordinator_posts_listing")
+    coordinator_contract = models.OneToOneField(
+        "advisors.Contract", verbose_name="contrat du coordinateur", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="coordinator_post")
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -136,10 +180,31 @@ class Application(AwaitsOpinion, models.Model):
                 name="validated_application_grants_posts",
                 violation_error_message="Une candidature validée attribue au moins un poste."),
             models.UniqueConstraint(
-                fields=["structure"], condition=Q(status__in=["created", "examination"]),
-                name="one_open_application_per_structure",
+                fields=["structure", "kind"], condition=Q(status__in=["created", "examination"]),
+                name="one_open_application_per_structure_and_kind",
                 violation_error_message=(
                     "Cette structure a déjà une candidature en cours d'examen.")),
+            models.CheckConstraint(
+                condition=Q(kind="conseiller") | Q(posts_requested=1),
+                name="coordinator_request_asks_one_post",
+                violation_error_message="Une demande de poste de coordinateur porte sur un "
+                                        "seul poste."),
+            models.CheckConstraint(
+                condition=(Q(kind="conseiller", coordination_scope="",
+                             coordinated_department__isnull=True,
+                             coordinated_region__isnull=True, coordinator_contract__isnull=True)
+                           | Q(kind="coordinateur", coordination_scope="advisors",
+                               coordinated_department__isnull=True,
+                               coordinated_region__isnull=True)
+                           | Q(kind="coordinateur", coordination_scope="department",
+                               coordinated_department__isnull=False,
+                               coordinated_region__isnull=True)
+                           | Q(kind="coordinateur", coordination_scope="region",
+                               coordinated_department__isnull=True,
+                               coordinated_region__isnull=False)),
+                name="coordinator_scope_complete",
+                violation_error_message="Le périmètre d'un poste de coordinateur est une liste "
+                                        "de conseillers, un département ou une région."),
         ]
 
     def __str__(self):
@@ -151,12 +216,60 @@ class Application(AwaitsOpinion, models.Model):
             errors["posts_granted"] = "Une candidature validée attribue au moins un poste."
         if self.decided_on and self.decided_on > timezone.localdate():
             errors["decided_on"] = "La date de décision ne peut pas être dans le futur."
+        errors.update(self._coordination_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _coordination_errors(self):
+        scope = self.CoordinationScope
+        if self.kind != self.Kind.COORDINATOR:
+            if self.coordination_scope or self.coordinated_department_id \
+                    or self.coordinated_region_id:
+                return {"coordination_scope": "Seule une demande de poste de coordinateur a "
+                                              "un périmètre de coordination."}
+            return {}
+        errors = {}
+        if self.posts_requested is not None and self.posts_requested != 1:
+            errors["posts_requested"] = ("Une demande de poste de coordinateur porte sur un "
+                                         "seul poste.")
+        if self.coordination_scope not in scope.values:
+            errors["coordination_scope"] = ("Choisissez ce que le coordinateur suivra : une "
+                                            "liste de conseillers, un département ou une "
+                                            "région.")
+        elif self.coordination_scope == scope.DEPARTMENT and not self.coordinated_department_id:
+            errors["coordinated_department"] = "Choisissez le département coordonné."
+        elif self.coordination_scope == scope.REGION and not self.coordinated_region_id:
+            errors["coordinated_region"] = "Choisissez la région coordonnée."
+        if self.coordination_scope != scope.DEPARTMENT and self.coordinated_department_id:
+            errors["coordinated_department"] = ("Un département ne se choisit que pour un "
+                                                "périmètre départemental.")
+        if self.coordination_scope != scope.REGION and self.coordinated_region_id:
+            errors["coordinated_region"] = ("Une région ne se choisit que pour un périmètre "
+                                            "régional.")
+        return errors
 
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_coordinator_post(self):
+        return self.kind == self.Kind.COORDINATOR
+
+    def coordination_label(self):
+        """"Département : Oise (60)", "Région : Hauts-de-France", "3 conseillers"."""
+        scope = self.CoordinationScope
+        if self.coordination_scope == scope.DEPARTMENT and self.coordinated_department_id:
+            department = self.coordinated_department
+            return f"Département : {department.name} ({department.code})"
+        if self.coordination_scope == scope.REGION and self.coordinated_region_id:
+            return f"Région : {self.coordinated_region.name}"
+        if self.coordination_scope == scope.ADVISORS:
+            count = self.coordinated_advisors.count() if self.pk else 0
+            plural = "s" if count > 1 else ""
+            return ("Aucun conseiller désigné" if count == 0
+                    else f"{count} conseiller{plural} désigné{plural}")
+        return ""
 
 
 class ApplicationEventQuerySet(StructureScopedQuerySet):

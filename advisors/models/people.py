@@ -50,6 +50,35 @@ class AdvisorQuerySet(models.QuerySet):
     def coordinators(self):
         return self.filter(is_coordinator=True)
 
+    def coordinated_by(self, user):
+        """The advisors this person coordinates: those their granted coordinator posts
+        cover (``Application.objects.held_by``: a list of advisors, or those with a running
+        contract in a département or a région), plus the links imported with the advisors
+        (``Advisor.coordinated``). The coordinator themself is left out. The one definition
+        of a coordinator's team (``Scope.coordinated`` and the coordinator's pages read it)."""
+        from .applications import Application
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        posts = Application.objects.held_by(user)
+        scope = Application.CoordinationScope
+        running = Contract.objects.active()
+        imported = Advisor.coordinated.through.objects.filter(
+            from_advisor__user=user, from_advisor__is_coordinator=True)
+        listed = Application.coordinated_advisors.through.objects.filter(
+            application__in=posts.filter(coordination_scope=scope.ADVISORS).values("pk"))
+        departments = posts.filter(coordination_scope=scope.DEPARTMENT).values(
+            "coordinated_department_id")
+        regions = posts.filter(coordination_scope=scope.REGION).values("coordinated_region_id")
+        covered = (Q(pk__in=imported.values("to_advisor_id"))
+                   | Q(pk__in=listed.values("advisor_id"))
+                   | Q(pk__in=running.filter(
+                       structure__commune__department_id__in=departments).values("advisor_id"))
+                   | Q(pk__in=running.filter(
+                       structure__commune__department__region_id__in=regions)
+                       .values("advisor_id")))
+        return self.filter(covered).exclude(user=user)
+
     def employed_by(self, structure, on=None):
         """Advisors with an active contract at the structure."""
         return self.filter(pk__in=Contract.objects.filter(structure=structure).active(on)

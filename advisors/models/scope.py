@@ -64,13 +64,13 @@ class Scope:
         return Q(**{f"{_path(advisor, 'pk')}__in": own})
 
     def coordinated(self, advisor: str) -> Q | None:
-        """Objects of the advisors the user coordinates (read access)."""
+        """Objects of the advisors the user coordinates (read access):
+        ``AdvisorQuerySet.coordinated_by``, from their granted coordinator posts."""
         if self.user is None:
             return None
         from .people import Advisor
 
-        advisors = Advisor.objects.filter(coordinators__user=self.user,
-                                          coordinators__is_coordinator=True).values("pk")
+        advisors = Advisor.objects.coordinated_by(self.user).values("pk")
         return Q(**{f"{_path(advisor, 'pk')}__in": advisors})
 
     @staticmethod

@@ -32,6 +32,12 @@ from .conventions import (
     start_renewal,
     validate_convention,
 )
+from .coordinator_posts import (
+    appoint_coordinator,
+    appointable_contracts,
+    request_coordinator_post,
+    set_coordination_scope,
+)
 from .places import (
     CALENDAR_FIELDS,
     add_closure,
@@ -46,7 +52,8 @@ from .posts import granted_posts, occupied_posts, vacant_posts
 
 __all__ = [
     "CALENDAR_FIELDS", "DECISIONS", "TRANSITIONS", "NotAllowed", "WorkflowError",
-    "add_closure", "check_contract_bounds", "allowed_transitions", "apply",
+    "add_closure", "appoint_coordinator", "appointable_contracts", "check_contract_bounds",
+    "allowed_transitions", "apply", "request_coordinator_post", "set_coordination_scope",
     "bump_calendar_sequence",
     "create_service_point", "decide", "decide_amendment", "decide_extension", "give_opinion",
     "granted_posts", "occupied_posts", "record_activity", "refuse_contract", "refuse_rupture",

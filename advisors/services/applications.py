@@ -101,7 +101,7 @@ def apply(structure, user, *, posts_requested, motivation, desired_start):
             if not permissions.can_edit(user, structure):
                 raise NotAllowed("Seuls les gestionnaires de la structure peuvent candidater "
                                  "pour elle.")
-            if structure.applications.open().exists():
+            if structure.applications.open().filter(kind=Application.Kind.ADVISOR).exists():
                 raise WorkflowError("Cette structure a déjà une candidature en cours d'examen.")
         structure.managers.add(user)
         user.groups.add(Group.objects.get(name=Role.STRUCTURE_MANAGER))
@@ -208,6 +208,9 @@ def decide(application, actor, outcome, posts_granted=None, decision_number="",
             raise WorkflowError("Indiquez le nombre de postes attribués (au moins un).",
                                 {"posts_granted": ["Au moins un poste."]})
         requested = application.posts_requested
+        if application.is_coordinator_post and posts_granted != 1:
+            message = "Un poste de coordinateur s'attribue seul : indiquez 1 poste attribué."
+            raise WorkflowError(message, {"posts_granted": [message]})
         if posts_granted > requested and not more_posts_confirmed:
             message = (f"La structure a demandé {posts_label(requested)} : pour en attribuer "
                        f"{posts_granted}, confirmez explicitement l'attribution de postes "

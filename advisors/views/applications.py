@@ -13,7 +13,8 @@ from calendars.dates import long_date
 
 from .. import permissions, services, sirene
 from ..forms import ApplicationFilterForm, ApplicationForm, TransitionForm
-from ..models import Amendment, Application, Structure
+from ..forms.applications import AppointCoordinatorForm, CoordinatorPostForm
+from ..models import Advisor, Amendment, Application, Contract, Structure
 from ..validators import normalize_siret, validate_siret
 from .calls import perform
 from .common import action_page, paginate
@@ -100,8 +101,16 @@ def application_detail(request, pk):
     form, done, opinion = opinion_on(request, application)
     if done:
         return redirect("advisors:application", application.pk)
+    coordinated = (application.coordinated_advisors.order_by("last_name", "first_name")
+                   if application.is_coordinator_post else None)
     return render(request, "advisors/application.html", {
         "application": application,
+        "coordinated": coordinated,
+        "coordinator_contract": (application.coordinator_contract
+                                 if application.coordinator_contract_id else None),
+        "can_appoint": (application.is_coordinator_post
+                        and application.status == Application.Status.VALIDATED
+                        and permissions.can_edit(request.user, application)),
         "structure": application.structure,
         "events": paginate(request, application.events.select_related("actor"), "historique",
                            20),
@@ -137,3 +146,58 @@ def application_status(request, pk):
                              f"{long_date(application.created_at)}, "
                              f"« {application.get_status_display().lower()} »."),
                        submit="Confirmer le changement", back=back)
+
+
+# --- coordinator posts ---------------------------------------------------------------------
+@login_required
+def coordinator_post_request(request, pk):
+    """A structure's manager asks for a coordinator post and says what it covers."""
+    structure = get_object_or_404(Structure.objects.editable_by(request.user), pk=pk)
+    advisors = Advisor.objects.filter(
+        pk__in=Contract.objects.editable_by(request.user).values("advisor_id"))
+    form = CoordinatorPostForm(request.POST or None, advisors=advisors)
+    if not advisors.exists():
+        form.fields["coordinated_advisors"].help_text = (
+            "Vos structures n'ont encore recruté aucun conseiller : choisissez plutôt un "
+            "département ou une région.")
+    done = perform(request, form, lambda data: services.request_coordinator_post(
+        structure, request.user, motivation=data["motivation"],
+        desired_start=data["desired_start"], **form.scope_data()),
+        "La demande de poste de coordinateur est déposée. Le préfet de votre département "
+        "donnera son avis, puis le comité de sélection de l'ANCT décidera.")
+    if done:
+        return redirect("advisors:application", done.result.pk)
+    return action_page(
+        request, form, title="Demander un poste de coordinateur",
+        lead=(f"Pour « {structure.name} » : un coordinateur suit et accompagne des "
+              "conseillers numériques. Le préfet donne son avis, puis le comité de sélection "
+              "de l'ANCT décide ; une fois le poste accordé et le coordinateur recruté, vous "
+              "le désignez ici."),
+        submit="Déposer la demande", back=reverse("advisors:structure", args=[structure.pk]))
+
+
+@login_required
+def coordinator_appoint(request, pk):
+    """Once the post is granted, the structure names the coordinator it recruited."""
+    application = get_object_or_404(
+        Application.objects.editable_by(request.user).coordinator_posts()
+        .select_related("structure"), pk=pk)
+    back = reverse("advisors:application", args=[application.pk])
+    if application.status != Application.Status.VALIDATED:
+        messages.error(request, "Le coordinateur se désigne une fois le poste accordé par le "
+                                "comité de sélection.")
+        return redirect(back)
+    contracts = services.appointable_contracts(application)
+    form = AppointCoordinatorForm(request.POST or None, contracts=contracts)
+    if perform(request, form, lambda data: services.appoint_coordinator(
+            application, request.user, data["contract"]),
+            lambda result: (f"{result.coordinator_contract.advisor.full_name} est désigné "
+                            "coordinateur : son espace montre les conseillers du périmètre.")):
+        return redirect(back)
+    lead = (f"Poste de coordinateur de « {application.structure.name} », périmètre : "
+            f"{application.coordination_label().lower()}.")
+    if not contracts.exists():
+        lead += (" Aucun contrat en cours ne peut être choisi : déclarez d'abord le "
+                 "recrutement du coordinateur.")
+    return action_page(request, form, title="Désigner le coordinateur", lead=lead,
+                       submit="Désigner", back=back)

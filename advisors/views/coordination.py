@@ -14,8 +14,8 @@ RECENT_DAYS = 30
 
 
 def _coordinated(user):
-    return Advisor.objects.visible_to(user).filter(
-        coordinators__user=user, coordinators__is_coordinator=True).distinct()
+    """The advisors this coordinator follows (``AdvisorQuerySet.coordinated_by``)."""
+    return Advisor.objects.coordinated_by(user)
 
 
 @login_required

@@ -44,4 +44,6 @@ def structure_detail(request, pk):
         "advisors": paginate(request, Advisor.objects.employed_by(structure), "conseillers",
                              20),
         "can_recruit": validated,
+        "can_request_coordinator": can_edit and not (
+            structure.applications.coordinator_posts().open().exists()),
     })
