@@ -146,6 +146,49 @@ class OutgoingEmail(models.Model):
         return ", ".join(self.to)
 
 
+class NoticePreference(models.Model):
+    """A person's choice about one kind of optional notice (a reminder, a digest) that a
+    feature app declares in ``accounts.notices``; without a row the notice is sent.
+    Decisions on a person's files are never optional and have no row here."""
+
+    user = models.ForeignKey(User, verbose_name="utilisateur", on_delete=models.CASCADE,
+                             related_name="notice_preferences")
+    kind = models.CharField("type de notification", max_length=60)
+    enabled = models.BooleanField("reçue", default=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "préférence de notification"
+        verbose_name_plural = "préférences de notification"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"],
+                                               name="one_notice_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.kind} : {'oui' if self.enabled else 'non'}"
+
+
+class SentNotice(models.Model):
+    """A notice sent once (a reminder at a threshold, a weekly digest): its row, keyed by
+    kind and a feature's key ("convention:12:90:2027-01-01:user:5", "week:2026-W49:user:5"),
+    is written in the transaction that queues the email, so a job run twice, or on the
+    next day, finds it and sends nothing more."""
+
+    kind = models.CharField("type de notification", max_length=60)
+    key = models.CharField("clé", max_length=200)
+    user = models.ForeignKey(User, verbose_name="destinataire", null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField("envoyée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "notification envoyée"
+        verbose_name_plural = "notifications envoyées"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"],
+                                               name="one_sent_notice_per_key")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+
 def forget_roles(sender, instance, action, **kwargs):
     """``m2m_changed`` of ``User.groups``: the instance reads its roles again."""
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, User):

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from . import lockout
+from . import lockout, notices
 from .spaces import sections_for
 
 
@@ -18,7 +18,8 @@ def account_home(request):
         request,
         "accounts/home.html",
         {"has_mfa": has_mfa, "roles": request.user.role_names,
-         "sections": sections_for(request)},
+         "sections": sections_for(request),
+         "has_optional_notices": bool(notices.for_user(request.user))},
     )
 
 

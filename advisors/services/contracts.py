@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
-from .. import bounds, emails, permissions
+from .. import bounds, emails, notices, permissions
 from ..dates import long_date
 from ..models import Advisor, Contract, ContractExtension, Structure
 from .accounts import grant_roles, link_record
@@ -167,6 +167,7 @@ def validate_rupture(contract, actor):
         contract.save()
         contract.extensions.pending().update(status=ContractExtension.Status.REFUSED,
                                              decided_by=actor, decided_at=timezone.now())
+        notices.rupture_decided(contract)
         return contract
 
 
@@ -182,6 +183,7 @@ def refuse_rupture(contract, actor):
         contract.rupture_date = None
         contract.rupture_requested_at = None
         contract.save()
+        notices.rupture_decided(contract)
         return contract
 
 
@@ -240,4 +242,5 @@ def decide_extension(extension, actor, approve: bool):
         extension.decided_by = actor
         extension.decided_at = timezone.now()
         extension.save()
+        notices.extension_decided(extension)
         return extension

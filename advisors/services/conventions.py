@@ -4,7 +4,7 @@ posts (préfet's opinion for additions, then ANCT's decision)."""
 from django.db import transaction
 from django.utils import timezone
 
-from .. import bounds
+from .. import bounds, notices
 from ..dates import long_date
 from ..models import Amendment, Convention, Structure
 from .base import (
@@ -79,6 +79,7 @@ def validate_convention(convention, actor):
         convention.validated_at = timezone.now()
         validate(convention)
         convention.save()
+        notices.convention_validated(convention)
         return convention
 
 
@@ -98,7 +99,10 @@ def start_renewal(convention, actor, *, start, end, posts=None):
         renewal = Convention(structure=structure, kind=Convention.Kind.RENEWAL,
                              previous=convention, status=Convention.Status.INITIATED,
                              start=start, end=end, created_by=actor)
-        return _save_with_posts(renewal, structure, posts)
+        renewal = _save_with_posts(renewal, structure, posts)
+        if not structure.managers.filter(pk=actor.pk).exists():  # engaged by ANCT
+            notices.renewal_started(renewal)
+        return renewal
 
 
 def renewal_not_interested(renewal, actor, reason):
@@ -113,6 +117,7 @@ def renewal_not_interested(renewal, actor, reason):
         renewal.reason = reason
         validate(renewal)
         renewal.save()
+        notices.renewal_declined(renewal)
         return renewal
 
 
@@ -166,4 +171,5 @@ def decide_amendment(amendment, actor, outcome, comment=""):
         amendment.decision_comment = (comment or "").strip()
         validate(amendment)
         amendment.save()
+        notices.amendment_decided(amendment)
         return amendment

@@ -17,4 +17,9 @@ def space_section(request):
 def register_space_section():
     from accounts import spaces
 
+    from ..reminders import register_optional_notices
+
     spaces.register(TEMPLATE, space_section)
+    # The programme's reminders, each of which the person may turn off in "Mon espace"
+    # (importing the module also registers its Celery tasks).
+    register_optional_notices()

@@ -1,0 +1,31 @@
+""""Mon espace" › "Mes notifications par courriel": the person turns the optional notices
+(reminders, digests) that concern them on or off (``accounts.notices``)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from . import notices
+
+
+class NoticePreferencesForm(forms.Form):
+    """One checkbox per optional notice of the person; ticked: received."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = notices.choices_of(user)
+        for notice in notices.for_user(user):
+            self.fields[notice.kind] = forms.BooleanField(
+                label=notice.label, help_text=notice.description, required=False,
+                initial=current.get(notice.kind, True))
+
+
+@login_required
+def notice_preferences(request):
+    form = NoticePreferencesForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        notices.save_choices(request.user, form.cleaned_data)
+        messages.success(request, "Vos choix de notifications sont enregistrés.")
+        return redirect("accounts:notices")
+    return render(request, "accounts/notice_preferences.html", {"form": form})
