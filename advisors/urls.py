@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     activity,
     applications,
+    beneficiaries,
     contracts,
     conventions,
     coordination,
@@ -58,6 +59,19 @@ urlpatterns = [
     path("activite/<int:pk>/dupliquer/", activity.report_duplicate, name="report_duplicate"),
     path("activite/<int:pk>/supprimer/", activity.report_delete, name="report_delete"),
     path("ma-formation/", training.my_training, name="training"),
+    # Advisors: the people they follow (bénéficiaires)
+    path("beneficiaires/", beneficiaries.beneficiary_list, name="beneficiaries"),
+    path("beneficiaires/nouveau/", beneficiaries.beneficiary_create,
+         name="beneficiary_create"),
+    path("beneficiaires/importer/", beneficiaries.beneficiary_import,
+         name="beneficiary_import"),
+    path("beneficiaires/<int:pk>/", beneficiaries.beneficiary_detail, name="beneficiary"),
+    path("beneficiaires/<int:pk>/modifier/", beneficiaries.beneficiary_edit,
+         name="beneficiary_edit"),
+    path("beneficiaires/<int:pk>/anonymiser/", beneficiaries.beneficiary_anonymise,
+         name="beneficiary_anonymise"),
+    path("beneficiaires/<int:pk>/fusionner/<int:other>/", beneficiaries.beneficiary_merge,
+         name="beneficiary_merge"),
     # Coordinators
     path("coordination/", coordination.coordinated_list, name="coordination"),
     path("coordination/conseillers/<int:pk>/", coordination.coordinated_detail,
