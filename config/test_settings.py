@@ -13,3 +13,6 @@ import secrets
 os.environ.setdefault("SECRET_KEY", "test-run-" + secrets.token_urlsafe(48))
 
 from config.settings import *  # noqa: E402, F403
+
+# Tests never leave the machine: geocoding tests point this at a local server.
+BAN_GEOCODER_URL = ""

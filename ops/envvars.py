@@ -49,6 +49,9 @@ DESCRIPTIONS = {
     "HOSTING_PROVIDER": "hébergeur cité dans les mentions légales",
     "SIRENE_SEARCH_URL": "API Recherche d'entreprises (vérification des SIRET)",
     "SIRENE_SEARCH_TIMEOUT": "délai de réponse de cette API (secondes)",
+    "BAN_GEOCODER_URL": "géocodeur de la Base Adresse Nationale (positions des lieux et "
+                        "structures) ; vide : adresses non géolocalisées",
+    "BAN_GEOCODER_TIMEOUT": "délai de réponse du géocodeur (secondes)",
     "ATTESTATION_SIGNING_KEY": "clé privée (PEM) de l'agence signant les attestations ; vide : "
                                "certificat auto-signé en débogage, non signées en production",
     "ATTESTATION_SIGNING_CERT": "certificat (PEM) de l'agence signant les attestations",

@@ -51,6 +51,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisors.tasks.anonymise_beneficiaries",
         "schedule": crontab(hour=3, minute=50),
     },
+    "advisors-retry-geocoding": {
+        # Addresses the Base Adresse Nationale did not answer for (advisors.geocoding).
+        "task": "advisors.tasks.retry_geocoding",
+        "schedule": crontab(minute="*/15"),
+    },
     "dashboards-take-daily-snapshots": {
         # The dashboards' indicators of every département, for their history.
         "task": "dashboards.tasks.take_daily_snapshots",

@@ -34,6 +34,11 @@ ADVISOR_MINIMUM_MONTHLY_SALARY = Decimal("1823.03")
 # https://recherche-entreprises.api.gouv.fr/search
 SIRENE_SEARCH_URL = env("SIRENE_SEARCH_URL", "")
 SIRENE_SEARCH_TIMEOUT = float(env("SIRENE_SEARCH_TIMEOUT", "2"))
+# Base Adresse Nationale: where service points and structures are located from their address
+# (territories.geocoding, GET <url>/search/?q=…&citycode=…). Empty: nothing is located (the
+# test settings). Answers are kept; an unreachable geocoder never blocks a save.
+BAN_GEOCODER_URL = env("BAN_GEOCODER_URL", "https://api-adresse.data.gouv.fr")
+BAN_GEOCODER_TIMEOUT = float(env("BAN_GEOCODER_TIMEOUT", "2"))
 # The agency's certificate that signs the training attestations (PAdES, academy.signing): PEM
 # files, and the key's passphrase when it is encrypted. Unset: with DEBUG a self-signed
 # certificate (manage.py make_signing_certificate); in production they are served unsigned,
