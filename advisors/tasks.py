@@ -20,9 +20,15 @@ def rebuild_activity_rollups():
 def send_prefect_digests():
     """Each préfet receives, once a day, the applications filed in their territory since
     their last digest (since their assignment for the first one). Nothing is sent when
-    nothing is new; a second run finds nothing left to send."""
+    nothing is new; a second run finds nothing left to send. A préfet who turned the
+    digest off in "Mon espace" has the window moved on without a message."""
+    from accounts.notices import turned_off
+
+    from .reminders import PREFECT_DIGEST
+
     now = timezone.now()
     sent = 0
+    off = turned_off(PREFECT_DIGEST)
     assignments = (PrefectAssignment.objects.active()
                    .select_related("user", "department", "region").distinct())
     for assignment in assignments:
@@ -41,7 +47,7 @@ def send_prefect_digests():
             claimed = PrefectAssignment.objects.filter(
                 pk=assignment.pk, last_digest_at=assignment.last_digest_at,
             ).update(last_digest_at=now)
-            if claimed:
+            if claimed and assignment.user_id not in off:
                 emails.prefect_digest(assignment, applications)
                 sent += 1
     return sent
@@ -52,21 +58,3 @@ def anonymise_beneficiaries():
     """Daily: the identity of the people followed goes after two years without a visit,
     or once nobody of their structure is under contract. Idempotent."""
     return anonymise_due()
-
-
-@shared_task
-def geocode_address(model_name, pk):
-    """Locates one service point or structure whose address changed (sent on commit by
-    ``advisors.geocoding.after_save``). Idempotent: a row no longer pending is left alone."""
-    from . import geocoding
-
-    return geocoding.locate(model_name, pk).status
-
-
-@shared_task
-def retry_geocoding():
-    """Every quarter of an hour: the rows the geocoder did not answer for, until it fails
-    again. Idempotent."""
-    from . import geocoding
-
-    return geocoding.retry_pending()

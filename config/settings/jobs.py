@@ -51,10 +51,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisors.tasks.anonymise_beneficiaries",
         "schedule": crontab(hour=3, minute=50),
     },
-    "advisors-retry-geocoding": {
-        # Addresses the Base Adresse Nationale did not answer for (advisors.geocoding).
-        "task": "advisors.tasks.retry_geocoding",
-        "schedule": crontab(minute="*/15"),
+    # Reminders of the advisors programme (advisors.reminders): each sent once per
+    # threshold or per week, whatever the number of runs; each may be turned off in "Mon espace".
+    "advisors-remind-overdue-opinions": {
+        # Préfets: applications and amendments waiting for their opinion for 15 days.
+        "task": "advisors.reminders.remind_prefects_of_overdue_opinions",
+        "schedule": crontab(day_of_week="monday", hour=7, minute=10),
+    },
+    "advisors-remind-committee": {
+        # ANCT: applications waiting for the selection committee for 30 days.
+        "task": "advisors.reminders.remind_committee_of_waiting_applications",
+        "schedule": crontab(day_of_week="monday", hour=7, minute=15),
+    },
+    "advisors-remind-ending-conventions": {
+        # Structure managers: 90 and 30 days before the convention ends.
+        "task": "advisors.reminders.remind_of_ending_conventions",
+        "schedule": crontab(hour=7, minute=20),
+    },
+    "advisors-remind-ending-contracts": {
+        # Structure managers: 60 and 15 days before a contract ends.
+        "task": "advisors.reminders.remind_of_ending_contracts",
+        "schedule": crontab(hour=7, minute=25),
+    },
+    "advisors-remind-pending-recruitments": {
+        # Structure managers: a contract waiting for ANCT's validation for 15 days.
+        "task": "advisors.reminders.remind_of_pending_recruitments",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "advisors-remind-missing-reports": {
+        # Advisors under contract without an activity report for 30 days.
+        "task": "advisors.reminders.remind_advisors_without_reports",
+        "schedule": crontab(hour=8, minute=0),
     },
     "dashboards-take-daily-snapshots": {
         # The dashboards' indicators of every département, for their history.
