@@ -58,3 +58,21 @@ def anonymise_beneficiaries():
     """Daily: the identity of the people followed goes after two years without a visit,
     or once nobody of their structure is under contract. Idempotent."""
     return anonymise_due()
+
+
+@shared_task
+def geocode_address(model_name, pk):
+    """Locates one service point or structure whose address changed (sent on commit by
+    ``advisors.geocoding.after_save``). Idempotent: a row no longer pending is left alone."""
+    from . import geocoding
+
+    return geocoding.locate(model_name, pk).status
+
+
+@shared_task
+def retry_geocoding():
+    """Every quarter of an hour: the rows the geocoder did not answer for, until it fails
+    again. Idempotent."""
+    from . import geocoding
+
+    return geocoding.retry_pending()

@@ -51,6 +51,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisors.tasks.anonymise_beneficiaries",
         "schedule": crontab(hour=3, minute=50),
     },
+    "advisors-retry-geocoding": {
+        # Addresses the Base Adresse Nationale did not answer for (advisors.geocoding).
+        "task": "advisors.tasks.retry_geocoding",
+        "schedule": crontab(minute="*/15"),
+    },
     # Reminders of the advisors programme (advisors.reminders): each sent once per
     # threshold or per week, whatever the number of runs; each may be turned off in "Mon espace".
     "advisors-remind-overdue-opinions": {
