@@ -86,6 +86,39 @@ def _largest_communes(code, count):
 
 
 @transaction.atomic
+def _coordinator_post(structure, coordinator, manager, admin, prefect, applied):
+    """The demo coordinator's scope comes from a granted coordinator post of their
+    structure, covering its département (the Oise): the préfet's favourable opinion, the
+    committee's decision, then the coordinator appointed under their contract."""
+    asked = applied + timedelta(days=5)
+    post = Application.objects.create(
+        structure=structure, kind=Application.Kind.COORDINATOR, posts_requested=1,
+        status=Status.VALIDATED, posts_granted=1,
+        motivation=("Un coordinateur pour animer le réseau des conseillers numériques du "
+                    "département et partager leurs pratiques."),
+        desired_start=asked + timedelta(days=60), created_by=manager,
+        decision_number="COSELEC-COORD-2025-001", decided_on=asked + timedelta(days=40),
+        coordination_scope=Application.CoordinationScope.DEPARTMENT,
+        coordinated_department=structure.commune.department,
+        coordinator_contract=coordinator.contracts.first(),
+    )
+    Application.objects.filter(pk=post.pk).update(created_at=_at(asked))
+    ApplicationEvent.objects.create(application=post, to_status=Status.CREATED, at=_at(asked),
+                                    actor=manager, reason="Demande d'un poste de coordinateur")
+    PrefectOpinion.objects.create(
+        application=post, verdict=PrefectOpinion.Verdict.FAVOURABLE,
+        comment="Un coordinateur renforcera le maillage départemental.", author=prefect,
+        given_at=_at(asked, 15))
+    ApplicationEvent.objects.create(application=post, from_status=Status.CREATED,
+                                    to_status=Status.VALIDATED, actor=admin,
+                                    at=_at(asked, 40), reason="Comité de sélection : 1 poste.")
+    ApplicationEvent.objects.create(
+        application=post, from_status=Status.VALIDATED, to_status=Status.VALIDATED,
+        actor=manager, at=_at(asked, 41),
+        reason=f"Coordinateur désigné : {coordinator.full_name}")
+    return post
+
+
 def create_demo_deployment():
     """Returns a dict of counts, or None when there is nothing to do."""
     if Structure.objects.filter(siret=_siret(1)).exists():
@@ -201,7 +234,8 @@ def create_demo_deployment():
                 rupture_date=today - timedelta(days=30))
         coordinator = next((a for a in advisors if a.is_coordinator), None)
         if coordinator:
-            coordinator.coordinated.set([a for a in advisors if a != coordinator])
+            _coordinator_post(structure, coordinator, manager, admin,
+                              _prefect_of(code, prefect), applied)
         points = []
         for index, place in enumerate(communes[:3]):
             point = ServicePoint.objects.create(

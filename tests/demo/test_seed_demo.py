@@ -43,12 +43,19 @@ def test_demo_deployment_covers_every_status_and_role(geography):
     assert set(Application.objects.values_list("status", flat=True)) == set(
         Application.Status.values)
     manager_structure = Structure.objects.get(managers__email="structure@demo.anct.fr")
-    assert manager_structure.applications.get().status == Application.Status.VALIDATED
+    assert manager_structure.applications.filter(
+        kind=Application.Kind.ADVISOR).get().status == Application.Status.VALIDATED
     advisor = Advisor.objects.get(user__email="conseiller@demo.anct.fr")
     assert advisor.service_points.exists()
     assert advisor.activity_reports.count() == 40
     coordinator = Advisor.objects.get(user__email="coordinateur@demo.anct.fr")
-    assert list(coordinator.coordinated.all()) == [advisor]
+    # The coordinator's scope comes from their structure's granted coordinator post (the
+    # Oise), not from imported links.
+    assert not coordinator.coordinated.exists()
+    post = manager_structure.applications.get(kind=Application.Kind.COORDINATOR)
+    assert post.status == Application.Status.VALIDATED and post.opinion
+    assert post.coordinator_contract.advisor == coordinator
+    assert list(Advisor.objects.coordinated_by(coordinator.user)) == [advisor]
     assert PrefectAssignment.objects.get(user__email="prefet@demo.anct.fr").department.code == "60"
     assert Contract.objects.filter(rupture_status=Contract.Rupture.VALIDATED).exists()
     assert ServicePoint.objects.filter(closures__isnull=False).exists()
