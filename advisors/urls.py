@@ -9,6 +9,7 @@ from .views import (
     coordination,
     home,
     places,
+    records,
     structures,
     training,
 )
@@ -22,6 +23,8 @@ urlpatterns = [
     path("candidater/siret/", applications.siret_lookup, name="siret_lookup"),
     path("ma-structure/", structures.my_structures, name="my_structures"),
     path("structures/<int:pk>/", structures.structure_detail, name="structure"),
+    path("structures/<int:pk>/coordonnees/", records.structure_contacts,
+         name="structure_contacts"),
     path("structures/<int:pk>/recrutement/", contracts.contract_create,
          name="contract_create"),
     path("contrats/<int:pk>/rupture/", contracts.rupture, name="rupture"),
@@ -72,6 +75,7 @@ urlpatterns = [
          name="beneficiary_anonymise"),
     path("beneficiaires/<int:pk>/fusionner/<int:other>/", beneficiaries.beneficiary_merge,
          name="beneficiary_merge"),
+    path("ma-formation/declarer/", records.training_declare, name="training_declare"),
     # Coordinators
     path("coordination/", coordination.coordinated_list, name="coordination"),
     path("coordination/conseillers/<int:pk>/", coordination.coordinated_detail,

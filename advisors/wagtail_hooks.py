@@ -17,11 +17,23 @@ from .models import (
     Convention,
     ServicePoint,
     Structure,
+    TrainingRecord,
 )
 
 for _model in (Structure, Application, Convention, Amendment, Advisor, Contract,
                ContractExtension, ServicePoint, ActivityReport):
     register_permission_policy(_model, AnctAdminPolicy(_model))
+# Corrected in the back office (``advisors/admin/records.py``), each change in the history.
+for _model in (Structure, ServicePoint, Advisor):
+    register_permission_policy(_model, AnctAdminPolicy(_model, actions=("view", "change")))
+register_permission_policy(TrainingRecord, AnctAdminPolicy(TrainingRecord))
+
+
+@hooks.register("register_log_actions")
+def register_advisors_log_actions(actions):
+    from .history import register_actions
+
+    register_actions(actions)
 
 
 @hooks.register("register_admin_viewset")

@@ -2,12 +2,14 @@
 reports (listings, filters, exports)."""
 
 from ..models import ActivityReport, ServicePoint
+from ..services import records
 from .exports import ActivityReportsExport, ServicePointsExport
 from .filters import admin_filterset, department_column
 from .listing import ReadOnlyViewSet
+from .records import CorrectingViewSet
 
 
-class ServicePointViewSet(ReadOnlyViewSet):
+class ServicePointViewSet(CorrectingViewSet):
     model = ServicePoint
     name = "advisors_service_points"
     icon = "site"
@@ -19,6 +21,8 @@ class ServicePointViewSet(ReadOnlyViewSet):
                                       commune="commune")
     search_fields = ["name", "structure__name", "commune__name", "address"]
     export_class = ServicePointsExport
+    form_fields = list(records.SERVICE_POINT_FIELDS)
+    correct = staticmethod(records.correct_service_point)
 
 
 class ActivityReportViewSet(ReadOnlyViewSet):

@@ -5,14 +5,17 @@ from django.urls import path
 from wagtail.admin.ui.tables import DateColumn
 
 from ..models import Advisor, Contract, ContractExtension
+from ..models.training import TRAINING_FIELDS
+from ..services import records
 from . import views
 from .exports import AdvisorsExport, ContractsExport
 from .filters import admin_filterset
 from .listing import ReadOnlyViewSet, VisibleInspectView
 from .policy import is_anct_admin
+from .records import CorrectingViewSet
 
 
-class AdvisorViewSet(ReadOnlyViewSet):
+class AdvisorViewSet(CorrectingViewSet):
     model = Advisor
     name = "advisors_advisors"
     icon = "user"
@@ -27,6 +30,9 @@ class AdvisorViewSet(ReadOnlyViewSet):
     inspect_view_fields = ["first_name", "last_name", "email", "phone", "user",
                            "is_coordinator", "training_start", "training_end", "training_hours",
                            "pix_level", "ccp1_obtained", "ccp1_obtained_on", "created_at"]
+    # ANCT corrects an advisor's training data (the rest comes from their account).
+    form_fields = list(TRAINING_FIELDS)
+    correct = staticmethod(records.correct_training)
 
 
 class ContractInspectView(VisibleInspectView):

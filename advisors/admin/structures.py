@@ -1,14 +1,16 @@
-"""Structures in the back office: listing, filters, export and inspect view."""
+"""Structures in the back office: listing, filters, export, inspect view, and their
+correction by ANCT (name, type, address, contacts) with its history."""
 
 from wagtail.admin.ui.tables import Column, DateColumn
 
 from ..models import Structure
+from ..services import records
 from .exports import StructuresExport
 from .filters import admin_filterset, department_column
-from .listing import ReadOnlyViewSet
+from .records import CorrectingViewSet
 
 
-class StructureViewSet(ReadOnlyViewSet):
+class StructureViewSet(CorrectingViewSet):
     model = Structure
     name = "advisors_structures"
     icon = "home"
@@ -26,3 +28,5 @@ class StructureViewSet(ReadOnlyViewSet):
     inspect_view_fields = ["name", "siret", "kind", "address", "commune", "contact_first_name",
                            "contact_last_name", "contact_email", "contact_phone", "managers",
                            "created_at", "updated_at"]
+    form_fields = list(records.STRUCTURE_FIELDS)
+    correct = staticmethod(records.correct_structure)

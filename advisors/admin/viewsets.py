@@ -21,6 +21,7 @@ from .conventions import AmendmentViewSet, ConventionViewSet
 from .people import AdvisorViewSet, ContractViewSet
 from .policy import is_anct_admin
 from .structures import StructureViewSet
+from .training import TrainingRecordViewSet
 
 
 class ImportViewSet(ViewSet):
@@ -51,4 +52,4 @@ class AdvisorsAdminGroup(ModelViewSetGroup):
     menu_order = 220
     items = (StructureViewSet, ApplicationViewSet, ConventionViewSet, AmendmentViewSet,
              AdvisorViewSet, ContractViewSet, ServicePointViewSet, ActivityReportViewSet,
-             ImportViewSet)
+             TrainingRecordViewSet, ImportViewSet)

@@ -8,12 +8,13 @@ from .people import Advisor, Contract, ContractExtension
 from .places import Closure, OpeningRange, PlaceService, ServicePoint
 from .rollups import ActivityDay, ActivityMonth
 from .structures import PrefectAssignment, Structure
+from .training import TrainingRecord
 
 __all__ = [
     "AGE_BANDS", "STATUS_BANDS", "ActivityDay", "ActivityMonth", "ActivityReport",
     "ActivityTheme", "Advisor", "Amendment",
     "Application", "ApplicationEvent", "Beneficiary", "BirthBand", "Closure", "Contract",
-    "ContractExtension", "Convention", "Contract", "ContractExtension", "Convention",
+    "ContractExtension", "Convention",
     "OpeningRange", "PlaceService", "PrefectAssignment", "PrefectOpinion", "ServicePoint",
-    "Structure",
+    "Structure", "TrainingRecord",
 ]

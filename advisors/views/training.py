@@ -14,4 +14,6 @@ def my_training(request):
         raise Http404
     return render(request, "advisors/training.html", {
         "advisor": advisor, "trainings": list(advisor.academy_trainings()),
+        # The latest declaration and its status ("À valider", "Validée", "Refusée").
+        "declaration": advisor.training_records.first(),
     })
