@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
 from ..models.activity import MAX_PARTICIPANTS, MAX_TAG_LENGTH, MAX_TAGS
+from .beneficiaries import add_beneficiary_field
 from .common import DATE, BaseForm, CommuneField
 
 
@@ -60,8 +61,9 @@ class ActivityReportForm(BaseForm):
                                     help_text="Par exemple « France Services de Beauvais ».")
 
     def __init__(self, *args, service_points=(), frequent_themes=(), legacy_kind=None,
-                 **kwargs):
+                 beneficiaries=(), **kwargs):
         super().__init__(*args, **kwargs)
+        add_beneficiary_field(self, beneficiaries)  # linked by the view, not the service
         # New reports take the kinds of the 2025 national model; a report of an older kind
         # keeps its own when corrected.
         kinds = ActivityReport.Kind.current()
@@ -174,6 +176,7 @@ class ActivityReportForm(BaseForm):
 
     def data_for_service(self):
         data = dict(self.cleaned_data)
+        data.pop("beneficiaries", None)
         if data.get("kind") != ActivityReport.Kind.WORKSHOP:
             data["title"] = ""
         return data

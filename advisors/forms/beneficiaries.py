@@ -112,3 +112,25 @@ class BeneficiaryImportForm(StructureChoice, BaseForm):
     def __init__(self, *args, structures=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.choose_structure(structures)
+
+
+def add_beneficiary_field(form, beneficiaries):
+    """The activity report form's optional "Bénéficiaires suivis": the records the advisor
+    may link (``report_beneficiary_choices``); no field when there are none."""
+    form.beneficiary_records = {b.pk: b for b in beneficiaries}
+    if not form.beneficiary_records:
+        return
+    form.fields["beneficiaries"] = forms.TypedMultipleChoiceField(
+        label="Bénéficiaires suivis", required=False, coerce=int,
+        choices=[(b.pk, f"{b.display_name} ({b.commune.name})")
+                 for b in form.beneficiary_records.values()],
+        help_text="Une personne pour un accompagnement individuel, plusieurs pour un atelier.",
+        error_messages={"invalid_choice": "Choisissez parmi les bénéficiaires de votre "
+                                          "structure."},
+        widget=forms.CheckboxSelectMultiple)
+
+
+def chosen_beneficiaries(form):
+    """The records ticked in the report form."""
+    return [form.beneficiary_records[pk] for pk in form.cleaned_data.get("beneficiaries") or ()
+            if pk in form.beneficiary_records]

@@ -19,6 +19,7 @@ from ..forms import ActivityReportForm
 from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme, ServicePoint
 from ..models.activity import CORRECTION_RULE, FIRST_REPORT_DATE
 from ..services.activity import correct_activity, delete_activity
+from .beneficiaries import linking, report_beneficiary_choices
 from .calls import perform
 from .common import own_advisor, paginate
 
@@ -118,6 +119,7 @@ def _copied(report, service_points):
             initial["channel"] = ActivityReport.Channel.OTHER_PLACE
     else:
         initial["service_point"] = report.service_point_id
+    initial["beneficiaries"] = list(report.beneficiaries.values_list("pk", flat=True))
     return initial
 
 
@@ -129,10 +131,11 @@ COPIED = ("date", "kind", "title", "tags", "channel", "participants", "themes", 
 def _new_report_page(request, advisor, service_points, initial, source=None):
     """"Saisir un accompagnement", blank (today's defaults) or copied from ``source``."""
     form = ActivityReportForm(request.POST or None, service_points=service_points,
-                              initial=initial, frequent_themes=_frequent_themes(advisor))
+                              initial=initial, frequent_themes=_frequent_themes(advisor),
+                              beneficiaries=report_beneficiary_choices(request.user))
     done = perform(request, form,
-                   lambda data: services.record_activity(advisor, form.data_for_service(),
-                                                         request.user),
+                   linking(form, request.user, lambda data: services.record_activity(
+                       advisor, form.data_for_service(), request.user)),
                    lambda report: f"Accompagnement du {long_date(report.date)} enregistré.")
     if done and "another" in request.POST:
         report = done.result
@@ -154,8 +157,11 @@ def _new_report_page(request, advisor, service_points, initial, source=None):
 def report_create(request):
     advisor = _advisor_or_403(request.user)
     service_points = _service_points(advisor)
-    return _new_report_page(request, advisor, service_points,
-                            _defaults(request, advisor, service_points))
+    initial = _defaults(request, advisor, service_points)
+    asked = request.GET.get("beneficiaire", "")  # "Saisir un accompagnement" of a record
+    if asked.isdigit() and len(asked) < 19:
+        initial["beneficiaries"] = [int(asked)]
+    return _new_report_page(request, advisor, service_points, initial)
 
 
 @login_required
@@ -184,10 +190,11 @@ def report_edit(request, pk):
     form = ActivityReportForm(request.POST or None, service_points=service_points,
                               initial=_copied(report, service_points),
                               frequent_themes=_frequent_themes(advisor),
-                              legacy_kind=report.kind)
+                              legacy_kind=report.kind,
+                              beneficiaries=report_beneficiary_choices(request.user, report))
     done = perform(request, form,
-                   lambda data: correct_activity(report, form.data_for_service(),
-                                                 request.user),
+                   linking(form, request.user, lambda data: correct_activity(
+                       report, form.data_for_service(), request.user)),
                    lambda result: f"Accompagnement du {long_date(result.date)} modifié.")
     if done:
         return redirect("advisors:reports")

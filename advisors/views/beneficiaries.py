@@ -4,6 +4,7 @@ merge a duplicate, anonymise on request, import a file. Only the advisors under 
 with the structure open them (``Beneficiary.objects.visible_to``)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,6 +16,7 @@ from ..forms.beneficiaries import (
     BeneficiaryFilterForm,
     BeneficiaryForm,
     BeneficiaryImportForm,
+    chosen_beneficiaries,
 )
 from ..imports.beneficiaries import BeneficiaryImporter
 from ..models import Beneficiary
@@ -23,6 +25,7 @@ from ..services.beneficiaries import (
     anonymise_beneficiary,
     create_beneficiary,
     merge_beneficiaries,
+    set_report_beneficiaries,
     update_beneficiary,
 )
 from .calls import perform
@@ -32,6 +35,27 @@ NOT_ADVISOR = "Cette page est réservée aux conseillers numériques."
 NOT_UNDER_CONTRACT = ("Le suivi des bénéficiaires est réservé aux conseillers sous contrat "
                       "avec une structure.")
 RETENTION_YEARS = RETENTION_WITHOUT_VISIT.days // 365
+
+
+def report_beneficiary_choices(user, report=None):
+    """What the activity report form offers: the identified records the advisor follows,
+    and those ``report`` is already linked to (an anonymised one stays linked)."""
+    rows = Beneficiary.objects.editable_by(user)
+    if report is not None:
+        rows = rows | Beneficiary.objects.filter(reports=report)
+    return list(rows.select_related("commune").distinct().order_by("search_name", "pk"))
+
+
+def linking(form, actor, call):
+    """``call`` (which saves a report) then the links to the beneficiaries ticked in
+    ``form``, in one transaction: a refused link keeps the report unsaved."""
+    def run(data):
+        with transaction.atomic():
+            report = call(data)
+            if "beneficiaries" in form.fields:
+                set_report_beneficiaries(report, chosen_beneficiaries(form), actor)
+        return report
+    return run
 
 
 def _structures_or_403(user):

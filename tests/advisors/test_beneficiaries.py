@@ -171,6 +171,59 @@ def test_a_report_never_links_another_structures_person(advisor, structure, comm
     assert not report.beneficiaries.exists()
 
 
+def report_body(place, **overrides):
+    return {"date": TODAY.isoformat(), "kind": "individual", "participants": "1",
+            "channel": "service_point", "service_point": str(place.pk), "commune": "",
+            "themes": ["email"], "duration": "30_60", "age_over_60": "1", **overrides}
+
+
+def test_the_report_form_links_the_chosen_person_and_the_record_opens_it(
+        advisor_client, advisor, structure, place, communes):
+    helene = person(structure, communes["Beauvais"])
+    page = advisor_client.get(reverse("advisors:report_create"),
+                              {"beneficiaire": helene.pk}).content.decode()
+    assert "Bénéficiaires suivis (facultatif) : 1" in page
+    response = advisor_client.post(reverse("advisors:report_create"),
+                                   report_body(place, beneficiaries=[str(helene.pk)]))
+    assert response.status_code == 302
+    report = advisor.activity_reports.get()
+    assert list(report.beneficiaries.all()) == [helene]
+    edit = advisor_client.get(reverse("advisors:report_edit", args=[report.pk]))
+    assert f'value="{helene.pk}" id="id_beneficiaries_0" checked' in edit.content.decode()
+
+
+def test_two_people_for_an_individual_accompaniment_are_refused_next_to_the_field(
+        advisor_client, advisor, structure, place, communes):
+    ids = [str(person(structure, communes["Beauvais"], name, "L.").pk) for name in ("Léa",
+                                                                                 "Marc")]
+    response = advisor_client.post(reverse("advisors:report_create"),
+                                   report_body(place, beneficiaries=ids))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Un accompagnement individuel concerne un seul bénéficiaire." in html
+    assert "fr-fieldset--error" in html
+    assert not advisor.activity_reports.exists()  # the report waits for a valid choice
+
+
+def test_correcting_a_report_keeps_its_link_to_an_anonymised_person(
+        advisor_client, advisor, structure, place, communes):
+    helene = person(structure, communes["Beauvais"])
+    advisor_client.post(reverse("advisors:report_create"),
+                        report_body(place, beneficiaries=[str(helene.pk)]))
+    report = advisor.activity_reports.get()
+    helene.anonymise(Beneficiary.AnonymisedBecause.REQUEST)
+    response = advisor_client.post(reverse("advisors:report_edit", args=[report.pk]),
+                                   report_body(place, beneficiaries=[str(helene.pk)],
+                                               duration="60_120"))
+    assert response.status_code == 302
+    assert list(report.beneficiaries.all()) == [helene]
+
+
+def test_an_advisor_without_records_sees_the_report_form_unchanged(advisor_client, place):
+    page = advisor_client.get(reverse("advisors:report_create")).content.decode()
+    assert "Bénéficiaires suivis" not in page
+
+
 # --- duplicates and merge --------------------------------------------------------------------
 def test_same_name_and_commune_show_as_duplicates_and_merge_keeps_every_visit(
         advisor_client, advisor, structure, communes):
