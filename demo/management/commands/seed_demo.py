@@ -3,6 +3,7 @@ from django.test.utils import override_settings
 
 from demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from demo.advisors import create_demo_deployment
+from demo.beneficiaries import create_demo_beneficiaries
 from demo.content import create_demo_content
 from demo.enrolments import (
     attach_demo_materials,
@@ -39,6 +40,10 @@ class Command(BaseCommand):
                 f"{deployment['advisors']} conseillers, {deployment['service_points']} lieux "
                 f"d'activité, {deployment['reports']} comptes rendus d'activité."
             )
+        beneficiaries = create_demo_beneficiaries()
+        if beneficiaries:
+            self.stdout.write(f"Bénéficiaires suivis par le conseiller de démonstration : "
+                              f"{beneficiaries}.")
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
         for email, role in accounts:
             self.stdout.write(f"  {role:<28} {email:<28} mot de passe : {DEMO_PASSWORD}")
