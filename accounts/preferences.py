@@ -23,7 +23,9 @@ class NoticePreferencesForm(forms.Form):
 
 @login_required
 def notice_preferences(request):
-    form = NoticePreferencesForm(request.user, request.POST or None)
+    # Every box unticked posts no field at all: still a submission.
+    form = NoticePreferencesForm(request.user,
+                                 request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         notices.save_choices(request.user, form.cleaned_data)
         messages.success(request, "Vos choix de notifications sont enregistrés.")

@@ -530,3 +530,10 @@ def test_a_refused_decision_sends_nothing(convention, manager, admin, mailoutbox
             services.WorkflowError):
         services.decide_amendment(amendment, admin, "refused")
     assert mailoutbox == []
+
+
+def test_unticking_every_box_turns_every_reminder_off(client, structure, manager):
+    client.force_login(manager)
+    assert client.post(reverse("accounts:notices"), {}).status_code == 302
+    assert set(NoticePreference.objects.filter(user=manager).values_list("enabled", flat=True)) \
+        == {False}

@@ -111,6 +111,7 @@ GET_PARAMETERS = {
     "territories:communes": ("q", "limit"),
     "territories:authorities": ("q", "level", "limit"),
     "accounts:home": PAGINATED,
+    "accounts:notices": (),
     "official_profile": ("next", "bienvenue"),
     "academy:enrol": (),
     "academy:attestation": (),
