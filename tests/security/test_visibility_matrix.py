@@ -206,28 +206,6 @@ def report_edit_body(w, r, side):
             "duration": "30_60", "age_over_60": "1"}
 
 
-def coordinator_request_body(w, r, side):
-    return {"motivation": "Un coordinateur pour le département.",
-            "desired_start": (TODAY + datetime.timedelta(days=30)).isoformat(),
-            "coordination_scope": Application.CoordinationScope.DEPARTMENT,
-            "coordinated_department": w.sides[side].structure.commune.department_id}
-
-
-def appoint_body(w, r, side):
-    return {"contract": w.sides[side].contract.pk}
-
-
-def contacts_body(w, r, side):
-    return {"address": "5 rue Corrigée", "contact_first_name": "Nadia",
-            "contact_last_name": "Benali", "contact_email": "n.benali@exemple.fr",
-            "contact_phone": "03 44 79 40 00"}
-
-
-def training_body(w, r, side):
-    return {"training_start": "2025-09-01", "training_end": "2025-12-19",
-            "training_hours": "154", "pix_level": "4"}
-
-
 def period_body(w, r, side):
     return {"du": (TODAY - datetime.timedelta(days=90)).isoformat(), "au": TODAY.isoformat()}
 
@@ -349,10 +327,6 @@ PATTERNS = {
     "advisors:reports": personal({ADVISOR, COORD}),
     "advisors:report_create": personal({ADVISOR, COORD}),
     "advisors:training": personal({ADVISOR, COORD}),
-    # An advisor declares their own training (ANCT validates it in the back office).
-    "advisors:training_declare": Entry("personal", (
-        Case("own", frozenset({ADVISOR, COORD})),
-        Case("own", frozenset({ADVISOR, COORD}), method="post", data=training_body))),
     "advisors:report_edit": scoped(
         *on("report", AUTHOR), *on("report", AUTHOR, method="post", data=report_edit_body)),
     "advisors:report_duplicate": scoped(
@@ -362,11 +336,6 @@ PATTERNS = {
     "advisors:coordination": personal(),  # lists only the advisors one coordinates
     # Conseillers numériques: one party's objects
     "advisors:structure": scoped(*on("structure", READ_STRUCTURE)),
-    # Its managers (and ANCT) correct a structure's address and contacts; not its advisors,
-    # not the préfets who read it.
-    "advisors:structure_contacts": scoped(
-        *on("structure", MANAGE),
-        *on("structure", MANAGE, method="post", data=contacts_body)),
     "advisors:contract_create": scoped(
         *on("structure", MANAGE),
         *on("structure", MANAGE, method="post", data=contract_body)),
@@ -374,13 +343,6 @@ PATTERNS = {
                                *on("contract", MANAGE, method="post", data=rupture_body)),
     "advisors:extension_request": scoped(
         *on("contract", MANAGE), *on("contract", MANAGE, method="post", data=extension_body)),
-    # Coordinator posts: the structure asks for one, then appoints the coordinator it recruited.
-    "advisors:coordinator_post_request": scoped(
-        *on("structure", MANAGE),
-        *on("structure", MANAGE, method="post", data=coordinator_request_body)),
-    "advisors:coordinator_appoint": scoped(
-        *on("coord_post", MANAGE),
-        *on("coord_post", MANAGE, method="post", data=appoint_body)),
     "advisors:application_status": scoped(
         *on("application", MANAGE),
         *on("application", MANAGE, method="post", data=status_body)),
@@ -539,18 +501,10 @@ def _party(label, commune):
     amendment = Amendment.objects.create(convention=previous, kind=Amendment.Kind.ADD, posts=1,
                                          reason="Un poste de plus.",
                                          status=Amendment.Status.PENDING_OPINION)
-    # A coordinator post granted to the structure, its coordinator not yet appointed.
-    coord_post = Application.objects.create(
-        structure=structure, kind=Application.Kind.COORDINATOR, posts_requested=1,
-        status=Application.Status.VALIDATED, posts_granted=1, decision_number="C-1",
-        motivation=f"Un coordinateur ({marker}).", desired_start=TODAY,
-        coordination_scope=Application.CoordinationScope.DEPARTMENT,
-        coordinated_department=commune.department)
     return SimpleNamespace(
         manager=manager, structure=structure, application=application, advisor=advisor,
         contract=contract, point=point, hidden_point=hidden, closure=closure, report=report,
-        convention=convention, structure2=structure2, renewal=renewal, amendment=amendment,
-        coord_post=coord_post)
+        convention=convention, structure2=structure2, renewal=renewal, amendment=amendment)
 
 
 def _somme():
@@ -753,14 +707,8 @@ ADMIN_PAGES = [
     ("wagtailadmin_home", lambda w: []),
     ("advisors_structures:index", lambda w: []),
     ("advisors_applications:inspect", lambda w: [w.sides["B"].application.pk]),
-    ("advisors_applications:coordination_scope", lambda w: [w.sides["B"].coord_post.pk]),
     ("advisors_contracts:index", lambda w: []),
     ("advisors_import:index", lambda w: []),
-    ("advisors_structures:edit", lambda w: [w.sides["B"].structure.pk]),
-    ("advisors_structures:history", lambda w: [w.sides["B"].structure.pk]),
-    ("advisors_advisors:edit", lambda w: [w.sides["A"].advisor.pk]),
-    ("advisors_service_points:history", lambda w: [w.sides["A"].point.pk]),
-    ("advisors_training_records:index", lambda w: []),
     ("academy_admin:enrolments", lambda w: [w.live_session.pk]),
 ]
 
@@ -786,11 +734,6 @@ def test_admin_is_closed_to_everyone_but_anct(client, world, role):
     application = world.sides["A"].application
     response = client.post(reverse("advisors_applications:decide", args=[application.pk]), {
         "outcome": "validated", "posts_granted": "1", "decision_number": "COSELEC-9"})
-    assert response.status_code in (302, 403)
-    structure = world.sides["A"].structure
-    response = client.post(reverse("advisors_structures:edit", args=[structure.pk]), {
-        "name": "Renommée", "kind": structure.kind, "address": "Ailleurs",
-        "contact_first_name": "X", "contact_last_name": "Y", "contact_email": "x@y.fr"})
     assert response.status_code in (302, 403)
     assert snapshot() == before
 
