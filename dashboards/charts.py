@@ -6,6 +6,8 @@ import json
 
 from django.conf import settings
 
+from territories import outlines as territory_outlines
+
 
 def bars(pairs):
     """[(label, value)] → rows with a percentage of the largest value, for the bar charts."""
@@ -53,10 +55,54 @@ def choropleth(rows, field, label, url_for=None):
             title = f"{name} ({code}) : {value} {label.lower()}"
         paths.append({"code": code, "path": path, "fill": fill, "title": title,
                       "url": url_for(code) if (url_for and row) else ""})
+    insets, height = overseas_insets(view_box, values, field, top, label, url_for)
+    paths += insets["paths"]
+    view_box = f"0 0 {view_box.split()[2]} {height}"
     legend = [{"colour": colour, "from": round(top * n / steps) if steps else 0}
               for n, colour in enumerate(MAP_SCALE)]
     return {"view_box": view_box, "paths": paths, "legend": legend, "label": label,
-            "top": top, "rows": rows}
+            "top": top, "rows": rows, "insets": insets["frames"]}
+
+
+INSET_SIZE, INSET_GAP, INSET_LABEL = 52, 8, 14
+
+
+def fill_of(value, top):
+    if value is None:
+        return "#f6f6f6"
+    steps = len(MAP_SCALE) - 1
+    return MAP_SCALE[round((value or 0) * steps / top) if top else 0]
+
+
+def overseas_insets(view_box, values, field, top, label, url_for):
+    """The overseas départements (always) and collectivités (when the data holds them)
+    drawn in small squares in a row under metropolitan France, each at its own scale;
+    returns their paths and frames, and the map's new height."""
+    width, height = (float(n) for n in view_box.split()[2:])
+    codes = [*territory_outlines.OVERSEAS_DEPARTMENTS,
+             *[c for c in territory_outlines.OVERSEAS_COLLECTIVITIES if c in values]]
+    per_row = max(1, int((width + INSET_GAP) // (INSET_SIZE + INSET_GAP)))
+    top_y = height + 8
+    result = {"paths": [], "frames": []}
+    for n, code in enumerate(codes):
+        path_x = (n % per_row) * (INSET_SIZE + INSET_GAP)
+        path_y = top_y + (n // per_row) * (INSET_SIZE + INSET_GAP + INSET_LABEL)
+        name = territory_outlines.OVERSEAS[code]
+        row = values.get(code)
+        value = row.get(field) if row else None
+        title = (f"{name} ({code}) : {value} {label.lower()}" if value is not None
+                 else f"{name} ({code}) : hors du territoire")
+        result["frames"].append({  # as text: a template would write "8,0" in French
+            "x": f"{path_x:.0f}", "y": f"{path_y:.0f}", "size": str(INSET_SIZE), "name": name,
+            "label_x": f"{path_x + INSET_SIZE / 2:.0f}",
+            "label_y": f"{path_y + INSET_SIZE + 10:.0f}"})
+        path = territory_outlines.inset_path(code, path_x + 4, path_y + 4, INSET_SIZE - 8)
+        if path:
+            result["paths"].append({"code": code, "path": path, "fill": fill_of(value, top),
+                                    "title": title,
+                                    "url": url_for(code) if (url_for and row) else ""})
+    rows = (len(codes) + per_row - 1) // per_row
+    return result, round(top_y + rows * (INSET_SIZE + INSET_GAP + INSET_LABEL))
 
 
 def history_chart(history, width=600, height=200, margin=30):

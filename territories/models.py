@@ -8,6 +8,12 @@ MAX_QUERY_LENGTH = 100
 # A "petite commune" has fewer inhabitants than this (the threshold of the municipal
 # electoral rules, used by the Académie's priorities and the deployment dashboards).
 SMALL_COMMUNE_POPULATION = 3500
+# Where the communes' population (Commune.population) comes from: the INSEE legal populations
+# shipped by @etalab/decoupage-administratif 6.0.0 (package.json), whose reference year is
+# three years before the year they come into force. Shown next to per-capita figures.
+POPULATION_SOURCE_YEAR = 2023
+POPULATION_SOURCE = (f"populations légales {POPULATION_SOURCE_YEAR} de l'Insee, en vigueur "
+                     f"au 1er janvier {POPULATION_SOURCE_YEAR + 3}")
 
 
 class Region(models.Model):

@@ -10,7 +10,7 @@ from advisors.models.people import ContractQuerySet
 # The national goal: 4,000 advisor posts (announced 17 Nov 2020). Kept here rather than in
 # the settings: it is a fact of the programme, not of the deployment.
 ADVISORS_NATIONAL_TARGET = 4000
-PER_INHABITANTS = 10_000
+PER_INHABITANTS = 100_000  # coverage is written per 100,000 inhabitants
 
 
 @dataclass(frozen=True)

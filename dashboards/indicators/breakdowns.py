@@ -21,7 +21,7 @@ BREAKDOWN_COLUMNS = [
     ("vacant", "Postes vacants"),
     ("activation_rate", "Taux d'activation (%)"),
     ("ruptures", "Ruptures"),
-    ("per_10000", "Conseillers pour 10 000 habitants"),
+    ("per_100000", "Conseillers pour 100 000 habitants"),
     ("service_points", "Lieux d'activité ouverts"),
     ("accompaniments", "Accompagnements"),
     ("people", "Personnes accompagnées"),
@@ -46,8 +46,8 @@ def breakdown(by: str, territory: Territory, start, end, on=None):
     result = list(rows.values())
     for row in result:  # derived rates of each aggregated row
         row["activation_rate"] = _ratio(row["active"], row["granted"])
-        row["per_10000"] = _ratio(row["active"], row["population"], factor=PER_INHABITANTS,
-                                  digits=2)
+        row["per_100000"] = _ratio(row["active"], row["population"],
+                                    factor=PER_INHABITANTS, digits=4)
     return result
 
 
@@ -87,7 +87,7 @@ def _deployment_breakdown(by, key, territory, on):
 
 def map_rows(territory: Territory, on=None):
     """The départements of the territory with their active advisors and that number per
-    10,000 inhabitants, for the map and its table (three queries, cached)."""
+    100,000 inhabitants, for the map and its table (three queries, cached)."""
     on = on or timezone.localdate()
     return cached(("map", territory, on), lambda: _map_rows(territory, on))
 
@@ -110,8 +110,8 @@ def _map_rows(territory: Territory, on):
                 rows[row.pop("unit")].update(row)
     result = list(rows.values())
     for row in result:
-        row["per_10000"] = _ratio(row["active"], row["population"], factor=PER_INHABITANTS,
-                                  digits=2)
+        row["per_100000"] = _ratio(row["active"], row["population"],
+                                    factor=PER_INHABITANTS, digits=4)
     return result
 
 

@@ -16,8 +16,8 @@ def summary(territory: Territory, start, end, on=None):
     figures["target"] = ADVISORS_NATIONAL_TARGET if territory.level == "national" else None
     figures["target_rate"] = _ratio(figures["granted"], figures["target"])
     figures["activation_rate"] = _ratio(figures["active"], figures["granted"])
-    figures["per_10000"] = _ratio(figures["active"], figures["population"],
-                                  factor=PER_INHABITANTS, digits=2)
+    figures["per_100000"] = _ratio(figures["active"], figures["population"],
+                                    factor=PER_INHABITANTS, digits=4)
     figures["small_communes_rate"] = _ratio(figures["active_small_communes"],
                                             figures["active"])
     figures["activity"] = activity(territory, start, end)
