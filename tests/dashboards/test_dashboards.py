@@ -50,7 +50,7 @@ def test_national_figures(data):
     assert figures["activation_rate"] == 33.3  # 2 / 6
     assert figures["ruptures"] == 1
     assert figures["population"] == 2_289_000
-    assert figures["per_10000"] == round(2 * 10000 / 2_289_000, 2)
+    assert figures["per_100000"] == round(2 * 100_000 / 2_289_000, 4)
     assert figures["small_communes_rate"] == 50.0  # A3 in Compiègne (3,000 inh.)
     assert figures["service_points"] == 1
     activity = figures["activity"]
