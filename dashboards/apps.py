@@ -12,7 +12,12 @@ class DashboardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts import spaces
+
         from . import cache
+        from .personal_views import space_section
 
         # The cached figures are forgotten when what they count changes.
         cache.connect_signals()
+        # "Mon espace" links to the person's statistics (advisor, coordinator, manager).
+        spaces.register("dashboards/space_section.html", space_section)

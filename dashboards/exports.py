@@ -6,6 +6,7 @@ inert formulas, typed cells) is ``core.exports``'s.
 The tables are only ever built for a territory the view has let the person open
 (``access.territory_of``): ``allowed`` asks no more than a signed-in person."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils import timezone
 from advisors.models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
 from core.exports import XLSX, Export
 
-from . import indicators
+from . import indicators, personal
 from .models import ExportJob
 from .period import default_period
 
@@ -251,3 +252,76 @@ def request_export(user, level, territory_code, date_from, date_to):
                                    date_to=date_to)
     transaction.on_commit(lambda: build_export.delay(str(job.pk)))
     return job
+
+
+# --- personal statistics: an advisor's, a coordinator's team's, a structure's -----------------
+class PersonalStatisticsTable(Export):
+    """The figures of a personal statistics page (``personal.py``). Its subject is read from
+    the person running it, never from the parameters: an export cannot be built for someone
+    else's figures (``PermissionDenied`` when the person has none of this kind)."""
+
+    params = ("filters", "structure")
+
+    def __init__(self, user=None, **params):
+        super().__init__(user, **params)
+        self.subject = self.subject_of(user)
+        if self.subject is None:
+            raise PermissionDenied(self.forbidden)
+        self.filters = self.filters or personal.Filters(*personal.default_months())
+
+    forbidden = personal.FORBIDDEN_ADVISOR
+
+    def subject_of(self, user):
+        raise NotImplementedError
+
+    def headers(self):
+        return ["Répartition", "Catégorie", "Nombre"]
+
+    def rows(self):
+        yield from personal.export_rows(self.subject, self.filters)
+
+    def get_filename(self):
+        return (f"{self.subject.slug}-{self.filters.first:%Y%m}-{self.filters.last:%Y%m}")
+
+
+class MyStatisticsTable(PersonalStatisticsTable):
+    identifier = "dashboards.my_statistics"
+    verbose_name = "Mes statistiques (conseiller numérique)"
+
+    @classmethod
+    def allowed(cls, user):
+        return personal.own_advisor(user) is not None
+
+    def subject_of(self, user):
+        return personal.advisor_subject(user)
+
+
+class TeamStatisticsTable(PersonalStatisticsTable):
+    identifier = "dashboards.team_statistics"
+    verbose_name = "Statistiques de mon équipe (coordinateur)"
+    forbidden = personal.FORBIDDEN_TEAM
+
+    @classmethod
+    def allowed(cls, user):
+        return user is not None and user.is_authenticated and personal.team_subject(
+            user) is not None
+
+    def subject_of(self, user):
+        return personal.team_subject(user)
+
+
+class StructureStatisticsTable(PersonalStatisticsTable):
+    identifier = "dashboards.structure_statistics"
+    verbose_name = "Statistiques de ma structure (gestionnaire)"
+    forbidden = personal.FORBIDDEN_STRUCTURE
+
+    @classmethod
+    def allowed(cls, user):
+        return personal.managed_structures(user).exists()
+
+    def subject_of(self, user):
+        return personal.structure_subject(user, getattr(self.structure, "pk", self.structure))
+
+
+PERSONAL_TABLES = {"advisor": MyStatisticsTable, "team": TeamStatisticsTable,
+                   "structure": StructureStatisticsTable}

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import export_views, views
+from . import export_views, personal_views, views
 
 app_name = "dashboards"
 
@@ -30,4 +30,16 @@ urlpatterns = [
     path("exports/<uuid:pk>/", export_views.export_job, name="export_job"),
     path("exports/<uuid:pk>/etat.json", export_views.export_status, name="export_status"),
     path("exports/<uuid:pk>/telecharger/", export_views.export_download, name="export_download"),
+    # Personal statistics (personal_views.py): an advisor's, a coordinator's team's, a
+    # structure's for its managers.
+    path("mes-statistiques/", personal_views.my_statistics, name="my_statistics"),
+    path("mes-statistiques/export.<str:fmt>", personal_views.my_statistics_export,
+         name="my_statistics_export"),
+    path("mon-equipe/", personal_views.team_statistics, name="team_statistics"),
+    path("mon-equipe/export.<str:fmt>", personal_views.team_statistics_export,
+         name="team_statistics_export"),
+    path("ma-structure/<int:pk>/", personal_views.structure_statistics,
+         name="structure_statistics"),
+    path("ma-structure/<int:pk>/export.<str:fmt>", personal_views.structure_statistics_export,
+         name="structure_statistics_export"),
 ]

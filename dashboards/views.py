@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from advisors import permissions
-from advisors.models import Structure
+from advisors.models import Advisor, Structure
 from territories.models import Department, Region
 
 from . import indicators
@@ -36,6 +36,8 @@ def index(request):
     managed = Structure.objects.filter(managers=request.user).order_by("name", "pk").first()
     if managed is not None:
         return redirect("dashboards:structure", managed.pk)
+    if Advisor.objects.filter(user=request.user).exists():  # advisors and coordinators
+        return redirect("dashboards:my_statistics")
     raise PermissionDenied(FORBIDDEN)
 
 
