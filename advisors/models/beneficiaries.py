@@ -90,9 +90,10 @@ class BeneficiaryQuerySet(models.QuerySet):
         return self
 
     def with_last_visit(self):
-        """``last_visit``: the date of the latest linked report, else the day the record was
-        created."""
-        return self.annotate(last_visit=Coalesce(Max("reports__date"),
+        """``last_report``: the date of the latest linked report (None without one);
+        ``last_visit``: that, else the day the record was created."""
+        return self.annotate(last_report=Max("reports__date"),
+                             last_visit=Coalesce(Max("reports__date"),
                                                  TruncDate("created_at")))
 
     def without_visit_since(self, day):
