@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from academy.models import Enrolment, OfficialProfile
+from accounts import notices
+from accounts.models import NoticePreference, SentNotice
 from advisors.models import (
     ActivityReport,
     Advisor,
@@ -60,6 +62,7 @@ def personal_data(user, now=None) -> dict:
             for a in Authenticator.objects.filter(user=user).order_by("pk")
         ],
         "agenda_personnel": _calendar(user),
+        "notifications_par_courriel": _notices(user),
         "profil_elu": _profile(user),
         "inscriptions": _enrolments(user, now),
         "conseiller_numerique": _advisor(user),
@@ -102,6 +105,19 @@ def _calendar(user):
         "lien_personnel_cree": token is not None,
         "cree_ou_renouvele_le": _when(token.created_at) if token else None,
         "remarque": "Le lien secret n'est pas reproduit ici ; il figure dans « Mon espace ».",
+    }
+
+
+def _notices(user):
+    labels = {notice.kind: notice.label for notice in notices.registered()}
+    return {
+        "rappels_desactives": [
+            labels.get(kind, kind) for kind in NoticePreference.objects.filter(
+                user=user, enabled=False).order_by("kind").values_list("kind", flat=True)],
+        "rappels_envoyes": [
+            {"rappel": labels.get(kind, kind), "envoye_le": _when(sent_at)}
+            for kind, sent_at in SentNotice.objects.filter(user=user).order_by(
+                "sent_at", "pk").values_list("kind", "sent_at")],
     }
 
 

@@ -537,3 +537,15 @@ def test_unticking_every_box_turns_every_reminder_off(client, structure, manager
     assert client.post(reverse("accounts:notices"), {}).status_code == 302
     assert set(NoticePreference.objects.filter(user=manager).values_list("enabled", flat=True)) \
         == {False}
+
+
+def test_the_personal_data_export_lists_the_reminders_turned_off_and_sent(
+        structure, manager, django_capture_on_commit_callbacks):
+    from privacy.export import personal_data
+
+    make.convention(structure, start=date(2024, 1, 1), end=TODAY + timedelta(days=80))
+    run(django_capture_on_commit_callbacks, reminders.remind_of_ending_conventions)
+    turn_off(manager, reminders.CONTRACT_ENDING)
+    data = personal_data(manager)["notifications_par_courriel"]
+    assert data["rappels_desactives"] == ["Fin de contrat d'un conseiller"]
+    assert [sent["rappel"] for sent in data["rappels_envoyes"]] == ["Fin de convention"]
