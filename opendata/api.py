@@ -25,7 +25,7 @@ from advisors.models import Contract, PlaceService, ServicePoint, Structure
 from advisors.paging import load_in_order
 from dashboards.cache import cached
 from dashboards.indicators import Territory, post_totals
-from territories.models import Department
+from territories.models import Commune, Department
 
 from .cache import CachingNinjaAPI, kept_for_everyone
 from .service_points import service_point_row, service_points_queryset
@@ -170,8 +170,11 @@ class LieuFilters(Schema):
         None, pattern=r"^-?\d{1,2}(\.\d{1,8})?,-?\d{1,3}(\.\d{1,8})?$",
         description="Point de recherche « latitude,longitude », par exemple 49.43,2.08 : "
                     "les lieux sont alors triés du plus proche au plus lointain.")
-    rayon_km: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False,
-                                   description="Avec « near » : distance maximale en km.")
+    rayon_km: float | None = Field(
+        None, gt=0, le=1000, allow_inf_nan=False,
+        description="Avec « near » : distance maximale en km. Avec « commune » : les lieux à "
+                    "moins de cette distance du centre de la commune (et non plus ceux de la "
+                    "seule commune), du plus proche au plus lointain.")
 
 
 def _near(value):
@@ -179,6 +182,16 @@ def _near(value):
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise HttpError(400, "near : latitude entre -90 et 90, longitude entre -180 et 180.")
     return latitude, longitude
+
+
+def _commune_centre(insee_code):
+    centre = Commune.objects.filter(insee_code=insee_code).values_list(
+        "latitude", "longitude").first()
+    if centre is None:
+        raise HttpError(400, "commune : aucune commune n'a ce code INSEE.")
+    if None in centre:
+        raise HttpError(400, "commune : position de la commune inconnue ; utilisez near.")
+    return centre
 
 
 class RowsPage:
@@ -214,17 +227,21 @@ def lieu_row(point):
 @kept_for_everyone
 @paginate(Pagination)
 def lieux(request, filters: Query[LieuFilters]):
-    if filters.rayon_km is not None and not filters.near:
-        raise HttpError(400, "rayon_km s'utilise avec near=latitude,longitude.")
+    if filters.rayon_km is not None and not (filters.near or filters.commune):
+        raise HttpError(400, "rayon_km s'utilise avec near=latitude,longitude ou "
+                             "commune=code INSEE.")
     points = ServicePoint.objects.public()
+    around = None
     if filters.departement:
         points = points.filter(commune__department__code=filters.departement)
-    if filters.commune:
+    if filters.commune and filters.rayon_km is not None and not filters.near:
+        around = _commune_centre(filters.commune)
+    elif filters.commune:
         points = points.filter(commune__insee_code=filters.commune)
     if filters.service:
         points = points.filter(_offers(filters.service.value))
-    if filters.near:
-        latitude, longitude = _near(filters.near)
+    if filters.near or around:
+        latitude, longitude = around or _near(filters.near)
         keys = NearestFirst(points.only("pk", "latitude", "longitude"), latitude, longitude,
                             within_km=filters.rayon_km, placed_only=True)
     else:

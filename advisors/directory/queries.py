@@ -112,7 +112,7 @@ def service_points(*, origin: Origin | None = None, service: str = "", access: s
 
 def widen_km(nearest_km: float) -> int:
     """A round radius a quarter beyond the nearest place (48 km → 60 km)."""
-    return max(5, math.ceil(nearest_km * 1.25 / 5) * 5)
+    return max(5, math.ceil(round(nearest_km, 1) * 1.25 / 5) * 5)
 
 
 def nearby(*, origin: Origin, radius_km: int, **filters):
