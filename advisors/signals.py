@@ -6,6 +6,11 @@ them: they connect their receivers in their ``AppConfig.ready``.
   Arguments: ``department_id`` and ``day`` for one report, ``None`` for a rebuild.
 - ``records_bulk_changed``: rows of ``model`` were written by a bulk operation, which sends
   no ``post_save`` (e.g. a service point's opening hours replaced at once).
+- ``contracts_turned``: who is under contract changed with the date alone (a contract's
+  last day went by, a rupture took effect, a contract started), which no model signal
+  tells; sent by the daily ``advisors.tasks.apply_contract_ends`` (``advisors/offboarding.py``).
+  Arguments: ``day``. Public answers, kept pages and figures that name advisors or count
+  them renew their version.
 
 Receivers must be cheap: they run in the writer's transaction (typically: renew a cache
 version)."""
@@ -14,3 +19,4 @@ from django.dispatch import Signal
 
 activity_totals_changed = Signal()
 records_bulk_changed = Signal()
+contracts_turned = Signal()

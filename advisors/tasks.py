@@ -76,3 +76,14 @@ def retry_geocoding():
     from . import geocoding
 
     return geocoding.retry_pending()
+
+
+@shared_task
+def apply_contract_ends():
+    """Daily, just after midnight: the advisors whose contract ended (or was broken off)
+    leave the public directory and open data, their places stay with a colleague under
+    contract or leave the public lists, their access to the structure ends
+    (``advisors/offboarding.py``). Idempotent."""
+    from .offboarding import apply_contract_ends as apply
+
+    return apply()

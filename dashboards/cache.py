@@ -66,5 +66,7 @@ def connect_signals():
                              Attendance)
     signals.records_bulk_changed.connect(VERSION.bump, weak=False,
                                          dispatch_uid="dashboards:bulk-changed")
+    signals.contracts_turned.connect(VERSION.bump, weak=False,
+                                     dispatch_uid="dashboards:contracts-turned")
     signals.activity_totals_changed.connect(ACTIVITY_VERSION.bump, weak=False,
                                             dispatch_uid="dashboards:activity-changed")

@@ -80,3 +80,6 @@ def connect_signals():
     # Bulk writes (a service point's hours replaced at once) send no post_save.
     signals.records_bulk_changed.connect(VERSION.bump, weak=False,
                                          dispatch_uid="opendata:bulk-changed")
+    # A contract's end or rupture takes effect with the date: the daily job tells.
+    signals.contracts_turned.connect(VERSION.bump, weak=False,
+                                     dispatch_uid="opendata:contracts-turned")

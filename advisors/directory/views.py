@@ -87,5 +87,5 @@ def service_point(request, service_point_id):
         "opening": queries.opening_state(point),
         "feed_url": feed,
         "webcal_url": "webcal://" + feed.split("://", 1)[1],
-        "first_names": sorted({a.first_name for a in point.advisors.all() if a.first_name}),
+        "first_names": queries.staff_first_names(point),
     })

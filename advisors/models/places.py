@@ -7,7 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from calendars.dates import long_date
 
@@ -39,30 +39,59 @@ class PlaceService(models.TextChoices):
     SAFE_USE = "usage-securise-du-numerique", "Usage sécurisé du numérique"
 
 
+def staffing_links(on=None):
+    """The rows of ``ServicePoint.advisors`` whose advisor is under contract (submitted or
+    validated, still running on that day, no effective rupture: ``Contract.holding_posts``)
+    with the service point's structure: who staffs a place. Links of advisors whose
+    contracts ended stay (their history, and their places if they come back) but count
+    no more."""
+    from .people import Contract
+
+    return ServicePoint.advisors.through.objects.filter(Exists(
+        Contract.objects.holding_posts(on).filter(
+            advisor_id=OuterRef("advisor_id"),
+            structure_id=OuterRef("servicepoint__structure_id"))))
+
+
 class ServicePointQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Structure managers and préfets; the advisors working there while under contract
+        with its structure (an advisor whose contract ended reaches it no more); the
+        coordinators of those listed there."""
         scope = scope_of(user)
         staffed = ServicePoint.advisors.through.objects.all()
         return scope.restrict(
             self,
             scope.structures("structure"),
-            scope.via(staffed, "servicepoint_id", scope.own_advisor("advisor")),
+            scope.via(staffing_links(), "servicepoint_id", scope.own_advisor("advisor")),
             scope.via(staffed, "servicepoint_id", scope.coordinated("advisor")),
         )
 
     def editable_by(self, user):
-        """Structure managers, and the advisors working there."""
+        """Structure managers, and the advisors working there under contract with its
+        structure."""
         scope = scope_of(user)
-        staffed = ServicePoint.advisors.through.objects.all()
         return scope.restrict(
             self,
             scope.managed("structure"),
-            scope.via(staffed, "servicepoint_id", scope.own_advisor("advisor")),
+            scope.via(staffing_links(), "servicepoint_id", scope.own_advisor("advisor")),
         )
 
-    def public(self):
-        """Shown on the public map and directory."""
-        return self.filter(is_public=True)
+    def staffed(self, on=None):
+        """Places an advisor under contract with their structure works at (on that day)."""
+        return self.filter(Exists(staffing_links(on).filter(servicepoint_id=OuterRef("pk"))))
+
+    def public(self, on=None):
+        """Shown on the public map, the directory and in open data: published by its
+        structure (``is_public``) and, once advisors are listed there, only while one of
+        them is under contract with the structure ("a place is only shown while somebody
+        staffs it"): when the last one's contract ends, the place leaves the directory
+        the next day, and comes back when a listed advisor is under contract again (a
+        colleague added, or the same advisor recruited anew). A place nobody was ever
+        listed at stays as its managers set it."""
+        listed = ServicePoint.advisors.through.objects.filter(servicepoint_id=OuterRef("pk"))
+        staffed = staffing_links(on).filter(servicepoint_id=OuterRef("pk"))
+        return self.filter(Q(is_public=True) & (~Exists(listed) | Exists(staffed)))
 
     def with_calendar_data(self):
         return self.select_related("commune__department", "structure").prefetch_related(
@@ -157,6 +186,12 @@ class ServicePoint(Located):
         if self.latitude is None or self.longitude is None:
             return None
         return (self.latitude, self.longitude)
+
+    def current_advisors(self, on=None):
+        """The advisors listed here who are under contract with its structure (on that
+        day): the only ones the directory names."""
+        return self.advisors.filter(pk__in=staffing_links(on).filter(
+            servicepoint_id=self.pk).values("advisor_id"))
 
     def get_services_display(self):
         labels = dict(PlaceService.choices)

@@ -26,8 +26,10 @@ class StructureQuerySet(models.QuerySet):
         return scope.restrict(
             self,
             scope.structures(""),
-            # An advisor sees the structures that employ (or employed) them.
-            scope.via(Contract.objects.all(), "structure_id", scope.own_advisor("advisor")),
+            # An advisor sees the structures they are under contract with (submitted or
+            # validated, still running): once their contract ends, none of its data.
+            scope.via(Contract.objects.holding_posts(), "structure_id",
+                      scope.own_advisor("advisor")),
         )
 
     def editable_by(self, user):

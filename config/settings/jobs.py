@@ -88,6 +88,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisors.reminders.remind_advisors_without_reports",
         "schedule": crontab(hour=8, minute=0),
     },
+    "advisors-apply-contract-ends": {
+        # Contracts ended yesterday: the advisor leaves the directory and open data.
+        "task": "advisors.tasks.apply_contract_ends",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "dashboards-take-daily-snapshots": {
         # The dashboards' indicators of every département, for their history.
         "task": "dashboards.tasks.take_daily_snapshots",

@@ -20,6 +20,13 @@ pytestmark = pytest.mark.django_db
 MONDAY_10_AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
 
 
+def under_contract(structure, *advisors):
+    """The directory shows a place advisors are listed at while one is under contract."""
+    for advisor in advisors:
+        make.contract(structure, advisor)
+    return list(advisors)
+
+
 @pytest.fixture
 def places(communes, structure):
     communes["Beauvais"].latitude, communes["Beauvais"].longitude = 49.43, 2.08
@@ -32,8 +39,9 @@ def places(communes, structure):
         services=[PlaceService.ADMINISTRATIVE_PROCEDURES, PlaceService.SAFE_USE],
         phone="0344000000",
         booking_url="https://rdv.example.fr/mediatheque",
-        advisors=[make.advisor(first_name="Inès", last_name="Martinez"),
-                  make.advisor(first_name="Paul", last_name="Lefebvre")])
+        advisors=under_contract(structure,
+                                make.advisor(first_name="Inès", last_name="Martinez"),
+                                make.advisor(first_name="Paul", last_name="Lefebvre")))
     far = make.service_point(
         structure, name="Maison France services", commune=communes["Compiègne"],
         latitude=49.417, longitude=2.826, access=ServicePoint.Access.APPOINTMENT,
@@ -223,7 +231,7 @@ def test_the_directory_reads_a_bounded_number_of_queries(places, structure,
         Client().get("/conseillers/", {"q": "Beauvais"})
     for n in range(8):
         point = make.service_point(structure, name=f"Lieu {n}", latitude=49.5, longitude=2.1,
-                                   advisors=[make.advisor()])
+                                   advisors=under_contract(structure, make.advisor()))
         OpeningRange.objects.create(service_point=point, weekday=0, period="am",
                                     opens=time(9), closes=time(12))
         Closure.objects.create(service_point=point, start=date(2030, 1, 1),

@@ -32,10 +32,11 @@ def test_a_resident_finds_the_nearest_open_service_point_on_a_phone(live_server,
     beauvais.latitude, beauvais.longitude, beauvais.postal_codes = 49.43, 2.08, ["60000"]
     beauvais.save()
     structure = make.validated_structure(beauvais, posts=2)
+    ines = make.advisor(first_name="Inès", last_name="Martinez")
+    make.contract(structure, ines)  # the directory names advisors under contract only
     nearest = make.service_point(
         structure, name="Médiathèque du centre", latitude=49.435, longitude=2.085,
-        services=[PlaceService.ADMINISTRATIVE_PROCEDURES],
-        advisors=[make.advisor(first_name="Inès", last_name="Martinez")])
+        services=[PlaceService.ADMINISTRATIVE_PROCEDURES], advisors=[ines])
     open_all_day_every_day(nearest)
     make.service_point(structure, name="Maison France services", latitude=49.417,
                        commune=communes["Compiègne"],
