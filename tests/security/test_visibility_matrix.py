@@ -236,6 +236,15 @@ def export_request(level, code, allowed):
                 data=period_body)
 
 
+# Only its managers open a structure's own statistics (not its préfet, not ANCT).
+OWN_STRUCTURE = {"A": {MANAGER}, "C": set(), "B": set()}
+
+
+def statistics_exports(allowed):
+    return tuple(Case(fmt, frozenset(allowed), kwargs=lambda w, r, f=fmt: {"fmt": f})
+                 for fmt in ("csv", "xlsx"))
+
+
 def job_cases():
     return (Case("own job", SIGNED_IN, kwargs=lambda w, r: {"pk": w.jobs[r].pk}),
             Case("another's job", NOBODY, kwargs=lambda w, r: {"pk": w.other_job.pk}))
@@ -379,7 +388,18 @@ PATTERNS = {
                kwargs=lambda w, r, s=side: {"service_point_id": w.sides[s].hidden_point.pk})
           for side in "AB")),
     # Dashboards and their exports
-    "dashboards:index": personal({MANAGER, P60, PREG, ADMIN}, ok=(302,)),
+    "dashboards:index": personal({MANAGER, P60, PREG, ADMIN, ADVISOR, COORD}, ok=(302,)),
+    # Personal statistics: one's own (advisors, coordinators included), a coordinator's
+    # team, a managed structure; préfets and ANCT keep their territory dashboards.
+    "dashboards:my_statistics": personal({ADVISOR, COORD}),
+    "dashboards:my_statistics_export": scoped(*statistics_exports({ADVISOR, COORD})),
+    "dashboards:team_statistics": personal({COORD}),
+    "dashboards:team_statistics_export": scoped(*statistics_exports({COORD})),
+    "dashboards:structure_statistics": scoped(*on("structure", OWN_STRUCTURE)),
+    "dashboards:structure_statistics_export": scoped(*(
+        Case(f"{side}.{fmt}", frozenset(OWN_STRUCTURE[side]),
+             kwargs=lambda w, r, s=side, f=fmt: {"pk": w.sides[s].structure.pk, "fmt": f})
+        for side in "ACB" for fmt in ("csv", "xlsx"))),
     "dashboards:national": personal({ADMIN}),
     "dashboards:region": scoped(*territory_cases("region", [
         ("32", {PREG, ADMIN}), ("11", {ADMIN})])),
