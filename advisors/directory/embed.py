@@ -15,7 +15,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -105,9 +105,10 @@ def builder(request):
         src = (settings.SITE_URL.rstrip("/") + reverse("directory:embedded") + "?"
                + urlencode(form.params()))
         title = f"Lieux de médiation numérique {territory_label(form)}"
-        snippet = format_html(
+        # Shown as text in a <textarea>: the HTML to paste, its "&amp;" included.
+        snippet = escape(format_html(
             '<iframe src="{}" title="{}" width="100%" height="{}" style="border: 0;" '
-            'loading="lazy"></iframe>', src, title, height)
+            'loading="lazy"></iframe>', src, title, height))
     return render(request, "advisors/directory/embed_builder.html", {
         "form": form, "snippet": snippet, "src": src, "height": height,
         "preview_src": src.replace(settings.SITE_URL.rstrip("/"), "", 1) if src else "",
