@@ -134,6 +134,7 @@ GET_PARAMETERS = {
                                "duration"),
     "advisors:report_edit": (), "advisors:report_duplicate": (), "advisors:report_delete": (),
     "advisors:training": PAGINATED, "advisors:coordination": PAGINATED,
+    "advisors:training_declare": (), "advisors:structure_contacts": (),
     "advisors:structure": PAGINATED, "advisors:contract_create": (),
     "advisors:rupture": (), "advisors:extension_request": (),
     "advisors:application_status": (), "advisors:convention_start": (),

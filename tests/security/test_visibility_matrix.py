@@ -206,6 +206,17 @@ def report_edit_body(w, r, side):
             "duration": "30_60", "age_over_60": "1"}
 
 
+def contacts_body(w, r, side):
+    return {"address": "5 rue Corrigée", "contact_first_name": "Nadia",
+            "contact_last_name": "Benali", "contact_email": "n.benali@exemple.fr",
+            "contact_phone": "03 44 79 40 00"}
+
+
+def training_body(w, r, side):
+    return {"training_start": "2025-09-01", "training_end": "2025-12-19",
+            "training_hours": "154", "pix_level": "4"}
+
+
 def period_body(w, r, side):
     return {"du": (TODAY - datetime.timedelta(days=90)).isoformat(), "au": TODAY.isoformat()}
 
@@ -336,6 +347,10 @@ PATTERNS = {
     "advisors:reports": personal({ADVISOR, COORD}),
     "advisors:report_create": personal({ADVISOR, COORD}),
     "advisors:training": personal({ADVISOR, COORD}),
+    # An advisor declares their own training (ANCT validates it in the back office).
+    "advisors:training_declare": Entry("personal", (
+        Case("own", frozenset({ADVISOR, COORD})),
+        Case("own", frozenset({ADVISOR, COORD}), method="post", data=training_body))),
     "advisors:report_edit": scoped(
         *on("report", AUTHOR), *on("report", AUTHOR, method="post", data=report_edit_body)),
     "advisors:report_duplicate": scoped(
@@ -345,6 +360,11 @@ PATTERNS = {
     "advisors:coordination": personal(),  # lists only the advisors one coordinates
     # Conseillers numériques: one party's objects
     "advisors:structure": scoped(*on("structure", READ_STRUCTURE)),
+    # Its managers (and ANCT) correct a structure's address and contacts; not its advisors,
+    # not the préfets who read it.
+    "advisors:structure_contacts": scoped(
+        *on("structure", MANAGE),
+        *on("structure", MANAGE, method="post", data=contacts_body)),
     "advisors:contract_create": scoped(
         *on("structure", MANAGE),
         *on("structure", MANAGE, method="post", data=contract_body)),
@@ -729,6 +749,11 @@ ADMIN_PAGES = [
     ("advisors_applications:inspect", lambda w: [w.sides["B"].application.pk]),
     ("advisors_contracts:index", lambda w: []),
     ("advisors_import:index", lambda w: []),
+    ("advisors_structures:edit", lambda w: [w.sides["B"].structure.pk]),
+    ("advisors_structures:history", lambda w: [w.sides["B"].structure.pk]),
+    ("advisors_advisors:edit", lambda w: [w.sides["A"].advisor.pk]),
+    ("advisors_service_points:history", lambda w: [w.sides["A"].point.pk]),
+    ("advisors_training_records:index", lambda w: []),
     ("academy_admin:enrolments", lambda w: [w.live_session.pk]),
 ]
 
@@ -754,6 +779,11 @@ def test_admin_is_closed_to_everyone_but_anct(client, world, role):
     application = world.sides["A"].application
     response = client.post(reverse("advisors_applications:decide", args=[application.pk]), {
         "outcome": "validated", "posts_granted": "1", "decision_number": "COSELEC-9"})
+    assert response.status_code in (302, 403)
+    structure = world.sides["A"].structure
+    response = client.post(reverse("advisors_structures:edit", args=[structure.pk]), {
+        "name": "Renommée", "kind": structure.kind, "address": "Ailleurs",
+        "contact_first_name": "X", "contact_last_name": "Y", "contact_email": "x@y.fr"})
     assert response.status_code in (302, 403)
     assert snapshot() == before
 
