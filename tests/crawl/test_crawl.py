@@ -86,6 +86,7 @@ def demo_urls():
         "calendars:personal_feed": {"token": CalendarToken.objects.filter(
             user__email=ACCOUNTS["elu"]).values_list("token", flat=True).first()},
         "advisors:structure": {"pk": structure},
+        "advisors:structure_contacts": {"pk": structure},
         "advisors:contract_create": {"pk": structure},
         "advisors:convention_start": {"pk": structure},
         "advisors:rupture": {"pk": contract},
