@@ -5,6 +5,7 @@ from demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from demo.advisors import create_demo_deployment
 from demo.beneficiaries import create_demo_beneficiaries
 from demo.content import create_demo_content
+from demo.records import create_demo_corrections
 from demo.enrolments import (
     attach_demo_materials,
     create_demo_enrolments,
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         if beneficiaries:
             self.stdout.write(f"Bénéficiaires suivis par le conseiller de démonstration : "
                               f"{beneficiaries}.")
+        if create_demo_corrections():
+            self.stdout.write("Corrections : une dans l'historique de la structure de "
+                              "démonstration, une formation déclarée à valider.")
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
         for email, role in accounts:
             self.stdout.write(f"  {role:<28} {email:<28} mot de passe : {DEMO_PASSWORD}")
