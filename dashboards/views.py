@@ -19,6 +19,7 @@ from .access import FORBIDDEN, code_of, territory_of, url_of
 from .cache import cached
 from .charts import bars, choropleth, history_chart
 from .indicators import BREAKDOWN_COLUMNS
+from .indicators.vacancies import vacancies
 from .period import period_of
 
 
@@ -98,6 +99,8 @@ def _render_figures(level, territory, start, end, today, sort):
                        columns=_columns(sort))
     if level == "department":
         context["structures"] = indicators.structures_table(territory, on=today)
+    if level in ("department", "structure"):
+        context["vacancies"] = vacancies(territory, on=today)
     if level in ("national", "region"):
         departments = (context["breakdown"] if by == "department" else
                        indicators.map_rows(territory, on=today))
