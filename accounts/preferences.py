@@ -9,16 +9,28 @@ from django.shortcuts import redirect, render
 from . import notices
 
 
+def field_name(kind):
+    """"advisors.convention_ending" → "advisors-convention_ending": no dot in the inputs'
+    ids, which CSS selectors would read as a class."""
+    return kind.replace(".", "-")
+
+
 class NoticePreferencesForm(forms.Form):
     """One checkbox per optional notice of the person; ticked: received."""
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = notices.choices_of(user)
+        self.kinds = {}
         for notice in notices.for_user(user):
-            self.fields[notice.kind] = forms.BooleanField(
+            name = field_name(notice.kind)
+            self.kinds[name] = notice.kind
+            self.fields[name] = forms.BooleanField(
                 label=notice.label, help_text=notice.description, required=False,
                 initial=current.get(notice.kind, True))
+
+    def choices(self) -> dict[str, bool]:
+        return {self.kinds[name]: value for name, value in self.cleaned_data.items()}
 
 
 @login_required
@@ -27,7 +39,7 @@ def notice_preferences(request):
     form = NoticePreferencesForm(request.user,
                                  request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        notices.save_choices(request.user, form.cleaned_data)
+        notices.save_choices(request.user, form.choices())
         messages.success(request, "Vos choix de notifications sont enregistrés.")
         return redirect("accounts:notices")
     return render(request, "accounts/notice_preferences.html", {"form": form})

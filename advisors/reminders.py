@@ -151,9 +151,9 @@ def remind_prefects_of_overdue_opinions(now=None):
                           .order_by("requested_at", "pk"))
         if not applications and not amendments:
             continue
-        items = [(f"Candidature de {a.structure.name}, déposée le {dates.long_date(a.created_at)}",
+        items = [(f"Candidature : {a.structure.name}, déposée le {dates.long_date(a.created_at)}",
                   _url("advisors:application", a.pk)) for a in applications]
-        items += [(f"Avenant de {a.convention.structure.name} ({a.posts} poste"
+        items += [(f"Avenant : {a.convention.structure.name} ({a.posts} poste"
                    f"{'s' if a.posts > 1 else ''} de plus), demandé le "
                    f"{dates.long_date(a.requested_at)}", _url("advisors:amendment", a.pk))
                   for a in amendments]

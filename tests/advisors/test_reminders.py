@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import NoticePreference, SentNotice
+from accounts.preferences import field_name
 from advisors import reminders, services
 from advisors.models import (
     Amendment,
@@ -401,7 +402,8 @@ def test_the_manager_chooses_the_reminders_of_a_manager_in_mon_espace(client, st
     assert "Avis en attente" not in page and "compte rendu" not in page
     assert "toujours envoyées" in page
     response = client.post(reverse("accounts:notices"), {
-        reminders.CONVENTION_ENDING: "on", reminders.RECRUITMENT_PENDING: "on"})
+        field_name(reminders.CONVENTION_ENDING): "on",
+        field_name(reminders.RECRUITMENT_PENDING): "on"})
     assert response.status_code == 302
     assert dict(NoticePreference.objects.filter(user=manager).values_list("kind", "enabled")) \
         == {reminders.CONVENTION_ENDING: True, reminders.CONTRACT_ENDING: False,
@@ -428,7 +430,7 @@ def test_the_preferences_page_needs_a_login_and_ignores_other_peoples_kinds(clie
                                                                            structure):
     assert client.get(reverse("accounts:notices")).status_code == 302
     client.force_login(manager)
-    client.post(reverse("accounts:notices"), {reminders.OVERDUE_OPINIONS: "on",
+    client.post(reverse("accounts:notices"), {field_name(reminders.OVERDUE_OPINIONS): "on",
                                                "inconnu": "x" * 5000})
     assert not NoticePreference.objects.filter(kind=reminders.OVERDUE_OPINIONS).exists()
     assert not NoticePreference.objects.filter(kind="inconnu").exists()
