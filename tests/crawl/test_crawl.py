@@ -37,6 +37,9 @@ NOT_OPENED = {
     "dashboards:table_export": "a CSV download",
     "dashboards:export_request": "starts an export (POST)",
     "dashboards:export_download": "a file download",
+    "dashboards:my_statistics_export": "a CSV or XLSX download",
+    "dashboards:team_statistics_export": "a CSV or XLSX download",
+    "dashboards:structure_statistics_export": "a CSV or XLSX download",
     "wagtailcore_authenticate_with_password": "pages under a password: none in the demo",
     "wagtailcore_login": "Wagtail's login, redirected to the site's",
     "account_unlock_confirm": "a one-time link sent by email",
@@ -109,6 +112,7 @@ def demo_urls():
         "dashboards:region": {"code": department.region.code},
         "dashboards:department": {"code": department.code},
         "dashboards:structure": {"pk": structure},
+        "dashboards:structure_statistics": {"pk": structure},
         "dashboards:export_job": {"pk": ExportJob.objects.order_by("pk").first()},
         "dashboards:export_status": {"pk": ExportJob.objects.order_by("pk").first()},
         "api-v1:lieu": {"lieu_id": ServicePoint.objects.filter(

@@ -31,6 +31,7 @@ from academy.forms import CatalogFilterForm
 from advisors.directory.forms import DirectoryForm
 from advisors.forms import ApplicationFilterForm
 from dashboards.period import PeriodForm
+from dashboards.personal import StatisticsForm
 from opendata.api import LieuFilters, SessionFilters, StatsFilters, StructureFilters
 from tests.security import test_visibility_matrix as matrix
 from tests.security.test_visibility_matrix import ADMIN, ANON, PATTERNS
@@ -105,6 +106,7 @@ def schema(schema_class):
 PAGINATED = ("page",)
 API_PAGES = ("page", "page_size")
 DASHBOARD = (*fields(PeriodForm), "tri", "page")
+STATISTICS = fields(StatisticsForm)
 GET_PARAMETERS = {
     "sitemap": (), "robots_txt": (), "site_map": (), "legal_notice": (),
     "search": ("q", "page"),
@@ -148,6 +150,10 @@ GET_PARAMETERS = {
     "dashboards:structure": DASHBOARD, "dashboards:table_export": DASHBOARD,
     "dashboards:export_request": DASHBOARD, "dashboards:export_job": (),
     "dashboards:export_status": (), "dashboards:export_download": (),
+    "dashboards:my_statistics": STATISTICS, "dashboards:my_statistics_export": STATISTICS,
+    "dashboards:team_statistics": STATISTICS, "dashboards:team_statistics_export": STATISTICS,
+    "dashboards:structure_statistics": STATISTICS,
+    "dashboards:structure_statistics_export": STATISTICS,
     "opendata:index": (), "opendata:schema": (), "opendata:download": (),
     "api-v1:api-root": (), "api-v1:openapi-json": (), "api-v1:openapi-view": (),
     "api-v1:lieux": (*schema(LieuFilters), *API_PAGES),
@@ -325,6 +331,19 @@ def test_dashboard_period_out_of_range_is_refused_in_french(clients, world, quer
     response = clients[ADMIN].get(f"/tableau-de-bord/region/32/?{query}")
     assert response.status_code < 500
     assert "Choisissez une date entre le" in response.content.decode()
+
+
+@pytest.mark.parametrize("query, words", [
+    ("du=0001-01", "Choisissez un mois entre janvier 2020"),
+    ("au=9999-12", "Choisissez un mois entre janvier 2020"),
+    ("du=2026-02&au=2025-02", "Le mois de fin (février 2025) doit suivre"),
+    ("type=zz", "Sélectionnez un choix valide"),
+])
+def test_statistics_filters_out_of_range_are_a_french_400(clients, world, query, words):
+    for url in (reverse("dashboards:my_statistics"), reverse("dashboards:team_statistics")):
+        response = clients[matrix.COORD].get(f"{url}?{query}")
+        assert response.status_code == 400
+        assert words in response.content.decode().replace("&#x27;", "'")
 
 
 def test_zz_http_fuzzing_figures():
