@@ -114,7 +114,7 @@ def _coordinator_post(structure, coordinator, manager, admin, prefect, applied):
                                     at=_at(asked, 40), reason="Comité de sélection : 1 poste.")
     ApplicationEvent.objects.create(
         application=post, from_status=Status.VALIDATED, to_status=Status.VALIDATED,
-        actor=manager, at=_at(asked, 41),
+        actor=manager, at=_at(asked, 75),
         reason=f"Coordinateur désigné : {coordinator.full_name}")
     return post
 

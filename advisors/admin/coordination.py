@@ -27,8 +27,8 @@ def edit_coordination_scope(request, pk):
     if perform(request, form,
                lambda data: services.set_coordination_scope(application, request.user,
                                                             **form.scope_data()),
-               lambda result: f"Périmètre de coordination enregistré : "
-                              f"{result.coordination_label().lower()}."):
+               lambda result: f"Périmètre de coordination enregistré — "
+                              f"{result.coordination_label()}."):
         return redirect(inspect_url)
     return render(request, "advisors/admin/coordination_scope.html", {
         "application": application, "form": form, "inspect_url": inspect_url,

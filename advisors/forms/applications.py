@@ -8,7 +8,7 @@ from django.utils import timezone
 from calendars.dates import long_date
 from territories.models import Department, Region
 
-from .. import sirene
+from .. import bounds, sirene
 from ..models import Advisor, Application, Contract, PrefectOpinion, Structure
 from ..models.applications import (
     MAX_COORDINATED_ADVISORS,
@@ -18,7 +18,7 @@ from ..models.applications import (
     OPINION_COMMENT_MIN_LENGTH,
 )
 from ..validators import normalize_phone, normalize_siret, validate_phone, validate_siret
-from .common import DATE, REQUIRED, BaseForm, CommuneField, bounded_dates
+from .common import DATE, REQUIRED, BaseForm, CommuneField
 
 
 class ApplicationForm(BaseForm):
@@ -274,12 +274,20 @@ class CoordinatorPostForm(CoordinationScopeFields):
         super().__init__(*args, **kwargs)
         self.fields["coordinated_advisors"].queryset = (
             advisors if advisors is not None else Advisor.objects.none())
-        bounded_dates(self, "desired_start")
+        latest = bounds.latest_date()
+        self.fields["desired_start"].widget.attrs.update(
+            {"min": timezone.localdate().isoformat(), "max": latest.isoformat()})
+        self.fields["desired_start"].help_text = (
+            f"À partir d'aujourd'hui, jusqu'au {long_date(latest)} au plus tard.")
 
     def clean_desired_start(self):
         value = self.cleaned_data["desired_start"]
         if value < timezone.localdate():
             raise ValidationError("La date de démarrage souhaitée ne peut pas être passée.")
+        if value > bounds.latest_date():
+            raise ValidationError(
+                f"La date de démarrage souhaitée ne peut pas dépasser le "
+                f"{long_date(bounds.latest_date())} : vérifiez l'année saisie.")
         return value
 
     def clean_coordinated_advisors(self):

@@ -167,13 +167,14 @@ def coordinator_post_request(request, pk):
         "donnera son avis, puis le comité de sélection de l'ANCT décidera.")
     if done:
         return redirect("advisors:application", done.result.pk)
-    return action_page(
-        request, form, title="Demander un poste de coordinateur",
-        lead=(f"Pour « {structure.name} » : un coordinateur suit et accompagne des "
-              "conseillers numériques. Le préfet donne son avis, puis le comité de sélection "
-              "de l'ANCT décide ; une fois le poste accordé et le coordinateur recruté, vous "
-              "le désignez ici."),
-        submit="Déposer la demande", back=reverse("advisors:structure", args=[structure.pk]))
+    return render(request, "advisors/coordinator_post_form.html", {
+        "form": form, "title": "Demander un poste de coordinateur",
+        "lead": (f"Pour « {structure.name} » : un coordinateur suit et accompagne des "
+                 "conseillers numériques. Le préfet donne son avis, puis le comité de "
+                 "sélection de l'ANCT décide ; une fois le poste accordé et le coordinateur "
+                 "recruté, vous le désignez sur la page de la demande."),
+        "submit": "Déposer la demande",
+        "back": reverse("advisors:structure", args=[structure.pk])})
 
 
 @login_required
@@ -194,8 +195,8 @@ def coordinator_appoint(request, pk):
             lambda result: (f"{result.coordinator_contract.advisor.full_name} est désigné "
                             "coordinateur : son espace montre les conseillers du périmètre.")):
         return redirect(back)
-    lead = (f"Poste de coordinateur de « {application.structure.name} », périmètre : "
-            f"{application.coordination_label().lower()}.")
+    lead = (f"Poste de coordinateur de « {application.structure.name} » — "
+            f"{application.coordination_label()}.")
     if not contracts.exists():
         lead += (" Aucun contrat en cours ne peut être choisi : déclarez d'abord le "
                  "recrutement du coordinateur.")

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ..models import ActivityReport, Advisor, ServicePoint
+from ..models import ActivityReport, Advisor, Application, ServicePoint
 from .common import paginate
 
 RECENT_DAYS = 30
@@ -27,8 +27,10 @@ def coordinated_list(request):
         recent_participants=Sum("activity_reports__participants", filter=recent),
         last_report=Max("activity_reports__date"),
     ).order_by("last_name", "first_name", "pk")
+    posts = (Application.objects.held_by(request.user)
+             .select_related("structure", "coordinated_department", "coordinated_region"))
     return render(request, "advisors/coordination.html", {
-        "advisors": paginate(request, advisors), "days": RECENT_DAYS,
+        "advisors": paginate(request, advisors), "days": RECENT_DAYS, "posts": posts,
     })
 
 

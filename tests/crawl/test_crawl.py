@@ -96,6 +96,9 @@ def demo_urls():
         "advisors:extension_request": {"pk": contract},
         "advisors:application_status": {"pk": application},
         "advisors:application": {"pk": application},
+        "advisors:coordinator_post_request": {"pk": structure},
+        "advisors:coordinator_appoint": {"pk": Application.objects.filter(
+            structure=structure, kind=Application.Kind.COORDINATOR).order_by("pk").first()},
         "advisors:convention": {"pk": convention},
         "advisors:renewal_start": {"pk": convention},
         "advisors:renewal_decline": {"pk": convention},

@@ -217,6 +217,17 @@ def training_body(w, r, side):
             "training_hours": "154", "pix_level": "4"}
 
 
+def coordinator_request_body(w, r, side):
+    return {"motivation": "Un coordinateur pour le département.",
+            "desired_start": (TODAY + datetime.timedelta(days=30)).isoformat(),
+            "coordination_scope": Application.CoordinationScope.DEPARTMENT,
+            "coordinated_department": w.sides[side].structure.commune.department_id}
+
+
+def appoint_body(w, r, side):
+    return {"contract": w.sides[side].contract.pk}
+
+
 def period_body(w, r, side):
     return {"du": (TODAY - datetime.timedelta(days=90)).isoformat(), "au": TODAY.isoformat()}
 
@@ -372,6 +383,13 @@ PATTERNS = {
                                *on("contract", MANAGE, method="post", data=rupture_body)),
     "advisors:extension_request": scoped(
         *on("contract", MANAGE), *on("contract", MANAGE, method="post", data=extension_body)),
+    # Coordinator posts: the structure asks for one, then appoints the coordinator it recruited.
+    "advisors:coordinator_post_request": scoped(
+        *on("structure", MANAGE),
+        *on("structure", MANAGE, method="post", data=coordinator_request_body)),
+    "advisors:coordinator_appoint": scoped(
+        *on("coord_post", MANAGE),
+        *on("coord_post", MANAGE, method="post", data=appoint_body)),
     "advisors:application_status": scoped(
         *on("application", MANAGE),
         *on("application", MANAGE, method="post", data=status_body)),
@@ -541,10 +559,18 @@ def _party(label, commune):
     amendment = Amendment.objects.create(convention=previous, kind=Amendment.Kind.ADD, posts=1,
                                          reason="Un poste de plus.",
                                          status=Amendment.Status.PENDING_OPINION)
+    # A coordinator post granted to the structure, its coordinator not yet appointed.
+    coord_post = Application.objects.create(
+        structure=structure, kind=Application.Kind.COORDINATOR, posts_requested=1,
+        status=Application.Status.VALIDATED, posts_granted=1, decision_number="C-1",
+        motivation=f"Un coordinateur ({marker}).", desired_start=TODAY,
+        coordination_scope=Application.CoordinationScope.DEPARTMENT,
+        coordinated_department=commune.department)
     return SimpleNamespace(
         manager=manager, structure=structure, application=application, advisor=advisor,
         contract=contract, point=point, hidden_point=hidden, closure=closure, report=report,
-        convention=convention, structure2=structure2, renewal=renewal, amendment=amendment)
+        convention=convention, structure2=structure2, renewal=renewal, amendment=amendment,
+        coord_post=coord_post)
 
 
 def _somme():
@@ -747,6 +773,7 @@ ADMIN_PAGES = [
     ("wagtailadmin_home", lambda w: []),
     ("advisors_structures:index", lambda w: []),
     ("advisors_applications:inspect", lambda w: [w.sides["B"].application.pk]),
+    ("advisors_applications:coordination_scope", lambda w: [w.sides["B"].coord_post.pk]),
     ("advisors_contracts:index", lambda w: []),
     ("advisors_import:index", lambda w: []),
     ("advisors_structures:edit", lambda w: [w.sides["B"].structure.pk]),
