@@ -248,6 +248,9 @@ def test_bad_input_is_refused_next_to_the_field(request, world, name, case):
     ("/formations/", {"date_to": FUTURE}, "date_to", "vérifiez l'année saisie"),
     ("/formations/", {"q": LONG}, "q", "caractères"),
     ("/conseillers/", {"q": LONG}, "q", "au plus 200 caractères"),
+    ("/conseillers/integrer/", {"commune": LONG}, "commune", "au plus 100 caractères"),
+    ("/conseillers/integrer/", {"commune": "Nulle-part-sur-terre"}, "commune",
+     "Aucune commune ne correspond"),
 ])
 def test_a_far_date_or_a_huge_search_in_a_filter_is_explained_next_to_the_field(
         world, url, query, field, words):

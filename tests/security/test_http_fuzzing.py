@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from academy.forms import CatalogFilterForm
+from advisors.directory.embed import EmbedForm
 from advisors.directory.forms import DirectoryForm
 from advisors.forms import ApplicationFilterForm
 from dashboards.period import PeriodForm
@@ -144,6 +145,8 @@ GET_PARAMETERS = {
     "advisors:amendment_request": (), "advisors:amendment": (), "advisors:application": (),
     "advisors:place": (), "advisors:closure_add": (), "advisors:coordinated_advisor": (),
     "directory:search": (*fields(DirectoryForm), "page"),
+    "directory:embed_builder": fields(EmbedForm),
+    "directory:embedded": (*fields(EmbedForm), "page"),
     "directory:service_point": (),
     "dashboards:index": (), "dashboards:national": DASHBOARD,
     "dashboards:region": DASHBOARD, "dashboards:department": DASHBOARD,

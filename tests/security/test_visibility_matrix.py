@@ -419,6 +419,8 @@ PATTERNS = {
     "advisors:coordinated_advisor": scoped(*on("advisor", COORDINATED)),
     # Public directory of service points
     "directory:search": public(),
+    "directory:embed_builder": public(query="?departement=60&service=&hauteur=600"),
+    "directory:embedded": public(query="?departement=60"),
     "directory:service_point": public(
         Case("public point", EVERYONE, kwargs=lambda w, r: {
             "service_point_id": w.sides["B"].point.pk}),
@@ -835,7 +837,8 @@ def test_editors_neither_cancel_sessions_nor_export_participants(client, world):
 def test_public_lists_never_show_hidden_points_nor_drafts(client, world):
     """What anyone may read lists public service points only, never a draft course."""
     hidden = [world.sides[s].hidden_point.name.lower() for s in "ACB"]
-    urls = ["/conseillers/", "/api/v1/lieux?page_size=100", "/api/v1/sessions?page_size=100",
+    urls = ["/conseillers/", "/conseillers/carte-integree/", "/api/v1/lieux?page_size=100",
+            "/api/v1/sessions?page_size=100",
             "/donnees/lieux-mediation-numerique.csv", "/donnees/lieux-mediation-numerique.json",
             "/calendrier/formations.ics", "/sitemap.xml"]
     for url in urls:
