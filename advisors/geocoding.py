@@ -3,7 +3,7 @@
 rows already there (``manage.py geocode_addresses``).
 
 A save never calls the geocoder: when the address or the commune changed (or the row is
-new), ``before_save`` puts the row at its commune's centre, flagged approximate and
+new, without coordinates given by code), ``before_save`` puts the row at its commune's centre, flagged approximate and
 pending, and ``after_save`` sends ``advisors.tasks.geocode_address`` once the transaction
 is committed; the task asks the geocoder (without a broker it runs at once, in the same
 request, after the commit) and writes the position with an UPDATE conditioned on the
@@ -47,6 +47,10 @@ def before_save(sender, instance, raw=False, **kwargs):
         instance.position_pending = False
         return
     if read is not None and current[:2] == read[:2] and instance.position_source:
+        return
+    if read is None and instance.latitude is not None and not instance.position_source:
+        # Created with coordinates by code (seed data, a bulk load): kept as given until
+        # ``geocode_addresses`` checks them.
         return
     commune = instance.commune
     instance.latitude, instance.longitude = commune.latitude, commune.longitude

@@ -28,6 +28,7 @@ PAGES = [
     ("prefect_dashboard", "Tableau de bord préfet", "prefet"),
     ("national_dashboard", "Tableau de bord national", "admin"),
     ("directory", "Annuaire (recherche)", None),
+    ("directory_radius", "Annuaire (autour de moi, 10 km, filtres)", None),
     ("ics", "Flux ICS personnel", None),
     ("api_lieux", "API lieux", None),
     ("api_structures", "API structures", None),
@@ -126,6 +127,12 @@ def resolve_pages(login_keys):
         "prefect_dashboard": reverse("dashboards:department", args=[prefect_department]),
         "national_dashboard": reverse("dashboards:national"),
         "directory": reverse("directory:search") + "?" + urlencode({"q": "Beauvais"}),
+        # "Autour de moi" is never kept by the page cache: the ranking within the radius
+        # and the filters are measured on every request.
+        "directory_radius": reverse("directory:search") + "?" + urlencode({
+            "lat": "49.430", "lon": "2.080", "rayon_km": 10,
+            "service": "aide-aux-demarches-administratives", "access": "free",
+            "weekday": 1}),
         "ics": reverse("calendars:personal_feed", args=[token]),
         "api_lieux": "/api/v1/lieux",
         "api_structures": "/api/v1/structures",

@@ -43,14 +43,21 @@ def permissions_policy_header(policy) -> str:
 
 
 class PermissionsPolicyMiddleware:
-    """Sets Permissions-Policy from ``settings.PERMISSIONS_POLICY`` on every response."""
+    """Sets Permissions-Policy from ``settings.PERMISSIONS_POLICY`` on every response;
+    ``settings.PERMISSIONS_POLICY_PATHS`` ({path prefix: {feature: allowed}}) opens a
+    feature on some pages only (the directory's "Autour de moi" asks the position)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.header = permissions_policy_header(settings.PERMISSIONS_POLICY)
+        self.by_path = [
+            (prefix, permissions_policy_header({**settings.PERMISSIONS_POLICY, **opened}))
+            for prefix, opened in getattr(settings, "PERMISSIONS_POLICY_PATHS", {}).items()]
 
     def __call__(self, request):
         response = self.get_response(request)
         if self.header and "Permissions-Policy" not in response:
-            response["Permissions-Policy"] = self.header
+            response["Permissions-Policy"] = next(
+                (header for prefix, header in self.by_path
+                 if request.path_info == prefix), self.header)
         return response

@@ -62,6 +62,9 @@ PERMISSIONS_POLICY = {
     "midi": [], "payment": [], "usb": [],
     "fullscreen": ["self", *VIDEO_EMBED_ORIGINS],  # embedded videos may go full screen
 }
+# Pages (exact paths) opening a feature: the directory's "Autour de moi" asks the browser's
+# position, with the visitor's permission, for one search (never stored).
+PERMISSIONS_POLICY_PATHS = {"/conseillers/": {"geolocation": ["self"]}}
 # Reverse proxies in front of the application that append to X-Forwarded-For (nginx: 1).
 # One setting read by django-ninja (API throttling), allauth (login and reset limits) and
 # accounts.network.client_ip; with 0, the header is ignored and REMOTE_ADDR is the client.

@@ -112,6 +112,9 @@ def test_around_me_measures_from_the_visitors_position_and_keeps_it_nowhere(plac
     assert "à 0,0 km" in page and "2 lieux à moins de 5 km de vous" in page
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert "X-Page-Cache" not in response and "X-Page-Cache" not in search(**where)
+    # The browser may ask the position on this page only (Permissions-Policy).
+    assert "geolocation=(self)" in response["Permissions-Policy"]
+    assert "geolocation=()" in Client().get("/formations/")["Permissions-Policy"]
     # Without a position, the commune's search is kept for everyone as before.
     search(q="Beauvais")
     assert search(q="Beauvais")["X-Page-Cache"] == "hit"

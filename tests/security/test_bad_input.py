@@ -88,6 +88,8 @@ EXTRA_FORMS = {
     "advisors:apply": (ELU, None, application_body),
     "advisors:place_create": ("advisor_of_a", None, new_place_body),
     "advisors:report_create": ("advisor_of_a", None, report_body),
+    # Only "empty" applies (a file field): the French message next to it, nothing saved.
+    "advisors:beneficiary_import": ("advisor_of_a", None, lambda w, r, s: {"importer": ""}),
     "official_profile": ("stranger", None, profile_body),
     "account_signup": (ANON, None, lambda w, r, s: {
         "email": "nouvelle@example.fr", "password1": "Un-mot-de-passe-solide-2026",
@@ -263,3 +265,31 @@ def test_a_far_date_or_a_huge_search_in_a_filter_is_explained_next_to_the_field(
     texts = [" ".join(parts).strip() for parts in errors]
     assert any(words in text for text in texts), (url, query.keys(), texts)
     assert not any(ENGLISH.search(text) for text in texts)
+
+
+@pytest.mark.parametrize("query", [
+    {"q": "Beauvais", "rayon_km": "abc"}, {"q": "Beauvais", "rayon_km": "-20"},
+    {"q": "Beauvais", "rayon_km": "9" * 400}, {"lat": "999", "lon": "2"},
+    {"lat": "nan", "lon": "inf"}, {"lat": "49.43", "lon": "abc"}, {"lat": "1e999"},
+])
+def test_a_wrong_radius_or_position_in_the_directory_is_ignored_in_french(world, query):
+    """The radius falls back to 20 km; a position that cannot be read is said so, in
+    French, and the commune field is asked for."""
+    response = Client().get("/conseillers/", query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if "lat" in query:
+        assert "Votre position n'a pas pu être lue : indiquez votre commune." in html
+    else:
+        assert '<option value="20" selected>' in html
+
+
+@pytest.mark.parametrize("params", [
+    {"near": "49.43,2.08", "rayon_km": "abc"}, {"commune": "60057", "rayon_km": "0"},
+    {"rayon_km": "20"}, {"commune": "00000", "rayon_km": "5"},
+])
+def test_a_wrong_radius_in_the_api_is_a_french_400(world, params):
+    response = Client().get("/api/v1/lieux", params)
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert ("rayon_km" in detail or "commune" in detail) and not ENGLISH.search(detail)
