@@ -12,6 +12,7 @@ from ..models.training import (
     training_errors,
 )
 from ..services.records import STRUCTURE_MANAGER_FIELDS
+from ..formats import french_phone
 from ..validators import normalize_phone
 from .common import DATE, INVALID_DATE, REQUIRED, add_bound_errors
 
@@ -47,6 +48,11 @@ class StructureContactsForm(FrenchModelForm):
         widgets = {"contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
                    "contact_phone": forms.TextInput(attrs={"type": "tel",
                                                            "autocomplete": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.contact_phone:  # "03 44 79 40 00", as people write it
+            self.initial["contact_phone"] = french_phone(self.instance.contact_phone)
 
     def clean_contact_phone(self):
         return normalize_phone(self.cleaned_data["contact_phone"])
