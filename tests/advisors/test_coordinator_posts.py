@@ -344,3 +344,18 @@ def test_an_advisor_application_has_no_coordination_scope(structure, communes):
     with pytest.raises(Exception, match="coordinateur"):
         application.full_clean()
     assert Group.objects.filter(name=Role.COORDINATOR).exists()
+
+
+def test_the_prefect_and_anct_see_a_coordinator_request_among_the_applications(
+        client, structure, manager, oise_prefect, admin):
+    application = services.request_coordinator_post(
+        structure, manager, motivation="Coordonner.", desired_start=in_a_month(),
+        coordination_scope=SCOPE.DEPARTMENT, department=structure.commune.department)
+    client.force_login(oise_prefect)
+    listing = client.get(reverse("advisors:prefect_applications")).content.decode()
+    assert "1 (coordinateur)" in listing
+    client.force_login(admin)
+    inspect = client.get(reverse("advisors_applications:inspect", args=[application.pk]))
+    text = inspect.content.decode()
+    assert "Périmètre de coordination" in text and "Département : Oise (60)" in text
+    assert reverse("advisors_applications:coordination_scope", args=[application.pk]) in text
