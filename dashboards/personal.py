@@ -207,8 +207,12 @@ def filters_of(data):
         last = max(last, chosen_first)
     if chosen_last and not chosen_first:
         first = min(first, _months_before(chosen_last, 11))
-    return form, Filters(chosen_first or first, chosen_last or last, cleaned.get("type") or "",
-                         cleaned.get("theme") or "")
+    filters = Filters(chosen_first or first, chosen_last or last, cleaned.get("type") or "",
+                      cleaned.get("theme") or "")
+    # The fields show the months read, also those left empty (the defaults).
+    form.data = {**{name: form.data.get(name) for name in form.fields},
+                 "du": f"{filters.first:%Y-%m}", "au": f"{filters.last:%Y-%m}"}
+    return form, filters
 
 
 def presets(filters, today=None):
