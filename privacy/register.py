@@ -78,7 +78,9 @@ ROWS = [
         "category": "Comptes rendus d'activité",
         "data": "Aucune donnée personnelle des personnes accompagnées : des nombres par "
                 "tranche d'âge et par situation, des thèmes, une durée, une commune. Le "
-                "conseiller qui saisit est connu.",
+                "conseiller qui saisit est connu. Un compte rendu peut être relié à la fiche "
+                "d'une personne suivie (ligne « Personnes accompagnées par les conseillers "
+                "numériques »).",
         "purpose": "Mesurer l'activité du dispositif : tableaux de bord, données ouvertes "
                    "agrégées.",
         "basis": PUBLIC_TASK,
@@ -86,6 +88,19 @@ ROWS = [
                      "son compte.",
         "recipients": "La structure, le coordinateur, le préfet, l'ANCT ; le public pour les "
                       "seuls agrégats.",
+    },
+    {
+        "category": "Personnes accompagnées par les conseillers numériques",
+        "data": "Prénom, nom ou initiales, commune, tranche d'année de naissance ; courriel ou "
+                "téléphone seulement si la personne accepte d'être recontactée ; les "
+                "accompagnements où elle est venue.",
+        "purpose": "Suivre une personne d'un accompagnement à l'autre.",
+        "basis": PUBLIC_TASK,
+        "retention": "Anonymisée (identité et coordonnées effacées, accompagnements gardés "
+                     "sans nom pour les statistiques) à la demande de la personne, après deux "
+                     "ans sans accompagnement, ou quand plus aucun conseiller de la structure "
+                     "n'est sous contrat.",
+        "recipients": "Les seuls conseillers numériques sous contrat avec la structure.",
     },
     {
         "category": "Structures d'accueil",
