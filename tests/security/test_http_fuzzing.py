@@ -31,6 +31,7 @@ from academy.forms import CatalogFilterForm
 from advisors.directory.embed import EmbedForm
 from advisors.directory.forms import DirectoryForm
 from advisors.forms import ApplicationFilterForm
+from advisors.forms.beneficiaries import BeneficiaryFilterForm
 from dashboards.period import PeriodForm
 from dashboards.personal import StatisticsForm
 from opendata.api import LieuFilters, SessionFilters, StatsFilters, StructureFilters
@@ -134,9 +135,13 @@ GET_PARAMETERS = {
     "advisors:place_create": (),
     "advisors:reports": PAGINATED,
     "advisors:report_create": ("date", "service_point", "commune", "channel", "kind",
-                               "duration"),
+                               "duration", "beneficiaire"),
     "advisors:report_edit": (), "advisors:report_duplicate": (), "advisors:report_delete": (),
     "advisors:training": PAGINATED, "advisors:coordination": PAGINATED,
+    "advisors:beneficiaries": (*fields(BeneficiaryFilterForm), "page"),
+    "advisors:beneficiary_create": (), "advisors:beneficiary_import": (),
+    "advisors:beneficiary": PAGINATED, "advisors:beneficiary_edit": (),
+    "advisors:beneficiary_anonymise": (), "advisors:beneficiary_merge": (),
     "advisors:training_declare": (), "advisors:structure_contacts": (),
     "advisors:structure": PAGINATED, "advisors:contract_create": (),
     "advisors:rupture": (), "advisors:extension_request": (),

@@ -48,6 +48,7 @@ from advisors.models import (
     ActivityReport,
     Amendment,
     Application,
+    Beneficiary,
     Closure,
     Contract,
     Convention,
@@ -91,6 +92,9 @@ OPINION = {"A": {P60}, "C": set(), "B": set()}
 COORDINATED = {"A": {COORD}, "C": set(), "B": set()}
 # Only its author corrects an activity report (not the coordinator, not ANCT).
 AUTHOR = {"A": {ADVISOR}, "C": set(), "B": set()}
+# The people a structure follows: only its advisors under contract (not its manager, not
+# the coordinator, not the préfet, not ANCT).
+FOLLOWS = {"A": {ADVISOR}, "C": set(), "B": set()}
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,19 @@ def coordinator_request_body(w, r, side):
 
 def appoint_body(w, r, side):
     return {"contract": w.sides[side].contract.pk}
+
+
+def beneficiary_body(w, r, side):
+    return {"first_name": "Nouvelle", "last_name": "P.", "birth_band": "1960_1974",
+            "commune": w.sides["A" if side == "own" else side].beneficiary.commune.label}
+
+
+def merge_cases(method):
+    """A party's record and its duplicate (same name, same commune)."""
+    return tuple(Case(side, frozenset(FOLLOWS[side]), method=method,
+                      kwargs=lambda w, r, s=side: {"pk": w.sides[s].beneficiary.pk,
+                                                   "other": w.sides[s].twin.pk})
+                 for side in "ACB")
 
 
 def period_body(w, r, side):
@@ -369,6 +386,19 @@ PATTERNS = {
     "advisors:report_delete": scoped(*on("report", AUTHOR),
                                      *on("report", AUTHOR, method="post")),
     "advisors:coordination": personal(),  # lists only the advisors one coordinates
+    # The people followed (bénéficiaires): the advisors under contract with the structure.
+    "advisors:beneficiaries": personal({ADVISOR, COORD}),  # a coordinator's list is empty
+    "advisors:beneficiary_create": Entry("personal", (
+        Case("own", frozenset({ADVISOR})),
+        Case("own", frozenset({ADVISOR}), method="post", data=beneficiary_body))),
+    "advisors:beneficiary_import": personal({ADVISOR}),
+    "advisors:beneficiary": scoped(*on("beneficiary", FOLLOWS)),
+    "advisors:beneficiary_edit": scoped(
+        *on("beneficiary", FOLLOWS),
+        *on("beneficiary", FOLLOWS, method="post", data=beneficiary_body)),
+    "advisors:beneficiary_anonymise": scoped(*on("beneficiary", FOLLOWS),
+                                             *on("beneficiary", FOLLOWS, method="post")),
+    "advisors:beneficiary_merge": scoped(*merge_cases("get"), *merge_cases("post")),
     # Conseillers numériques: one party's objects
     "advisors:structure": scoped(*on("structure", READ_STRUCTURE)),
     # Its managers (and ANCT) correct a structure's address and contacts; not its advisors,
@@ -548,6 +578,11 @@ def _party(label, commune):
     report = make.activity_report(advisor, commune, structure, redirected=True,
                                   redirected_to=f"France Services {marker}")
     convention = make.convention(structure)
+    # A person the structure follows, seen at the report, and the same person entered twice.
+    beneficiary, twin = (Beneficiary.objects.create(
+        structure=structure, commune=commune, first_name="Hélène", last_name=f"D-{marker}",
+        contact_consent=True, phone="0612345678") for _ in range(2))
+    beneficiary.reports.add(report)
     # Another structure of the same manager, validated, without convention yet.
     structure2 = make.validated_structure(commune, posts=2, manager=manager)
     # A third one, whose convention has a renewal offered and an amendment awaiting opinion.
@@ -571,6 +606,7 @@ def _party(label, commune):
     return SimpleNamespace(
         manager=manager, structure=structure, application=application, advisor=advisor,
         contract=contract, point=point, hidden_point=hidden, closure=closure, report=report,
+        beneficiary=beneficiary, twin=twin,
         convention=convention, structure2=structure2, renewal=renewal, amendment=amendment,
         coord_post=coord_post)
 
