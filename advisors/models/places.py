@@ -93,6 +93,11 @@ class ServicePointQuerySet(models.QuerySet):
         staffed = staffing_links(on).filter(servicepoint_id=OuterRef("pk"))
         return self.filter(Q(is_public=True) & (~Exists(listed) | Exists(staffed)))
 
+    def with_public_state(self, on=None):
+        """Annotates ``listed_publicly``: shown by ``public()`` (directory, open data)."""
+        return self.annotate(listed_publicly=Exists(
+            ServicePoint.objects.public(on).filter(pk=OuterRef("pk"))))
+
     def with_calendar_data(self):
         return self.select_related("commune__department", "structure").prefetch_related(
             "opening_ranges", "closures", "advisors__user")
@@ -186,6 +191,17 @@ class ServicePoint(Located):
         if self.latitude is None or self.longitude is None:
             return None
         return (self.latitude, self.longitude)
+
+    @property
+    def unstaffed(self) -> bool:
+        """Published by its structure but kept out of the public lists: advisors are listed
+        here and none of them is under contract with the structure any more."""
+        if not self.is_public:
+            return False
+        listed = getattr(self, "listed_publicly", None)
+        if listed is None:
+            listed = ServicePoint.objects.public().filter(pk=self.pk).exists()
+        return not listed
 
     def current_advisors(self, on=None):
         """The advisors listed here who are under contract with its structure (on that

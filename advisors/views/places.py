@@ -36,7 +36,7 @@ def _editable(user):
 @login_required
 def place_list(request):
     places = (_editable(request.user).select_related("commune", "structure")
-              .prefetch_related("opening_ranges").order_by("name", "pk"))
+              .prefetch_related("opening_ranges").with_public_state().order_by("name", "pk"))
     return render(request, "advisors/places.html", {
         "places": paginate(request, places),
         "can_create": bool(_structures_for(request.user)),

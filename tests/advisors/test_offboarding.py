@@ -222,3 +222,14 @@ def test_a_place_nobody_was_ever_listed_at_stays_as_its_managers_set_it(structur
     hidden = make.service_point(structure, name="Bureau", is_public=False)
     public = ServicePoint.objects.public()
     assert unstaffed in public and hidden not in public
+
+
+def test_the_manager_is_told_why_a_place_left_the_directory(client, manager, team):
+    with days_later(1):
+        client.force_login(manager)
+        listing = client.get(reverse("advisors:places")).content.decode()
+        assert listing.count("hors de l'annuaire") == 1  # the Maison de quartier only
+        page = client.get(reverse("advisors:place", args=[team["alone"].pk])).content.decode()
+        assert "n'apparaît plus dans l'annuaire" in page
+        shared = client.get(reverse("advisors:place", args=[team["shared"].pk]))
+        assert "n'apparaît plus dans l'annuaire" not in shared.content.decode()
