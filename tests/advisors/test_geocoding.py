@@ -202,3 +202,29 @@ def test_without_a_geocoder_url_nothing_is_asked(structure, manager, beauvais,
     assert point.latitude is None and point.position_source == ""
     with pytest.raises(CommandError):
         call_command("geocode_addresses", stdout=io.StringIO())
+
+
+def test_structures_imported_from_a_file_are_located_and_a_check_asks_nothing(
+        geocoder, client, beauvais, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.roles import Role
+    from tests import factories as base
+
+    client.force_login(base.staff_user(Role.ANCT_ADMIN))
+    lines = ["siret;nom;type;code_insee;adresse;contact_prenom;contact_nom;contact_email",
+             "98000901309016;Mairie de Beauvais;commune;60057;12 rue de la Taillerie;Claire;"
+             "Dupont;claire@beauvais.example.fr"]
+
+    def upload(button):
+        data = {"kind": "structures", button: "1", "file": SimpleUploadedFile(
+            "s.csv", "\n".join(lines).encode(), content_type="text/csv")}
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/admin/advisors_import/", data)
+
+    assert upload("verifier").context["report"].created == 1
+    assert geocoder.requests == [] and not Structure.objects.exists()  # rolled back
+    assert upload("importer").context["report"].created == 1
+    structure = Structure.objects.get()
+    assert (structure.latitude, structure.longitude) == TAILLERIE
+    assert structure.position_source == Positioning.ADDRESS
