@@ -61,6 +61,7 @@ def demo_urls():
         Advisor,
         Amendment,
         Application,
+        Beneficiary,
         Contract,
         Convention,
         ServicePoint,
@@ -78,6 +79,10 @@ def demo_urls():
     convention = Convention.objects.filter(structure=structure).order_by("pk").first()
     department = Department.objects.get(code="60")
     report = ActivityReport.objects.filter(advisor=advisor).first()  # the latest
+    # The demo advisor's first record, entered twice (demo.beneficiaries).
+    beneficiary = Beneficiary.objects.filter(
+        created_by__email=ACCOUNTS["advisor"]).order_by("pk").first()
+    twin = Beneficiary.objects.duplicates_of(beneficiary).first() if beneficiary else None
     objects = {
         "academy:enrol": {"session_id": Session.objects.order_by("pk").first()},
         "academy:cancel": {"enrolment_id": Enrolment.objects.filter(
@@ -110,6 +115,10 @@ def demo_urls():
         "advisors:report_edit": {"pk": report},
         "advisors:report_duplicate": {"pk": report},
         "advisors:report_delete": {"pk": report},
+        "advisors:beneficiary": {"pk": beneficiary},
+        "advisors:beneficiary_edit": {"pk": beneficiary},
+        "advisors:beneficiary_anonymise": {"pk": beneficiary},
+        "advisors:beneficiary_merge": {"pk": beneficiary, "other": twin},
         "directory:service_point": {"service_point_id": ServicePoint.objects.filter(
             is_public=True).order_by("pk").first()},
         "dashboards:region": {"code": department.region.code},
@@ -130,6 +139,19 @@ def demo_urls():
             continue  # no such object in the demo
         urls[name] = reverse(name, kwargs={k: getattr(v, "pk", v) for k, v in kwargs.items()})
     return urls
+
+
+def admin_record_urls():
+    """Back-office pages of the demo's corrected records: the demo structure's edit and
+    history views (its manager's correction is in it), the training declarations."""
+    from advisors.models import Structure
+
+    structure = Structure.objects.filter(managers__email=ACCOUNTS["structure"]).first()
+    if structure is None:
+        return []
+    return [f"/admin/advisors_structures/edit/{structure.pk}/",
+            f"/admin/advisors_structures/history/{structure.pk}/",
+            "/admin/advisors_training_records/"]
 
 
 def named_patterns(resolver=None, namespace="", prefix=""):
@@ -174,7 +196,7 @@ def crawl_as(role):
     visits = list(public.visits.values())
     if role in STAFF:
         admin = Crawl(get, limit=ADMIN_PAGE_LIMIT, within="/admin/")
-        admin.run(["/admin/"], public=lambda path: False)
+        admin.run(["/admin/", *admin_record_urls()], public=lambda path: False)
         visits += admin.visits.values()
     return visits
 
