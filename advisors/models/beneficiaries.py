@@ -176,14 +176,6 @@ class Beneficiary(models.Model):
     def __str__(self):
         return self.display_name
 
-    @property
-    def display_name(self):
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
-
-    @property
-    def is_anonymised(self):
-        return self.anonymised_at is not None
-
     def save(self, *args, **kwargs):
         self.search_name = ("" if self.anonymised_at
                             else normalize_name(f"{self.first_name} {self.last_name}"))
@@ -191,6 +183,14 @@ class Beneficiary(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self):
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
 
     def clean_fields(self, exclude=None):
         self.first_name = (self.first_name or "").strip()

@@ -4,9 +4,9 @@ merge a duplicate, anonymise on request, import a file. Only the advisors under 
 with the structure open them (``Beneficiary.objects.visible_to``)."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
