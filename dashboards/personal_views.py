@@ -3,36 +3,57 @@
 and "Statistiques de ma structure" (``ma-structure/<id>/``). A wrong filter is a French
 message next to its field, with a 400; someone without such figures gets a 403."""
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from core.exports import export_response
 
 from . import personal
+from .cache import cached
 from .exports import PERSONAL_TABLES
 
 
 def _page(request, subject, base_url, export_name, export_args=()):
     form, filters = personal.filters_of(request.GET)
     context = {"subject": subject, "form": form, "base_url": base_url,
-               "today": timezone.localdate(),
                "structures": (list(personal.managed_structures(request.user))
                               if subject.kind == "structure" else [])}
     if filters is None:
         return render(request, "dashboards/personal_statistics.html",
                       {**context, "filter_error": True}, status=400)
+    # The filters and figures are a function of the subject and the filters only: rendered
+    # once, then read back until a report, an advisor, a place or a structure changes
+    # (dashboards.cache versions). The team's members are part of the key.
+    parts = ("personal", subject.slug, _members_key(subject), filters.first, filters.last,
+             filters.kind or "-", filters.theme or "-", timezone.localdate())
+    body = cached(parts, lambda: _render_body(form, subject, filters, base_url, export_name,
+                                              export_args), with_activity=True)
+    return render(request, "dashboards/personal_statistics.html",
+                  {**context, "body": mark_safe(body)})  # noqa: S308 (our own templates)
+
+
+def _members_key(subject):
+    pks = ",".join(str(pk) for pk, _name in subject.members)
+    return hashlib.sha256(pks.encode()).hexdigest()[:16] if pks else "-"
+
+
+def _render_body(form, subject, filters, base_url, export_name, export_args):
     query = filters.query()
-    context.update({
-        "filters": filters, "presets": personal.presets(filters),
+    return render_to_string("dashboards/includes/personal_body.html", {
+        "form": form, "subject": subject, "filters": filters, "base_url": base_url,
+        "presets": personal.presets(filters),
         "figures": personal.figures(subject, filters),
         "exports": [(label, reverse(export_name, args=[*export_args, fmt]) + f"?{query}")
                     for label, fmt in (("CSV", "csv"), ("XLSX", "xlsx"))],
     })
-    return render(request, "dashboards/personal_statistics.html", context)
 
 
 def _export(request, subject_kind, fmt, **params):
