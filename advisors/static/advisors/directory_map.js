@@ -86,7 +86,7 @@
     baseLayer(L, map, config, data);
 
     var group = L.markerClusterGroup ? L.markerClusterGroup({
-      maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+      maxClusterRadius: 28,  // only markers that would overlap showCoverageOnHover: false, spiderfyOnMaxZoom: true,
       iconCreateFunction: function (cluster) {
         var count = cluster.getChildCount();
         return L.divIcon({
@@ -152,7 +152,8 @@
       popup.appendChild(link);
       if (point.distance) popup.appendChild(document.createTextNode(" " + point.distance));
       marker.bindPopup(popup);
-      marker.on("click", function () { highlight(id, true); });
+      // Opened by a click or, once focused, by Enter (Leaflet opens popups on keypress).
+      marker.on("click popupopen", function () { highlight(id, true); });
       group.addLayer(marker);
       markers[id] = marker;
       bounds.push(position);
@@ -172,8 +173,8 @@
       item.addEventListener("mouseenter", show);
     });
 
-    // Without tiles, the outlines are the only landmarks: keep the départements in view.
-    map.fitBounds(bounds, { padding: [28, 28], maxZoom: tiled ? 14 : 9 });
+    // Without tiles, the outlines are the only landmarks: keep a département's border near.
+    map.fitBounds(bounds, { padding: [28, 28], maxZoom: tiled ? 14 : 12 });
   }
 
   if (document.readyState === "loading") {
