@@ -551,3 +551,16 @@ def test_the_personal_data_export_lists_the_reminders_turned_off_and_sent(
     data = personal_data(manager)["notifications_par_courriel"]
     assert data["rappels_desactives"] == ["Fin de contrat d'un conseiller"]
     assert [sent["rappel"] for sent in data["rappels_envoyes"]] == ["Fin de convention"]
+
+
+def test_a_prefect_and_an_anct_administrator_see_their_own_reminders(client, oise_prefect,
+                                                                     admin):
+    client.force_login(oise_prefect)
+    page = client.get(reverse("accounts:notices")).content.decode()
+    assert "Nouvelles candidatures de mon territoire" in page
+    assert "Avis en attente depuis plus de 15 jours" in page
+    assert "comité" not in page and "Fin de convention" not in page
+    client.force_login(admin)
+    page = client.get(reverse("accounts:notices")).content.decode()
+    assert "Candidatures en attente du comité depuis plus de 30 jours" in page
+    assert "Avis en attente" not in page
