@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='application',
             name='coordination_scope',
-            field=models.CharField(blank=True, choices=[('advisors', 'Une liste de conseillers'), ('department', 'Un département'), ('region', 'Une région')], max_length=20, verbose_name='périmètre de coordination'),
+            field=models.CharField(blank=True, choices=[('advisors', 'Une liste de conseillers'), ('department', 'Un département'), ('region', 'Une région')], default='', max_length=20, verbose_name='périmètre de coordination'),
         ),
         migrations.AddField(
             model_name='application',

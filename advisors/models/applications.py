@@ -149,7 +149,8 @@ class Application(AwaitsOpinion, models.Model):
     # A coordinator post: what it covers, chosen in the request and editable by ANCT, and
     # the contract of the coordinator recruited under it once granted.
     coordination_scope = models.CharField("périmètre de coordination", max_length=20,
-                                          blank=True, choices=CoordinationScope.choices)
+                                          blank=True, default="",
+                                          choices=CoordinationScope.choices)
     coordinated_department = models.ForeignKey(
         "territories.Department", verbose_name="département coordonné", null=True,
         blank=True, on_delete=models.PROTECT, related_name="+")

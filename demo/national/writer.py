@@ -84,7 +84,9 @@ class Writer:
         for field in model._meta.concrete_fields:
             if field.attname in given:
                 continue
-            if field.primary_key or not (field.has_default() or field.null) or field.unique:
+            # A unique column may be left out only when it may be NULL (NULLs never clash).
+            if field.primary_key or not (field.has_default() or field.null) or (
+                    field.unique and not field.null):
                 raise ValueError(f"{label}: no value for {field.attname}")
             extra_fields.append(field)
             extra_values.append(field.get_default() if field.has_default() else None)
