@@ -124,6 +124,15 @@ ROWS = [
         "recipients": "L'ANCT, la structure concernée.",
     },
     {
+        "category": "Rappels par courriel",
+        "data": "Rappels que vous avez désactivés, rappels envoyés (type et date).",
+        "purpose": "Vous rappeler une échéance de votre dossier une seule fois, et respecter "
+                   "vos choix de notifications.",
+        "basis": PUBLIC_TASK,
+        "retention": "Jusqu'à la suppression du compte.",
+        "recipients": "Personne : ces données ne sont pas communiquées.",
+    },
+    {
         "category": "Journaux techniques",
         "data": "Adresse IP, date, page demandée, erreurs de l'application.",
         "purpose": "Sécurité du service et diagnostic des pannes.",

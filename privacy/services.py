@@ -26,6 +26,7 @@ from django.utils import timezone
 from academy import notices as academy_notices
 from academy.models import Enrolment, OfficialProfile, Session
 from academy.services import fill_from_waitlist
+from accounts.models import NoticePreference, SentNotice
 from accounts.roles import Role
 from advisors.models import Advisor, Contract, PrefectAssignment, Structure
 from calendars.models import CalendarToken
@@ -143,6 +144,8 @@ def erase_account(user, *, reason=AccountErasure.Reason.REQUEST, now=None):
         SocialAccount.objects.filter(user=user).delete()  # and its tokens
         Authenticator.objects.filter(user=user).delete()
         CalendarToken.objects.filter(user=user).delete()
+        NoticePreference.objects.filter(user=user).delete()
+        SentNotice.objects.filter(user=user).delete()
         for job in ExportJob.objects.filter(requester=user):
             if job.file:
                 job.file.delete(save=False)

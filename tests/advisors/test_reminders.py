@@ -564,3 +564,15 @@ def test_a_prefect_and_an_anct_administrator_see_their_own_reminders(client, ois
     page = client.get(reverse("accounts:notices")).content.decode()
     assert "Candidatures en attente du comité depuis plus de 30 jours" in page
     assert "Avis en attente" not in page
+
+
+def test_deleting_the_account_takes_the_notification_choices_and_records_away(
+        structure, manager, django_capture_on_commit_callbacks):
+    from privacy.services import erase_account
+
+    make.convention(structure, start=date(2024, 1, 1), end=TODAY + timedelta(days=80))
+    run(django_capture_on_commit_callbacks, reminders.remind_of_ending_conventions)
+    turn_off(manager, reminders.CONTRACT_ENDING)
+    erase_account(manager)
+    assert not NoticePreference.objects.filter(user=manager).exists()
+    assert not SentNotice.objects.filter(user=manager).exists()
