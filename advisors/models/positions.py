@@ -19,7 +19,7 @@ class Located(models.Model):
 
     position_source = models.CharField(
         "origine de la position", max_length=10, choices=Positioning.choices, blank=True,
-        default=Positioning.UNKNOWN)
+        default="")  # Positioning.UNKNOWN, as plain text (bulk writers copy the default)
     position_pending = models.BooleanField(
         "position à rechercher", default=False,
         help_text="Le géocodeur n'a pas répondu : la position sera recherchée à nouveau.")

@@ -59,7 +59,7 @@ def search_from(page, base, commune_label, radius=None):
     field.fill(commune_label)
     if radius:
         page.get_by_label("Distance").select_option(label=radius)
-    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#directory-form").get_by_role("button", name="Rechercher").click()
     page.wait_for_url(re.compile(r"/conseillers/\?"))
 
 
