@@ -5,6 +5,7 @@ from demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from demo.advisors import create_demo_deployment
 from demo.beneficiaries import create_demo_beneficiaries
 from demo.content import create_demo_content
+from demo.offboarding import create_demo_departure
 from demo.records import create_demo_corrections
 from demo.enrolments import (
     attach_demo_materials,
@@ -41,6 +42,10 @@ class Command(BaseCommand):
                 f"{deployment['advisors']} conseillers, {deployment['service_points']} lieux "
                 f"d'activité, {deployment['reports']} comptes rendus d'activité."
             )
+        if create_demo_departure():
+            self.stdout.write("Fin de contrat : Lucas Fontaine a quitté la structure de "
+                              "démonstration hier ; son « Point numérique de la gare » n'est "
+                              "plus dans l'annuaire.")
         beneficiaries = create_demo_beneficiaries()
         if beneficiaries:
             self.stdout.write(f"Bénéficiaires suivis par le conseiller de démonstration : "
