@@ -42,9 +42,15 @@ _FORMATS = {
 }
 
 
+def _format(value):
+    kind = type(value)
+    if kind not in _FORMATS:  # a model's choices (TextChoices, IntegerChoices): its base type
+        kind = next(base for base in kind.__mro__ if base in _FORMATS)
+    return _FORMATS[kind](value)
+
+
 def copy_text(row):
-    return "\t".join([r"\N" if value is None else _FORMATS[type(value)](value)
-                      for value in row])
+    return "\t".join([r"\N" if value is None else _format(value) for value in row])
 
 
 class CopyLine(str):
