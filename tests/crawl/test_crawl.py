@@ -141,6 +141,19 @@ def demo_urls():
     return urls
 
 
+def admin_record_urls():
+    """Back-office pages of the demo's corrected records: the demo structure's edit and
+    history views (its manager's correction is in it), the training declarations."""
+    from advisors.models import Structure
+
+    structure = Structure.objects.filter(managers__email=ACCOUNTS["structure"]).first()
+    if structure is None:
+        return []
+    return [f"/admin/advisors_structures/edit/{structure.pk}/",
+            f"/admin/advisors_structures/history/{structure.pk}/",
+            "/admin/advisors_training_records/"]
+
+
 def named_patterns(resolver=None, namespace="", prefix=""):
     """(name, route) of every named URL pattern outside the Wagtail admin, documents and
     allauth (walked by following links)."""
@@ -183,7 +196,7 @@ def crawl_as(role):
     visits = list(public.visits.values())
     if role in STAFF:
         admin = Crawl(get, limit=ADMIN_PAGE_LIMIT, within="/admin/")
-        admin.run(["/admin/"], public=lambda path: False)
+        admin.run(["/admin/", *admin_record_urls()], public=lambda path: False)
         visits += admin.visits.values()
     return visits
 
