@@ -1,20 +1,16 @@
-"""Messages of the advisors programme (French, plain text), queued after commit."""
+"""Messages of the advisors programme (French, plain text and HTML in the layout of
+``advisors/notices.py``), queued after commit."""
 
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.emails import queue_email
 from calendars import dates
 
-SIGNATURE = "L'équipe Conseillers numériques de l'Agence nationale de la cohésion des territoires"
+from . import notices
 
 
 def _send(subject, recipients, paragraphs):
-    to = sorted({address for address in recipients if address})
-    if not to:
-        return
-    text = "\n\n".join(["Bonjour,", *paragraphs, SIGNATURE])
-    queue_email(subject=f"[Conseillers numériques] {subject}", to=to, text=text)
+    notices.send(subject, recipients, paragraphs)
 
 
 def _day(value):
@@ -93,7 +89,7 @@ def prefect_digest(assignment, applications):
     ]
     count = len(applications)
     plural = "s" if count > 1 else ""
-    _send(
+    notices.send(
         f"{count} nouvelle{plural} candidature{plural} — {assignment.territory}",
         [assignment.user.email],
         [
@@ -102,4 +98,5 @@ def prefect_digest(assignment, applications):
             "\n".join(lines),
             f"Vous pouvez donner votre avis depuis votre espace : {settings.SITE_URL}/espace/",
         ],
+        user=assignment.user, optional=True,
     )

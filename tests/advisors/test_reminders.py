@@ -576,3 +576,15 @@ def test_deleting_the_account_takes_the_notification_choices_and_records_away(
     erase_account(manager)
     assert not NoticePreference.objects.filter(user=manager).exists()
     assert not SentNotice.objects.filter(user=manager).exists()
+
+
+def test_the_programmes_other_emails_share_the_html_layout(
+        structure, manager, mailoutbox, django_capture_on_commit_callbacks):
+    from advisors import emails
+
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.application_received(make.application(structure))
+    [message] = mailoutbox
+    assert message.body.startswith("Bonjour,\n\nLa candidature de")
+    assert "Conseillers numériques</p>" in html_of(message)
+    assert "Ce rappel est facultatif" not in message.body  # a decision is never optional
