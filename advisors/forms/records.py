@@ -4,6 +4,7 @@ bounds show next to the fields; ``advisors.services.records`` saves and keeps th
 
 from django import forms
 
+from ..formats import french_phone
 from ..models import Structure, TrainingRecord
 from ..models.training import (
     EARLIEST_TRAINING_DATE,
@@ -12,7 +13,6 @@ from ..models.training import (
     training_errors,
 )
 from ..services.records import STRUCTURE_MANAGER_FIELDS
-from ..formats import french_phone
 from ..validators import normalize_phone
 from .common import DATE, INVALID_DATE, REQUIRED, add_bound_errors
 

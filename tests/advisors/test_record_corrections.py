@@ -8,12 +8,13 @@ import html
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from accounts.roles import Role
 from advisors.history import history_of
 from advisors.models import TrainingRecord
 from tests import factories as base
-from accounts.roles import Role
 
 from . import factories as make
 
@@ -198,7 +199,7 @@ TRAINING = {"training_start": "2025-09-01", "training_end": "2025-12-19",
 
 
 def test_a_training_declared_by_the_advisor_waits_then_is_validated_by_anct(
-        advisor_client, advisor, client, anct_user):
+        advisor_client, advisor, anct_user):
     response = advisor_client.post("/conseillers-numeriques/ma-formation/declarer/", TRAINING)
     assert response.status_code == 302
     record = TrainingRecord.objects.get(advisor=advisor)
@@ -207,7 +208,7 @@ def test_a_training_declared_by_the_advisor_waits_then_is_validated_by_anct(
     assert advisor.training_hours is None  # not in the record until ANCT validates it
     assert "À valider" in text(advisor_client.get("/conseillers-numeriques/ma-formation/"))
 
-    anct = base.Client() if hasattr(base, "Client") else type(client)()
+    anct = Client()
     anct.force_login(anct_user)
     listing = text(anct.get("/admin/advisors_training_records/?status=submitted"))
     assert advisor.full_name in listing
@@ -225,10 +226,10 @@ def test_a_training_declared_by_the_advisor_waits_then_is_validated_by_anct(
 
 
 def test_a_refused_training_shows_the_reason_to_the_advisor(advisor_client, advisor,
-                                                            client, anct_user):
+                                                            anct_user):
     advisor_client.post("/conseillers-numeriques/ma-formation/declarer/", TRAINING)
     record = TrainingRecord.objects.get(advisor=advisor)
-    anct = type(client)()
+    anct = Client()
     anct.force_login(anct_user)
     url = f"/admin/advisors_training_records/refuse/{record.pk}/"
     response = anct.post(url, {"reason": ""})
