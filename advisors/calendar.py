@@ -20,6 +20,7 @@ from calendars.opening_hours import (
 from calendars.registry import PersonalSource
 
 from .models import ServicePoint
+from .models.places import staffing_links
 
 UID_KIND = "permanence"
 
@@ -95,7 +96,10 @@ def service_point_feed(request, service_point_id):
 
 
 def _advisor_service_points(user):
-    return ServicePoint.objects.filter(advisors__user=user)
+    """The places the person works at while under contract with their structure (an
+    advisor whose contract ended gets their hours no more)."""
+    return ServicePoint.objects.filter(pk__in=staffing_links().filter(
+        advisor__user=user).values("servicepoint_id"))
 
 
 def _personal_stamp(user):

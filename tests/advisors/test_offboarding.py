@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advisors import rollups, services, tasks
-from advisors.models import ActivityReport, Contract, ServicePoint, Structure
+from advisors.models import ActivityReport, Contract, OpeningRange, ServicePoint, Structure
 from core.cache_versions import forget_local_versions
 from tests.advisors import factories as make
 
@@ -233,3 +233,14 @@ def test_the_manager_is_told_why_a_place_left_the_directory(client, manager, tea
         assert "n'apparaît plus dans l'annuaire" in page
         shared = client.get(reverse("advisors:place", args=[team["shared"].pk]))
         assert "n'apparaît plus dans l'annuaire" not in shared.content.decode()
+
+
+def test_the_personal_calendar_drops_the_places_when_the_contract_ends(team):
+    from advisors.calendar import personal_source
+
+    OpeningRange.objects.create(service_point=team["shared"], weekday=0, period="am",
+                                opens=datetime.time(9), closes=datetime.time(12))
+    user = team["ines"].user
+    assert len(personal_source.events(user)) > 0
+    with days_later(1):
+        assert personal_source.events(user) == []
