@@ -136,12 +136,15 @@ def appoint_coordinator(application, actor, contract):
         if application.status != Application.Status.VALIDATED:
             raise WorkflowError("Le coordinateur se désigne une fois le poste accordé par le "
                                 "comité de sélection.")
+        # The contract row is locked before it is checked: two posts appointing the same
+        # coordinator at once are told so, one after the other.
+        contract = (Contract.objects.select_for_update().filter(pk=contract.pk).first()
+                    if contract is not None else None)
         if contract is None or not appointable_contracts(application).filter(
                 pk=contract.pk).exists():
             message = ("Choisissez le contrat en cours d'un conseiller recruté par la "
                        "structure (et pas déjà coordinateur d'un autre poste).")
             raise WorkflowError(message, {"contract": [message]})
-        contract = locked(Contract, contract.pk)
         previous = application.coordinator_contract_id
         application.coordinator_contract = contract
         validate(application)
