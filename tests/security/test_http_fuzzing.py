@@ -146,6 +146,7 @@ GET_PARAMETERS = {
     "advisors:structure": PAGINATED, "advisors:contract_create": (),
     "advisors:rupture": (), "advisors:extension_request": (),
     "advisors:application_status": (), "advisors:convention_start": (),
+    "advisors:coordinator_post_request": (), "advisors:coordinator_appoint": (),
     "advisors:convention": (), "advisors:renewal_start": (), "advisors:renewal_decline": (),
     "advisors:amendment_request": (), "advisors:amendment": (), "advisors:application": (),
     "advisors:place": (), "advisors:closure_add": (), "advisors:coordinated_advisor": (),
