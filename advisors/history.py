@@ -68,6 +68,39 @@ def history_of(instance):
         "-timestamp", "-pk")
 
 
+def forget_person(emails, advisor=None):
+    """Account erasure (``privacy.services.erase_account``): the structures' histories no
+    longer show the contact details of a person who was (or became) their contact, and the
+    history of their advisor record no longer names them."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from wagtail.models import ModelLogEntry
+
+    from .models import Advisor, Structure
+
+    emails = {email.lower() for email in emails if email}
+    if emails:
+        entries = ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Structure)).annotate(
+            text=Cast("data", TextField()))
+        for entry in entries:
+            if not any(email in entry.text.lower() for email in emails):
+                continue
+            for change in (entry.data or {}).get("changes", []):
+                if change.get("field", "").startswith("contact_"):
+                    change["old"] = change["new"] = ERASED
+            ModelLogEntry.objects.filter(pk=entry.pk).update(data=entry.data)
+    if advisor is not None:
+        advisor.refresh_from_db()  # its anonymised name
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Advisor),
+            object_id=str(advisor.pk)).update(label=str(advisor))
+
+
+ERASED = "(effacé à la suppression d'un compte)"
+
+
 def describe_changes(data):
     items = [f"{change['label']} : « {change['old']} » → « {change['new']} »"
              for change in (data or {}).get("changes", [])]

@@ -28,6 +28,7 @@ from academy.models import Enrolment, OfficialProfile, Session
 from academy.services import fill_from_waitlist
 from accounts.models import NoticePreference, SentNotice
 from accounts.roles import Role
+from advisors import history as advisors_history
 from advisors.models import Advisor, Contract, PrefectAssignment, Structure
 from calendars.models import CalendarToken
 from dashboards.models import ExportJob
@@ -153,8 +154,11 @@ def erase_account(user, *, reason=AccountErasure.Reason.REQUEST, now=None):
         PrefectAssignment.objects.filter(user=user).delete()
         user.managed_structures.clear()
         _delete_owned_elsewhere(user)
+        advisor = Advisor.objects.filter(user=user).first()
         _anonymise_structure_contacts(emails)
         _anonymise_advisor(user)
+        # The corrections' history keeps no contact detail nor name of the person.
+        advisors_history.forget_person(emails, advisor)
         _relabel_log_entries(user)
         _delete_outgoing_emails(emails)
         # After the outbox was cleared of the person's messages, before the address is

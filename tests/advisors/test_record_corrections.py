@@ -273,3 +273,22 @@ def test_a_bad_training_declaration_is_refused_in_french_next_to_the_field(advis
 def test_only_advisors_declare_a_training(client, manager):
     client.force_login(manager)
     assert client.get("/conseillers-numeriques/ma-formation/declarer/").status_code == 404
+
+
+# --- account erasure ------------------------------------------------------------------------
+def test_an_erased_contact_leaves_no_detail_in_the_structure_history(client, manager,
+                                                                     structure):
+    from advisors.history import ERASED
+    from privacy.services import erase_account
+
+    client.force_login(manager)
+    client.post(f"/conseillers-numeriques/structures/{structure.pk}/coordonnees/", {
+        "address": structure.address, "contact_first_name": "Nadia",
+        "contact_last_name": "Benali", "contact_email": manager.email,
+        "contact_phone": ""})
+    [entry] = history_of(structure)
+    assert manager.email in str(entry.data)
+    erase_account(manager)
+    entry.refresh_from_db()
+    assert manager.email not in str(entry.data) and "Benali" not in str(entry.data)
+    assert {c["new"] for c in entry.data["changes"]} == {ERASED}
