@@ -73,3 +73,18 @@ def inset_path(code, x, y, size):
                               for px, py in ring)
             parts.append(f"M{coords}Z")
     return "".join(parts)
+
+
+@functools.lru_cache(maxsize=32)
+def bounds(code):
+    """[[south, west], [north, east]] of a territory's outline (Leaflet's order), or None."""
+    found = features().get(code)
+    if not found:
+        return None
+    points = [point for polygon in found[1] for ring in polygon for point in ring]
+    return [[min(lat for _lon, lat in points), min(lon for lon, _lat in points)],
+            [max(lat for _lon, lat in points), max(lon for lon, _lat in points)]]
+
+
+METROPOLITAN_BOUNDS = [[41.3, -5.2], [51.1, 9.6]]
+

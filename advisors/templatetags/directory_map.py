@@ -6,7 +6,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import json_script
 
-from territories.outlines import STATIC_PATH
+from territories import outlines
 
 register = template.Library()
 
@@ -15,7 +15,13 @@ def map_config(link_target=""):
     config = {"tiles": settings.DIRECTORY_TILE_URL,
               "attribution": settings.DIRECTORY_TILE_ATTRIBUTION if settings.DIRECTORY_TILE_URL
               else "",
-              "outlines": static(STATIC_PATH)}
+              "outlines": static(outlines.STATIC_PATH),
+              # Shortcuts to the overseas départements, whose places a view of metropolitan
+              # France leaves out (the map's "insets").
+              "areas": [{"name": "Métropole", "bounds": outlines.METROPOLITAN_BOUNDS}] + [
+                  {"name": name, "bounds": outlines.bounds(code)}
+                  for code, name in outlines.OVERSEAS_DEPARTMENTS.items()
+                  if outlines.bounds(code)]}
     if link_target:
         config["linkTarget"] = link_target
     return config

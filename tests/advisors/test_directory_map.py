@@ -64,6 +64,11 @@ def test_without_a_tile_server_the_map_draws_the_projects_outlines(places, setti
     assert config["tiles"] == "" and config["outlines"].endswith(
         "territories/departements.geojson")
     assert finders.find("territories/departements.geojson")
+    # Buttons under the map go to metropolitan France and each overseas département.
+    assert [area["name"] for area in config["areas"]] == [
+        "Métropole", "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
+    (south, west), (north, east) = config["areas"][3]["bounds"]  # Guyane
+    assert -54.7 < west < east < -51.4 and 2 < south < north < 6
     assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in page
     assert "/static/advisors/directory_map.js" in page
     assert "Légende de la carte" in page and "numéroté comme dans la liste" in page

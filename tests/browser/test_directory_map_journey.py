@@ -68,6 +68,8 @@ def test_the_map_shows_outlines_and_markers_in_sync_with_the_list_on_a_phone(
     list_box, map_area = results.first.bounding_box(), map_box.bounding_box()
     assert map_area["y"] > list_box["y"]
     assert page.get_by_label("Légende de la carte").is_visible()
+    # Like a printed map's insets: a way to the overseas départements.
+    assert page.get_by_role("button", name="La Réunion").is_visible()
 
     # Focusing a result highlights its marker.
     first_link = results.nth(0).locator("a").first

@@ -174,7 +174,45 @@
     });
 
     // Without tiles, the outlines are the only landmarks: keep a département's border near.
-    map.fitBounds(bounds, { padding: [28, 28], maxZoom: tiled ? 14 : 12 });
+    var fitOptions = { padding: [28, 28], maxZoom: tiled ? 14 : 12 };
+    var areas = config.areas || [];
+    function areaOf(position) {
+      for (var n = 0; n < areas.length; n++) {
+        if (L.latLngBounds(areas[n].bounds).pad(0.2).contains(position)) return n;
+      }
+      return -1;
+    }
+    // Metropolitan France and the overseas départements are oceans apart: the map opens on
+    // the part holding the searched commune (else the most places); buttons under it go to
+    // the others, like the insets of a printed map.
+    var byArea = {};
+    bounds.forEach(function (position) {
+      var n = areaOf(position);
+      (byArea[n] = byArea[n] || []).push(position);
+    });
+    var shown = data.origin ? areaOf(data.origin) : Object.keys(byArea).sort(function (a, b) {
+      return byArea[b].length - byArea[a].length;
+    })[0];
+    map.fitBounds(byArea[shown] || bounds, fitOptions);
+    if (areas.length) {
+      var list = document.createElement("ul");
+      list.className = "directory-areas fr-btns-group fr-btns-group--inline fr-btns-group--sm";
+      list.setAttribute("aria-label", "Afficher sur la carte");
+      areas.forEach(function (area, n) {
+        var item = document.createElement("li");
+        var button = document.createElement("button");
+        var count = (byArea[n] || []).length - (data.origin && areaOf(data.origin) === n ? 1 : 0);
+        button.type = "button";
+        button.className = "fr-btn fr-btn--tertiary fr-btn--sm";
+        button.textContent = area.name + (count > 0 ? " (" + count + ")" : "");
+        button.addEventListener("click", function () {
+          map.fitBounds(byArea[n] && count > 0 ? byArea[n] : area.bounds, fitOptions);
+        });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      element.parentNode.insertBefore(list, element.nextSibling);
+    }
   }
 
   if (document.readyState === "loading") {
