@@ -38,7 +38,7 @@ RUN_AXE = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
 UNDECIDABLE = {"color-contrast", "label-content-name-mismatch"}
 
 # Pages checked per journey, asserted by each test so the figure quoted stays true.
-PAGES_PER_JOURNEY = {"public": 19, "élu": 10, "structure": 15, "advisor": 11, "préfet": 7,
+PAGES_PER_JOURNEY = {"public": 21, "élu": 10, "structure": 17, "advisor": 11, "préfet": 7,
                      "ANCT": 6}
 
 
@@ -201,6 +201,8 @@ def test_public_pages(live_server, browser, course, deployment, width):
         ("/conseillers/", 200),
         ("/conseillers/?q=Beauvais+%2860%29", 200),
         (f"/conseillers/{place.pk}/", 200),
+        ("/conseillers/integrer/?departement=60&hauteur=600", 200),
+        ("/conseillers/carte-integree/?departement=60", 200),
         ("/donnees-personnelles/", 200),
         ("/accessibilite/", 200),
         ("/comptes/login/", 200),
@@ -253,6 +255,9 @@ def test_structure_manager_pages(live_server, browser, deployment):
         (f"/conseillers-numeriques/structures/{structure.pk}/recrutement/", 200),
         (f"/conseillers-numeriques/structures/{structure.pk}/recrutement/", 200,
          "Enregistrer le contrat"),
+        (f"/conseillers-numeriques/structures/{structure.pk}/poste-coordinateur/", 200),
+        (f"/conseillers-numeriques/structures/{structure.pk}/poste-coordinateur/", 200,
+         "Déposer la demande"),
         (f"/conseillers-numeriques/contrats/{contract.pk}/rupture/", 200),
         (f"/conseillers-numeriques/contrats/{contract.pk}/prolongation/", 200),
         (f"/conseillers-numeriques/candidatures/{application.pk}/", 200),
