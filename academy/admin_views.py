@@ -177,7 +177,7 @@ def attendance(request, session_id):
                 value = request.POST.get(f"a-{enrolment.pk}-{day:%Y%m%d}-{period}", "")
                 if value in Attendance.Status.values or value == "":
                     marks[(enrolment.pk, day, period)] = value
-        services.record_attendance(session, marks)
+        services.record_attendance(session, marks, by=request.user)
         messages.success(request, "Présences enregistrées.")
         return redirect(reverse("academy_admin:attendance", args=[session.pk]))
     recorded = {(a.enrolment_id, a.day, a.period): a.status

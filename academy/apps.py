@@ -15,6 +15,9 @@ class AcademyConfig(AppConfig):
         from .views import catalog  # noqa: F401  (registers itself as CatalogPage's view)
 
         spaces.register("academy/space/section.html", space_section)
+        from . import trainer_views
+
+        spaces.register("academy/space/trainer_section.html", trainer_views.space_section)
         # Course pages and the catalogue show sessions and seats left: pages kept for
         # anonymous visitors are forgotten when a session or an enrolment changes.
         from cms import page_cache

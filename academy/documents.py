@@ -21,19 +21,36 @@ WALK_IN_ROWS = 3
 
 
 def attendance_sheet_pdf(session) -> bytes:
-    """The "feuille d'émargement" of a session: one signature cell per participant and
-    half-day, then the trainers' signatures (A4 landscape)."""
+    """The "feuille d'émargement" of a session: one cell per participant and half-day,
+    holding the recorded presence and how it was recorded (QR code scanned, trainer's list,
+    ANCT correction) or left blank to sign, then the trainers' signatures (A4 landscape)."""
+    from .attendance import mode_label, times_label
+
     participants = (
         session.enrolments.holding_seats().select_related("user")
+        .prefetch_related("attendances")
         .order_by("user__last_name", "user__first_name")
     )
+    slots = session.half_days()
+    rows = []
+    for enrolment in participants:
+        marks = {(a.day, a.period): a for a in enrolment.attendances.all()}
+        cells = []
+        for slot in slots:
+            mark = marks.get(slot)
+            cells.append({"status": mark.get_status_display(), "mode": mode_label(mark),
+                          "times": times_label(mark)} if mark else None)
+        rows.append({"name": f"{enrolment.user.last_name.upper()} {enrolment.user.first_name}",
+                     "cells": cells})
     with translation.override("fr"):
         context = {
             "session": session,
             "dates": _session_dates(session),
             "place": _place(session),
-            "half_days": [half_day_label(day, period) for day, period in session.half_days()],
-            "names": [f"{e.user.last_name.upper()} {e.user.first_name}" for e in participants],
+            "half_days": [half_day_label(day, period) for day, period in slots],
+            "rows": rows,
+            "trainer_names": ", ".join(
+                user.get_full_name() for user in session.trainer_accounts.all()),
             "walk_in_rows": range(WALK_IN_ROWS),
             "organiser": ORGANISER,
         }

@@ -301,20 +301,28 @@ def cancel_session(session_id, reason=""):
         return affected
 
 
-def record_attendance(session, marks):
-    """marks: {(enrolment_id, date, period): status or ""} from the attendance grid."""
+def record_attendance(session, marks, by=None):
+    """marks: {(enrolment_id, date, period): status or ""} from the ANCT's attendance grid.
+    A changed or new mark is recorded as an ANCT correction by ``by``; an unchanged one keeps
+    how it was recorded (QR code, trainer)."""
     from .models import Attendance
 
     valid_slots = set(session.half_days())
     enrolment_ids = set(session.enrolments.holding_seats().values_list("pk", flat=True))
+    current = {(e, d, p): status for e, d, p, status in Attendance.objects.filter(
+        enrolment__session=session).values_list("enrolment_id", "day", "period", "status")}
     with transaction.atomic():
         for (enrolment_id, day, period), status in marks.items():
             if enrolment_id not in enrolment_ids or (day, period) not in valid_slots:
                 continue
+            if current.get((enrolment_id, day, period), "") == status:
+                continue  # unchanged: keeps how it was recorded
             if status:
                 Attendance.objects.update_or_create(
                     enrolment_id=enrolment_id, day=day, period=period,
-                    defaults={"status": status},
+                    defaults={"status": status, "mode": Attendance.Mode.ANCT,
+                              "recorded_by": by, "recorded_at": timezone.now(),
+                              "arrived_at": None, "left_at": None},
                 )
             else:
                 Attendance.objects.filter(enrolment_id=enrolment_id, day=day,

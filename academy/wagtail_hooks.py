@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
@@ -123,6 +124,7 @@ class SessionViewSet(ExportingViewSetMixin, SnippetViewSet):
             heading="Inscriptions",
         ),
         FieldPanel("trainers"),
+        FieldPanel("trainer_accounts", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [FieldPanel("requires_approval"), FieldPanel("contact_email"),
              FieldPanel("survey_url")],

@@ -10,6 +10,7 @@ class Role(StrEnum):
     STRUCTURE_MANAGER = "Gestionnaire de structure"
     ADVISOR = "Conseiller numérique"
     COORDINATOR = "Coordinateur"
+    TRAINER = "Formateur"
 
 
 # Roles whose members must use two-factor authentication before reaching the back office or

@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from academy import attestation_views
+from academy import attestation_views, trainer_views
 from academy import views as academy_views
 from cms.views import legal_notice, robots_txt, search, site_map
 from opendata.api import api
@@ -32,6 +32,9 @@ urlpatterns = [
     path("espace/profil-elu/", academy_views.profile, name="official_profile"),
     path("espace/", include("accounts.urls")),
     path("inscriptions/", include("academy.urls")),
+    # Trainers' space and the participants' attendance scan (academy.trainer_views).
+    path("formateur/", include("academy.trainer_urls")),
+    path("emargement/<str:token>/", trainer_views.scan, name="attendance_scan"),
     # The public page a QR code of an attestation leads to (academy.attestations).
     path("attestations/<str:reference>/", attestation_views.check, name="attestation_check"),
     path("territoires/", include("territories.urls")),

@@ -58,6 +58,9 @@ DESCRIPTIONS = {
     "ATTESTATION_SIGNING_PASSPHRASE": "phrase de passe de cette clé, si elle est chiffrée",
     "ATTESTATION_CHECK_RATE_LIMIT": "consultations de la page de vérification d'une "
                                     "attestation par adresse (`30/m/ip` : 30 par minute)",
+    "ATTENDANCE_QR_MARGIN_MINUTES": "minutes pendant lesquelles le QR code d'émargement "
+                                    "d'une demi-journée est accepté avant son début et après "
+                                    "sa fin (30)",
     "DEFAULT_FROM_EMAIL": "expéditeur des courriels",
     "SERVER_EMAIL": "expéditeur des courriels d'erreur",
     "EMAIL_BACKEND": "moteur d'envoi (`django.core.mail.backends.smtp.EmailBackend` en "

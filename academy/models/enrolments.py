@@ -204,10 +204,24 @@ class Attendance(models.Model):
         MORNING = "am", "Matin"
         AFTERNOON = "pm", "Après-midi"
 
+    class Mode(models.TextChoices):
+        """How the mark was recorded (shown on the attendance sheet)."""
+        QR = "qr", "QR code scanné"
+        TRAINER = "trainer", "Pointé par le formateur"
+        ANCT = "anct", "Correction ANCT"
+
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
     day = models.DateField("jour")
     period = models.CharField("demi-journée", max_length=2, choices=Period.choices)
     status = models.CharField("présence", max_length=10, choices=Status.choices)
+    mode = models.CharField("mode d'enregistrement", max_length=10, choices=Mode.choices,
+                            blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="enregistrée par", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("enregistrée le", null=True, blank=True)
+    arrived_at = models.TimeField("arrivée tardive à", null=True, blank=True)
+    left_at = models.TimeField("départ anticipé à", null=True, blank=True)
 
     class Meta:
         verbose_name = "présence"

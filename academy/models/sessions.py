@@ -1,6 +1,7 @@
 """Sessions: the dated occurrences of a course, outside the page's revisions."""
 
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -8,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from modelcluster.models import ClusterableModel
 
+from accounts.roles import Role
 from calendars.dates import long_date
 
 
@@ -60,6 +62,12 @@ class Session(ClusterableModel):
     enrolment_closes = models.DateTimeField("clôture des inscriptions")
     cancellation_deadline = models.DateTimeField("date limite d'annulation")
     trainers = models.CharField("formateurs", max_length=255, blank=True)
+    # The trainers' accounts: they open the session's space (participants, QR attendance,
+    # the list to tick, the sheet) at /formateur/.
+    trainer_accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="comptes des formateurs", blank=True,
+        related_name="trained_sessions", limit_choices_to={"groups__name": Role.TRAINER},
+        help_text="Personnes du groupe « Formateur » : elles émargent les participants.")
     requires_approval = models.BooleanField(
         "inscriptions soumises à validation", default=False,
         help_text="Les demandes restent « en attente de validation » jusqu'à ce que l'équipe "

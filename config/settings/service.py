@@ -48,3 +48,6 @@ ATTESTATION_SIGNING_CERT = env("ATTESTATION_SIGNING_CERT", "")
 ATTESTATION_SIGNING_PASSPHRASE = env("ATTESTATION_SIGNING_PASSPHRASE", "")
 # Views of an attestation's public verification page per client address (allauth's limiter).
 ATTESTATION_CHECK_RATE_LIMIT = env("ATTESTATION_CHECK_RATE_LIMIT", "30/m/ip")
+# Attendance by QR code (academy.attendance): a half-day's code is accepted from this many
+# minutes before its start until this many after its end.
+ATTENDANCE_QR_MARGIN_MINUTES = int(env("ATTENDANCE_QR_MARGIN_MINUTES", "30"))
