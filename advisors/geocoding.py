@@ -3,10 +3,11 @@
 rows already there (``manage.py geocode_addresses``).
 
 A save never calls the geocoder: when the address or the commune changed (or the row is
-new, without coordinates given by code), ``before_save`` puts the row at its commune's centre, flagged approximate and
-pending, and ``after_save`` sends ``advisors.tasks.geocode_address`` once the transaction
-is committed; the task asks the geocoder (without a broker it runs at once, in the same
-request, after the commit) and writes the position with an UPDATE conditioned on the
+new, without coordinates given by code), ``before_save`` puts the row at its commune's
+centre, flagged approximate and pending, and ``after_save`` sends
+``advisors.tasks.geocode_address`` once the transaction is committed; the task asks the
+geocoder (without a broker it runs at once, in the same request, after the commit) and
+writes the position with an UPDATE conditioned on the
 address read, so a newer change is never overwritten. A geocoder that does not answer
 leaves the row pending; ``advisors.tasks.retry_geocoding`` tries again every quarter of
 an hour. A position set by hand (a marker moved on the place's form) is kept until the

@@ -10,16 +10,15 @@ from django.db.models import Avg, Exists, OuterRef, Q
 from django.utils import timezone
 
 from calendars.holidays import LOCAL_HOLIDAY_AREAS, public_holidays
-from calendars.open_now import OVERSEAS_TIMEZONES, PARIS, OpenState, open_state
+from calendars.open_now import OVERSEAS_TIMEZONES, PARIS, OpenState, open_state, timezone_of
 from calendars.opening_hours import ClosedPeriod
 from territories.models import Commune
 from territories.text import normalize_name
 
 from ..calendar import opening_ranges
-from ..geo import NearestFirst
+from ..geo import NearestFirst, box_around, distance_km
 from ..models import Closure, OpeningRange, ServicePoint
 from ..paging import load_in_order
-
 
 # The radii a resident may choose (km), and the one searched when they choose none.
 RADII_KM = (5, 10, 20, 50)
@@ -103,7 +102,7 @@ def service_points(*, origin: Origin | None = None, service: str = "", access: s
     Ranking and paging read the service point table alone; ``with_details`` loads what one
     page shows."""
     rows = matching(service=service, access=access, open_now=open_now, weekday=weekday,
-                    now=now)
+                    now=now, zone=zone_of(origin))
     if origin is None:
         return rows.order_by("commune__name", "name", "pk")
     return NearestFirst(rows, origin.latitude, origin.longitude, within_km=radius_km,
@@ -121,19 +120,52 @@ def nearby(*, origin: Origin, radius_km: int, **filters):
     ranked = service_points(origin=origin, radius_km=radius_km, **filters)
     if ranked.count():
         return ranked, None
-    nearest = NearestFirst(matching(**filters), origin.latitude, origin.longitude,
-                           placed_only=True, tie_breaks=("pk",))[0:1]
-    if not nearest:
+    distance = nearest_km(matching(zone=zone_of(origin), **filters), origin,
+                          beyond_km=radius_km)
+    if distance is None:
         return ranked, None
-    distance = nearest[0].distance_km
     shown = widen_km(distance)
     return (service_points(origin=origin, radius_km=shown, **filters),
             Widened(radius_km, distance, shown))
 
 
+# How far a search without result looks for the nearest places (boxes an index answers).
+WIDEN_STEPS_KM = (50, 100, 200, 300)
+
+
+def nearest_km(rows, origin: Origin, beyond_km=0) -> float | None:
+    """Kilometres to the nearest of ``rows``, looked for in growing boxes up to 300 km
+    (so a search with nothing near never ranks the whole country), else None."""
+    for km in WIDEN_STEPS_KM:
+        if km <= beyond_km:
+            continue
+        box = box_around(origin.latitude, origin.longitude, km)
+        within = rows.filter(box) if box is not None else rows
+        first = list(within.annotate(distance_km=distance_km(origin.latitude,
+                                                             origin.longitude))
+                     .filter(distance_km__lte=km).order_by("distance_km")
+                     .values_list("distance_km", flat=True)[:1])
+        if first:
+            return first[0]
+    return None
+
+
+def zone_of(origin: Origin | None):
+    """The time zone of the places around ``origin``, for "Ouvert maintenant": its
+    commune's, or Paris for a position in metropolitan France; None (every zone) else."""
+    if origin is None:
+        return None
+    if origin.commune is not None:
+        return timezone_of(origin.commune.department.code)
+    if 41 <= origin.latitude <= 51.5 and -5.5 <= origin.longitude <= 10:
+        return PARIS
+    return None
+
+
 def matching(*, service: str = "", access: str = "", open_now: bool = False,
-             weekday: int | None = None, now: datetime | None = None):
-    """Public service points matching the filters, unordered."""
+             weekday: int | None = None, now: datetime | None = None, zone=None):
+    """Public service points matching the filters, unordered (``zone``: the time zone of
+    every place looked at, when the search is around one point)."""
     rows = ServicePoint.objects.public()
     if service:
         # The JSON list's text holds the code between quotes: exact on SQLite and PostgreSQL.
@@ -144,19 +176,23 @@ def matching(*, service: str = "", access: str = "", open_now: bool = False,
         rows = rows.filter(Exists(OpeningRange.objects.filter(
             service_point=OuterRef("pk"), weekday=weekday)))
     if open_now:
-        rows = rows.filter(open_at_moment(now or timezone.now()))
+        rows = rows.filter(open_at_moment(now or timezone.now(), zone))
     return rows
 
 
-def open_at_moment(moment: datetime) -> Q:
+def open_at_moment(moment: datetime, zone=None) -> Q:
     """Open at that moment, in each place's own time: metropolitan France at Paris time,
-    each overseas département at its own (``calendars.open_now.OVERSEAS_TIMEZONES``)."""
-    overseas = {}
-    for code, name in OVERSEAS_TIMEZONES.items():
-        overseas.setdefault(name, []).append(code)
-    zones = [(PARIS, ~Q(commune__department__code__in=list(OVERSEAS_TIMEZONES)))]
-    zones += [(ZoneInfo(name), Q(commune__department__code__in=codes))
-              for name, codes in overseas.items()]
+    each overseas département at its own (``calendars.open_now.OVERSEAS_TIMEZONES``);
+    with ``zone``, every place is taken to be in that one (a search around a point)."""
+    if zone is not None:
+        zones = [(zone, Q())]
+    else:
+        overseas = {}
+        for code, name in OVERSEAS_TIMEZONES.items():
+            overseas.setdefault(name, []).append(code)
+        zones = [(PARIS, ~Q(commune__department__code__in=list(OVERSEAS_TIMEZONES)))]
+        zones += [(ZoneInfo(name), Q(commune__department__code__in=codes))
+                  for name, codes in overseas.items()]
     condition = Q(pk__in=[])
     for zone, where in zones:
         local = moment.astimezone(zone)
@@ -196,9 +232,3 @@ def upcoming_closures(point: ServicePoint, today=None):
     today = today or timezone.localdate()
     return [c for c in point.closures.all() if c.end >= today]
 
-
-def staff_first_names(point: ServicePoint) -> list[str]:
-    """The first names the page shows: advisors under contract with the place's structure
-    only (an advisor whose contract ended is named nowhere public)."""
-    return sorted({name for name in point.current_advisors().values_list("first_name",
-                                                                         flat=True) if name})
