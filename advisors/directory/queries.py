@@ -232,3 +232,9 @@ def upcoming_closures(point: ServicePoint, today=None):
     today = today or timezone.localdate()
     return [c for c in point.closures.all() if c.end >= today]
 
+
+def staff_first_names(point: ServicePoint) -> list[str]:
+    """The first names the page shows: advisors under contract with the place's structure
+    only (an advisor whose contract ended is named nowhere public)."""
+    return sorted({name for name in point.current_advisors().values_list("first_name",
+                                                                         flat=True) if name})
