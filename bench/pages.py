@@ -29,6 +29,7 @@ PAGES = [
     ("national_dashboard", "Tableau de bord national", "admin"),
     ("directory", "Annuaire (recherche)", None),
     ("directory_radius", "Annuaire (autour de moi, 10 km, filtres)", None),
+    ("directory_embedded", "Carte intégrée (département, service)", None),
     ("ics", "Flux ICS personnel", None),
     ("api_lieux", "API lieux", None),
     ("api_structures", "API structures", None),
@@ -133,6 +134,10 @@ def resolve_pages(login_keys):
             "lat": "49.430", "lon": "2.080", "rayon_km": 10,
             "service": "aide-aux-demarches-administratives", "access": "free",
             "weekday": 1}),
+        # The map partner sites frame: not kept by the page cache (its framing headers are
+        # set by the view), so rendered on every request.
+        "directory_embedded": reverse("directory:embedded") + "?" + urlencode({
+            "departement": "60", "service": "aide-aux-demarches-administratives"}),
         "ics": reverse("calendars:personal_feed", args=[token]),
         "api_lieux": "/api/v1/lieux",
         "api_structures": "/api/v1/structures",
