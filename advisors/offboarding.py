@@ -26,6 +26,7 @@ The job only reads and renews versions: running it twice changes nothing more.
 import datetime
 import logging
 
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from . import signals
@@ -54,6 +55,29 @@ def places_left_unstaffed_on(day=None):
     return (ServicePoint.objects.filter(is_public=True)
             .staffed(day - datetime.timedelta(days=1))
             .exclude(pk__in=ServicePoint.objects.staffed(day).values("pk")))
+
+
+def last_staffing_change(day=None):
+    """The latest moment, up to that day, from which a place's staff changed with the date
+    alone (the local midnight after a listed advisor's last day, or starting the day their
+    contract or its rupture took effect); None without any. Open data dates its service
+    points file with it, as a place leaving the lists touches no row."""
+    day = day or timezone.localdate()
+    ruptured = Q(rupture_status=Contract.Rupture.VALIDATED)
+    figures = Contract.objects.filter(
+        advisor__in=ServicePoint.advisors.through.objects.values("advisor_id"),
+        status__in=Contract.HOLDING_STATUSES,
+    ).order_by().aggregate(
+        started=Max("start", filter=Q(start__lte=day)),
+        ended=Max("end", filter=~ruptured & Q(end__lt=day)),
+        broken=Max("rupture_date", filter=ruptured & Q(rupture_date__lte=day)))
+    days = [figures["started"], figures["broken"]]
+    if figures["ended"]:
+        days.append(figures["ended"] + datetime.timedelta(days=1))
+    days = [d for d in days if d is not None]
+    if not days:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(max(days), datetime.time()))
 
 
 def apply_contract_ends(day=None) -> dict:

@@ -34,6 +34,7 @@ from django.http import StreamingHttpResponse
 
 from academy.models import Session
 from advisors.models import Contract, ServicePoint, Structure
+from advisors.offboarding import last_staffing_change
 from core.exports import CONTENT_TYPES, CSV, JSON, XLSX, Export, content_disposition, neutralise
 
 from .service_points import SERVICE_POINT_FIELDS, service_point_rows
@@ -159,7 +160,9 @@ class ServicePointsExport(OpenDataExport):
         return service_point_rows()
 
     def last_update(self):
-        return _latest(ServicePoint.objects.public())
+        # A place leaves or comes back with its advisors' contracts, touching no row.
+        return max(filter(None, [_latest(ServicePoint.objects.public()),
+                                 last_staffing_change()]), default=None)
 
 
 class StructuresExport(OpenDataExport):

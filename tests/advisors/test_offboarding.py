@@ -29,7 +29,7 @@ def days_later(days):
     moved = timezone.now() + datetime.timedelta(days=days)
     with mock.patch("django.utils.timezone.now", return_value=moved):
         forget_local_versions()
-        yield moved.date()
+        yield timezone.localdate(moved)
 
 
 def run_daily_job(capture):
@@ -244,3 +244,11 @@ def test_the_personal_calendar_drops_the_places_when_the_contract_ends(team):
     assert len(personal_source.events(user)) > 0
     with days_later(1):
         assert personal_source.events(user) == []
+
+
+def test_the_open_data_file_is_dated_by_the_day_a_place_left_it(team):
+    from opendata.exports import ServicePointsExport
+
+    with days_later(1) as tomorrow:
+        latest = timezone.localtime(ServicePointsExport().last_update())
+        assert latest.date() == tomorrow and latest.hour == 0

@@ -92,4 +92,4 @@ def test_a_contract_ending_makes_its_post_vacant_the_next_day(client, oise,
                                         with_role=True))
         table = client.get(url).content.decode().split('id="postes-vacants"')[1]
         assert "Centre social" in table.split("</table>")[0]
-        assert f"vacant depuis le {long_date(tomorrow.date())}" in table
+        assert f"vacant depuis le {long_date(timezone.localdate(tomorrow))}" in table
