@@ -71,7 +71,8 @@ COMMENT = "Projet cohérent avec le schéma départemental d'inclusion numériqu
 ANON, ELU, MANAGER, ADVISOR, COORD = "anonymous", "elu", "manager_of_a", "advisor_of_a", \
     "coordinator_of_a"
 P60, PREG, ADMIN = "prefect_of_oise_60", "prefect_of_hauts_de_france", "anct_admin"
-ROLES = (ANON, ELU, MANAGER, ADVISOR, COORD, P60, PREG, ADMIN)
+TRAINER = "trainer_of_a_session"
+ROLES = (ANON, ELU, MANAGER, ADVISOR, COORD, P60, PREG, ADMIN, TRAINER)
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANON}
 NOBODY = frozenset()
@@ -79,7 +80,7 @@ NOBODY = frozenset()
 # Private markers of each party, and the parties whose private details each role may read.
 MARKERS = {"A": "zqxa", "B": "zqxb", "C": "zqxc"}
 READS_PRIVATE = {ANON: "", ELU: "", MANAGER: "A", ADVISOR: "A", COORD: "A", P60: "A",
-                 PREG: "AC", ADMIN: "ABC"}
+                 PREG: "AC", ADMIN: "ABC", TRAINER: ""}
 
 # --- who may reach a party's object -------------------------------------------------------------
 # Each maps a party (A, C, B) to the roles allowed on that party's object.
@@ -249,6 +250,37 @@ def period_body(w, r, side):
     return {"du": (TODAY - datetime.timedelta(days=90)).isoformat(), "au": TODAY.isoformat()}
 
 
+# --- the trainers' space: their session (under way today) and another -----------------------
+def trainer_cases(name, method="get", slot=False):
+    """The session the trainer trains, and another one; the team (ADMIN) manages both."""
+    def kwargs(session_attr):
+        def build(w, r):
+            session = getattr(w, session_attr)
+            found = {"session_id": session.pk}
+            if slot:
+                day, period = session.half_days()[0]
+                found.update(day=f"{day:%Y%m%d}", period=period)
+            return found
+        return build
+    return (Case("own session", frozenset({TRAINER, ADMIN}), kwargs=kwargs("trained_session"),
+                 method=method),
+            Case("another session", frozenset({ADMIN}), kwargs=kwargs("live_session"),
+                 method=method))
+
+
+def scan_token(session_attr, age_seconds=0):
+    """The code the trainer's screen shows now (or ``age_seconds`` ago)."""
+    def build(w, r):
+        from academy import attendance
+
+        session = getattr(w, session_attr)
+        day, period = attendance.current_slot(session) or session.half_days()[0]
+        moment = timezone.now() - datetime.timedelta(seconds=age_seconds)
+        return {"token": attendance.make_token(session, day, period,
+                                               attendance.time_step(moment))}
+    return build
+
+
 # --- dashboards: territories and exports --------------------------------------------------------
 def territory_cases(level, codes):
     """``codes``: [(code or party, allowed)] → GET cases of a dashboard page."""
@@ -333,6 +365,20 @@ PATTERNS = {
              kwargs=lambda w, r: {"document_id": w.documents["attended"].pk}),
         Case("document of a session one is not in", {ADMIN},
              kwargs=lambda w, r: {"document_id": w.documents["other"].pk})),
+    # The trainers' space: a trainer reaches only the sessions they train (the team all).
+    "trainer:home": personal({TRAINER}),
+    "trainer:session": scoped(*trainer_cases("session")),
+    "trainer:sheet": scoped(*trainer_cases("sheet")),
+    "trainer:qr": scoped(*trainer_cases("qr", slot=True)),
+    "trainer:qr_code": scoped(*trainer_cases("qr_code", slot=True)),
+    "trainer:attendance": scoped(*trainer_cases("attendance", slot=True),
+                                 *trainer_cases("attendance", method="post", slot=True)),
+    # The QR code of a half-day under way: its confirmed participant (the élu) is marked
+    # present; anyone else, and a code that expired, are refused (anonymous: to the login).
+    "attendance_scan": public(
+        Case("current code", frozenset({ELU}), kwargs=scan_token("trained_session")),
+        Case("expired code", NOBODY, kwargs=scan_token("trained_session", age_seconds=120)),
+        Case("session not under way", NOBODY, kwargs=scan_token("live_session"))),
     # What an attestation's QR code opens: anyone, with the reference.
     "attestation_check": public(
         Case("issued attestation", EVERYONE,
@@ -636,6 +682,7 @@ def build_world():
         P60: make.prefect(department=communes["Beauvais"].department),
         PREG: make.prefect(region=communes["Beauvais"].department.region),
         ADMIN: site.staff_user(Role.ANCT_ADMIN, email="admin@anct.gouv.fr"),
+        TRAINER: make.user(email="formatrice@example.fr", role=Role.TRAINER),
     }
     stranger = make.user(email="autre.personne@example.fr")
     other_admin = site.staff_user(Role.ANCT_ADMIN, email="autre.admin@anct.gouv.fr")
@@ -651,6 +698,15 @@ def build_world():
                                 enrolment_opens=start - datetime.timedelta(days=60),
                                 enrolment_closes=start - datetime.timedelta(days=1),
                                 cancellation_deadline=start - datetime.timedelta(days=3))
+    # A session under way all of today, trained by the trainer, the élu its participant.
+    tz = timezone.get_current_timezone()
+    trained_session = site.session(
+        live, communes["Beauvais"], days=-5,
+        start=datetime.datetime.combine(TODAY, datetime.time(0, 5), tz),
+        end=datetime.datetime.combine(TODAY, datetime.time(23, 55), tz))
+    trained_session.trainer_accounts.add(people[TRAINER])
+    Enrolment.objects.create(session=trained_session, user=people[ELU],
+                             status=Enrolment.Status.CONFIRMED)
     enrolments, attended = {}, {}
     for role, person in [*people.items(), ("stranger", stranger)]:
         enrolments[role] = Enrolment.objects.create(session=live_session, user=person,
@@ -689,6 +745,7 @@ def build_world():
     return SimpleNamespace(
         communes=communes, sides=sides, people=people, stranger=stranger,
         live_session=live_session, draft_session=draft_session,
+        trained_session=trained_session,
         enrolments=enrolments | {ANON: enrolments[ELU]},
         attended=attended | {ANON: attended[ELU]},
         other_enrolment=enrolments["stranger"], other_attended=attended["stranger"],
