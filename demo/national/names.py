@@ -39,6 +39,9 @@ STREETS = ["place de la Mairie", "rue de la République", "avenue Jean Jaurès",
            "boulevard Gambetta", "rue Pasteur", "place de la Libération"]
 REDIRECTIONS = ["France services", "CCAS de la commune", "Mission locale", "France Travail",
                 "Caisse d'allocations familiales", "Assurance maladie", "Point justice"]
+WORKSHOP_TITLES = ["Premiers pas sur smartphone", "Créer et gérer son adresse électronique",
+                   "Les démarches en ligne de la CAF", "Repérer les arnaques en ligne",
+                   "Garder le contact en visioconférence", "Ranger ses photos et documents"]
 TRAINERS = ["Claire Rousseau (Sciences Po Executive Education)",
             "Marc Lemoine (Banque des Territoires)", "Anne Leroy (ANCT)",
             "Yann Kerouac'h (ANCT)", "Fatima Haddad (CNFPT)", "Rémi Fabre (Cerema)"]

@@ -48,12 +48,13 @@ class ReportsMixin:
         durations = R.Duration.values
         duration_weights = list(accumulate([25, 45, 22, 8]))
         ages = [name for name, _ in AGE_BANDS]
-        age_weights = list(accumulate([4, 7, 22, 35, 32]))
+        age_weights = list(accumulate([4, 7, 20, 32, 29, 8]))
         situations = [name for name, _ in STATUS_BANDS]
         situation_weights = list(accumulate([10, 20, 22, 33, 15]))
         themes = ActivityTheme.values
         band_index = {name: n for n, name in enumerate(ages + situations)}
         redirections = names.REDIRECTIONS
+        workshop_titles = names.WORKSHOP_TITLES
         report0 = self.ids.take(ActivityReport, total)
         sizes = [2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30]
         size_weights = list(accumulate([20, 18, 14, 12, 10, 8, 6, 5, 4, 2, 1]))
@@ -90,7 +91,7 @@ class ReportsMixin:
                     people = draw(sizes, size_weights)
                 else:
                     people = 1 if kind == "individual" or random_() < 0.8 else 2
-                bands = [0] * 10
+                bands = [0] * len(band_index)
                 if people == 1:
                     bands[band_index[draw(ages, age_weights)]] = 1
                     bands[band_index[draw(situations, situation_weights)]] = 1
@@ -105,11 +106,13 @@ class ReportsMixin:
                 redirected = random_() < 0.08
                 redirected_to = (redirections[int(random_() * len(redirections))]
                                  if redirected else "")
+                title = (workshop_titles[int(random_() * len(workshop_titles))]
+                         if kind == "workshop" else "")
                 if not as_lines:
                     day = datetime.date.fromordinal(ordinal)
                     yield (report0 + n, advisor, structure, point, day, commune, channel,
                            kind, people, *bands, chosen, duration, redirected, redirected_to,
-                           self.at(day, 18))
+                           self.at(day, 18), title, [])
                     continue
                 day_text = text_cache.get(ordinal)
                 if day_text is None:
@@ -124,9 +127,9 @@ class ReportsMixin:
                     str(report0 + n), str(advisor), str(structure),
                     "\\N" if point is None else str(point), day_text[0], str(commune),
                     channel, kind, str(people), *map(str, bands), themes_text, duration,
-                    "t" if redirected else "f", redirected_to, day_text[1])))
+                    "t" if redirected else "f", redirected_to, day_text[1], title, "[]")))
 
         self.writer.write(ActivityReport, [
             "id", "advisor_id", "structure_id", "service_point_id", "date", "commune_id",
             "channel", "kind", "participants", *ages, *situations, "themes", "duration",
-            "redirected", "redirected_to", "created_at"], rows())
+            "redirected", "redirected_to", "created_at", "title", "tags"], rows())
