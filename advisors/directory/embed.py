@@ -26,7 +26,7 @@ from ..views.common import paginate
 from . import queries
 
 PER_PAGE = 20
-HEIGHTS = [("450", "450 pixels"), ("600", "600 pixels"), ("800", "800 pixels")]
+HEIGHTS = [("600", "600 pixels (conseillé)"), ("450", "450 pixels"), ("800", "800 pixels")]
 FILTERS = ("departement", "commune", "service", "access", "weekday", "open_now")
 
 
