@@ -18,6 +18,9 @@ class AcademyConfig(AppConfig):
         from . import trainer_views
 
         spaces.register("academy/space/trainer_section.html", trainer_views.space_section)
+        from . import survey_views
+
+        spaces.register("academy/space/survey_section.html", survey_views.space_section)
         # Course pages and the catalogue show sessions and seats left: pages kept for
         # anonymous visitors are forgotten when a session or an enrolment changes.
         from cms import page_cache

@@ -54,6 +54,18 @@ MESSAGES = {
         "Merci d'avoir participé à la session du {when}.",
         "Quelques minutes pour nous dire ce que vous en avez pensé : {survey_url}",
     ]),
+    # The built-in questionnaire (academy/surveys.py): the reminder once, the follow-up once.
+    "survey_reminder": ("Rappel : votre avis sur la formation {course}", [
+        "Vous avez participé à la session du {when} : votre avis nous manque encore.",
+        "Le questionnaire prend quelques minutes et vos réponses sont anonymes : "
+        "{survey_url}",
+        "Vous le retrouvez aussi dans « Mon espace ».",
+    ]),
+    "survey_follow_up": ("Trois mois après : {course}", [
+        "Vous avez suivi la session du {when}. Trois mois plus tard, qu'en avez-vous mis "
+        "en pratique ?",
+        "Quelques questions, des réponses anonymes : {survey_url}",
+    ]),
 }
 
 
@@ -80,18 +92,19 @@ def _context(enrolment):
 INVITING_KINDS = {"confirmed", "promoted", "accepted", "reminder_7", "reminder_1"}
 
 
-def notify(enrolment, kind, invitation=None, key=None):
+def notify(enrolment, kind, invitation=None, key=None, **values):
     """Queues the message of that kind for the enrolment's person (after commit).
 
     ``invitation`` ("REQUEST" or "CANCEL") attaches the session as an iCalendar
     invitation; kinds that give a seat send a REQUEST by default. ``key``: the outbox's
-    idempotency key, for messages that must leave once (reminders, surveys)."""
+    idempotency key, for messages that must leave once (reminders, surveys). ``values``
+    override the context's (the built-in survey's personal link)."""
     from .calendar import invitation as calendar_invitation
 
     if invitation is None and kind in INVITING_KINDS:
         invitation = "REQUEST"
     subject, lines = MESSAGES[kind]
-    values = _context(enrolment)
+    values = {**_context(enrolment), **values}
     paragraphs = [line.format(**values) for line in lines]
     context = {
         "user": enrolment.user, "paragraphs": paragraphs, "subject": subject.format(**values),

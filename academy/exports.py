@@ -54,3 +54,8 @@ class SessionsExport(QuerysetExport):
 
     def get_filename(self):
         return "sessions"
+
+
+# The satisfaction questionnaires' exports live with their feature; importing them here
+# registers them with the others.
+from .survey_exports import SurveyAnswersExport, SurveyResultsExport  # noqa: E402, F401

@@ -62,21 +62,45 @@ def send_without_trace(message):
 
 @shared_task
 def send_surveys():
-    """The satisfaction survey link, once, after the session ended, to those who came."""
+    """The satisfaction survey link, once, after the session ended, to those who came: the
+    session's external questionnaire when it names one, else the built-in questionnaire
+    (a personal link, also in "Mon espace": academy/surveys.py)."""
+    from . import surveys
+
     now = timezone.now()
     due = (
         Enrolment.objects.filter(
             status=Enrolment.Status.CONFIRMED, survey_sent_at__isnull=True,
             session__end__lte=now, session__end__gte=now - timedelta(days=30),
             session__status=Session.Status.SCHEDULED,
-        ).exclude(session__survey_url="")
+        )
         .filter(attendances__status=Attendance.Status.PRESENT).distinct()
         .select_related("session__course", "session__commune__department", "user")
     )
     sent = 0
     for enrolment in due:
         with transaction.atomic():
-            if _claim(enrolment, "survey_sent_at"):
+            if not _claim(enrolment, "survey_sent_at"):
+                continue
+            if enrolment.session.survey_url:
                 emails.notify(enrolment, "survey", key=f"survey:{enrolment.pk}")
                 sent += 1
+            elif surveys.send_invitation(enrolment):
+                sent += 1
     return sent
+
+
+@shared_task
+def send_survey_reminders():
+    """The built-in questionnaire's reminder, once, to those who have not answered."""
+    from . import surveys
+
+    return surveys.send_reminders()
+
+
+@shared_task
+def send_survey_follow_ups():
+    """The follow-up questionnaire, once, 3 months after the session, to those who came."""
+    from . import surveys
+
+    return surveys.send_follow_ups()

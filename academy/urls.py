@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attestation_views, materials_views, views
+from . import attestation_views, materials_views, survey_views, views
 
 app_name = "academy"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:enrolment_id>/attestation/affichage/", attestation_views.choose_initials,
          name="attestation_initials"),
     path("documents/<int:document_id>/", materials_views.material, name="material"),
+    # The built-in satisfaction questionnaire, by the invitation's personal link.
+    path("questionnaire/<str:token>/", survey_views.answer, name="survey"),
 ]

@@ -32,6 +32,9 @@ EDITOR_MODEL_PERMISSIONS = [
 ADMIN_MODEL_PERMISSIONS = EDITOR_MODEL_PERMISSIONS + [
     ("academy", "delete_coursetheme"), ("academy", "delete_partner"),
     ("academy", "delete_session"),
+    # The built-in satisfaction questionnaires (academy/models/surveys.py).
+    ("academy", "add_questionset"), ("academy", "change_questionset"),
+    ("academy", "delete_questionset"), ("academy", "view_questionset"),
     ("cms", "change_sitenavigation"),
     ("wagtailimages", "delete_image"), ("wagtaildocs", "delete_document"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import export_views, personal_views, views
+from . import export_views, personal_views, survey_views, views
 
 app_name = "dashboards"
 
@@ -16,6 +16,19 @@ class LevelConverter:
 
 
 register_converter(LevelConverter, "level")
+
+
+class SurveyLevelConverter:
+    regex = "session|formation|formateur"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(SurveyLevelConverter, "survey_level")
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -42,4 +55,10 @@ urlpatterns = [
          name="structure_statistics"),
     path("ma-structure/<int:pk>/export.<str:fmt>", personal_views.structure_statistics_export,
          name="structure_statistics_export"),
+    # The academy's satisfaction questionnaires (survey_views.py), for ANCT administrators.
+    path("questionnaires/", survey_views.index, name="surveys"),
+    path("questionnaires/<survey_level:level>/<int:pk>/", survey_views.results,
+         name="survey_results"),
+    path("questionnaires/<survey_level:level>/<int:pk>/<str:table>.<str:fmt>",
+         survey_views.export, name="survey_export"),
 ]

@@ -8,10 +8,20 @@ from .materials import SessionDocument
 from .pages import Audience, CatalogPage, CoursePage, CourseTheme, Format, Partner
 from .profiles import MANDATE_LEVELS, Mandate, MandateRole, OfficialProfile
 from .sessions import AttendanceMode, Session, SessionQuerySet
+from .surveys import (
+    Question,
+    QuestionSet,
+    Stage,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 __all__ = [
     "MANDATE_LEVELS", "VISIO_OPENS_BEFORE", "Attendance", "Attestation", "AttendanceMode",
     "Audience", "CatalogPage", "CoursePage", "CourseTheme", "Enrolment", "EnrolmentQuerySet",
-    "Format", "Mandate", "MandateRole", "OfficialProfile", "Partner", "Session", "SessionDocument",
-    "SessionQuerySet",
+    "Format", "Mandate", "MandateRole", "OfficialProfile", "Partner", "Question", "QuestionSet",
+    "Session",
+    "SessionDocument", "SessionQuerySet", "Stage", "SurveyAnswer", "SurveyInvitation",
+    "SurveyResponse",
 ]

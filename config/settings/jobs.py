@@ -40,6 +40,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "academy.tasks.send_surveys",
         "schedule": crontab(hour=18, minute=0),
     },
+    "academy-send-survey-reminders": {
+        # Built-in questionnaire: one reminder a week later to those who have not answered.
+        "task": "academy.tasks.send_survey_reminders",
+        "schedule": crontab(hour=10, minute=10),
+    },
+    "academy-send-survey-follow-ups": {
+        # Built-in questionnaire: the follow-up 3 months after the session, once.
+        "task": "academy.tasks.send_survey_follow_ups",
+        "schedule": crontab(hour=10, minute=20),
+    },
     "advisors-send-prefect-digests": {
         # New applications of their territory, once a day, to each préfet.
         "task": "advisors.tasks.send_prefect_digests",

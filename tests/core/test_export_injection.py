@@ -137,6 +137,12 @@ def poisoned(db, django_user_model):
                                    trainers="Camille")
     Enrolment.objects.create(session=session, user=make.user(email="p@example.fr"),
                              status=Enrolment.Status.CONFIRMED)
+    # An anonymous answer to the session's satisfaction questionnaire (academy.survey_*).
+    from academy.models import QuestionSet, SurveyResponse
+
+    question_set = QuestionSet.objects.get(stage="end", is_default=True)
+    SurveyResponse.objects.create(session=session, stage="end", question_set=question_set) \
+        .answers.create(question=question_set.questions.last(), label="Remarques", text="x")
     superuser = django_user_model.objects.create_superuser(email="su@example.fr",
                                                           password="x")
     poison_text_fields()
