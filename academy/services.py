@@ -28,7 +28,8 @@ def _locked_session(session_id):
 
 
 def _confirmed_count(session):
-    return session.enrolments.holding_seats().count()
+    # Open waiting-list offers hold their seat too (academy/offers.py).
+    return session.enrolments.filter(status__in=Session.HELD_STATUSES).count()
 
 
 def audience_refusal(course, user):
@@ -169,6 +170,9 @@ def fill_from_waitlist(session):
     """Promotes waitlisted people into free seats, first come first served.
 
     Must run inside the transaction that freed the seats, with the session locked."""
+    if session.waitlist_mode == Session.WaitlistMode.OFFER:  # offered, not confirmed
+        from . import offers
+        return offers.offer_free_seats(session)
     free = session.capacity - _confirmed_count(session)
     promoted = []
     if free <= 0 or session.is_cancelled:
@@ -199,13 +203,14 @@ def cancel(enrolment_id, user):
                 f"{contact}."
             )
         held_seat = enrolment.status == Enrolment.Status.CONFIRMED
+        held_offer = enrolment.status == Enrolment.Status.OFFERED
         enrolment.status = Enrolment.Status.CANCELLED
         enrolment.waitlisted_at = None
         enrolment.invitation_sequence += 1
         enrolment.save(update_fields=["status", "waitlisted_at", "invitation_sequence",
                                       "updated_at"])
         emails.notify(enrolment, "cancelled", invitation="CANCEL" if held_seat else None)
-        if held_seat:
+        if held_seat or held_offer:
             fill_from_waitlist(session)
         return enrolment
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from . import offers
 from .models import Attestation, Enrolment, Mandate, OfficialProfile
 
 
@@ -29,6 +30,11 @@ def space_section(request):
     for mandate in mandates:
         mandate.hours = 0.0
     for enrolment in upcoming:
+        # A waiting-list offer (academy.offers): open until its deadline, checked here too.
+        enrolment.offer_open = enrolment.offer_is_open(now)
+        if enrolment.offer_open:
+            enrolment.offer_path = offers.offer_path(enrolment)
+            enrolment.offer_deadline = offers.deadline_label(enrolment)
         enrolment.visio_visible = enrolment.visio_link_visible(now)
         enrolment.visio_later = (enrolment.status == Enrolment.Status.CONFIRMED
                                  and enrolment.attends_remotely

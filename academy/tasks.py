@@ -104,3 +104,12 @@ def send_survey_follow_ups():
     from . import surveys
 
     return surveys.send_follow_ups()
+
+
+@shared_task
+def expire_waitlist_offers():
+    """Waiting-list offers past their deadline: closed, the seat offered to the next
+    person (academy.offers); idempotent."""
+    from . import offers
+
+    return offers.expire_offers()

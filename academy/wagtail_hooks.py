@@ -131,6 +131,10 @@ class SessionViewSet(ExportingViewSetMixin, SnippetViewSet):
             heading="Organisation",
         ),
         MultiFieldPanel(
+            [FieldPanel("waitlist_mode", widget=forms.RadioSelect), FieldPanel("offer_hours")],
+            heading="Liste d'attente",
+        ),
+        MultiFieldPanel(
             [InlinePanel("documents", label="Document", heading="Documents de la session"),
              FieldPanel("replay_url")],
             heading="Supports et replay",

@@ -51,8 +51,12 @@ class Enrolment(models.Model):
         CANCELLED = "cancelled", "Annulée"
         CANCELLED_BY_ORGANISER = "cancelled_by_organiser", "Annulée par l'organisateur"
         REFUSED = "refused", "Refusée"
+        # A waiting-list offer (academy/offers.py): the seat is held until the deadline.
+        OFFERED = "offered", "Place proposée"
+        OFFER_DECLINED = "offer_declined", "Place déclinée"
+        OFFER_EXPIRED = "offer_expired", "Proposition expirée"
 
-    ACTIVE_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.WAITLISTED]
+    ACTIVE_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED]
 
     session = models.ForeignKey(Session, verbose_name="session", on_delete=models.PROTECT,
                                 related_name="enrolments")
@@ -78,6 +82,10 @@ class Enrolment(models.Model):
         help_text="Sur place ou à distance : choisi par le participant pour une session "
                   "hybride.",
     )
+    offered_at = models.DateTimeField("place proposée le", null=True, blank=True,
+                                      editable=False)
+    offer_expires_at = models.DateTimeField("proposition valable jusqu'au", null=True,
+                                            blank=True, editable=False)
     mandate = models.ForeignKey(
         "academy.Mandate", verbose_name="au titre du mandat", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="enrolments",
@@ -99,6 +107,19 @@ class Enrolment(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    def offer_is_open(self, now=None):
+        """A waiting-list offer still open: checked on read, so an offer past its deadline
+        is never open, even before the expiry job (academy.offers.expire_offers) runs."""
+        return (self.status == self.Status.OFFERED and self.offer_expires_at is not None
+                and (now or timezone.now()) < self.offer_expires_at)
+
+    def waitlist_rank(self):
+        """"3e sur la liste d'attente" (None when not on the list)."""
+        position = self.waitlist_position()
+        if position is None:
+            return None
+        return f"{position}{'er' if position == 1 else 'e'} sur la liste d'attente"
 
     def waitlist_position(self):
         if self.status != self.Status.WAITLISTED:
@@ -164,6 +185,8 @@ class Enrolment(models.Model):
         sur 4)", "Absent", "Excusé", "Présence non renseignée", or the status."""
         if self.status == self.Status.WAITLISTED:
             return "Restée sur liste d'attente"
+        if self.status == self.Status.OFFERED:
+            return "Place proposée restée sans réponse"
         if self.status == self.Status.PENDING:
             return "Demande restée sans réponse"
         if self.status != self.Status.CONFIRMED:

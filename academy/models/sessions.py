@@ -3,7 +3,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -22,7 +22,7 @@ class SessionQuerySet(models.QuerySet):
 
     def with_seats(self):
         """Annotates ``seats_taken`` and ``seats_left`` (confirmed enrolments only)."""
-        taken = Count("enrolments", filter=Q(enrolments__status__in=Session.SEAT_STATUSES))
+        taken = Count("enrolments", filter=Q(enrolments__status__in=Session.HELD_STATUSES))
         return self.annotate(seats_taken=taken, seats_left=F("capacity") - taken)
 
     def next_for_courses(self):
@@ -44,6 +44,12 @@ class Session(ClusterableModel):
 
     # Enrolment statuses that hold a seat.
     SEAT_STATUSES = ["confirmed"]
+    # Statuses counted as taken seats: also an open waiting-list offer (academy/offers.py).
+    HELD_STATUSES = ["confirmed", "offered"]
+
+    class WaitlistMode(models.TextChoices):
+        AUTOMATIC = "automatic", "Inscription automatique du suivant"
+        OFFER = "offer", "Place proposée au suivant, qui l'accepte ou la décline"
 
     course = models.ForeignKey("academy.CoursePage", verbose_name="formation",
                                on_delete=models.PROTECT, related_name="sessions")
@@ -80,6 +86,19 @@ class Session(ClusterableModel):
     replay_url = models.URLField(
         "lien du replay", blank=True,
         help_text="Montré après la session aux participants confirmés et présents.",
+    )
+    waitlist_mode = models.CharField(
+        "quand une place se libère", max_length=10, choices=WaitlistMode.choices,
+        default=WaitlistMode.AUTOMATIC,
+        help_text="Automatique : la première personne de la liste d'attente est inscrite. "
+                  "Proposition : la place lui est réservée pendant le délai ci-dessous ; "
+                  "si elle décline ou ne répond pas, la place passe à la suivante.",
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        "délai pour accepter (heures)", default=48,
+        validators=[MinValueValidator(1, "Le délai est d'au moins 1 heure."),
+                    MaxValueValidator(168, "Le délai est d'au plus 168 heures (7 jours).")],
+        help_text="De 1 à 168 heures ; utilisé quand la place est proposée.",
     )
     contact_email = models.EmailField(
         "contact de l'organisateur", blank=True,

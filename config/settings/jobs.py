@@ -36,6 +36,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "academy.tasks.send_reminders",
         "schedule": crontab(minute=5),  # hourly
     },
+    "academy-expire-waitlist-offers": {
+        # Waiting-list offers past their deadline: the seat goes to the next person.
+        "task": "academy.tasks.expire_waitlist_offers",
+        "schedule": crontab(minute="*/5"),
+    },
     "academy-send-surveys": {
         "task": "academy.tasks.send_surveys",
         "schedule": crontab(hour=18, minute=0),
