@@ -264,8 +264,8 @@ class PersonalStatisticsTable(Export):
 
     def __init__(self, user=None, **params):
         super().__init__(user, **params)
-        self.subject = self.subject_of(user)
-        if self.subject is None:
+        self.subject = self.subject_of(user) if user is not None else None
+        if user is not None and self.subject is None:
             raise PermissionDenied(self.forbidden)
         self.filters = self.filters or personal.Filters(*personal.default_months())
 
@@ -278,10 +278,12 @@ class PersonalStatisticsTable(Export):
         return ["Répartition", "Catégorie", "Nombre"]
 
     def rows(self):
-        yield from personal.export_rows(self.subject, self.filters)
+        if self.subject is not None:  # built without a person: nobody's figures
+            yield from personal.export_rows(self.subject, self.filters)
 
     def get_filename(self):
-        return (f"{self.subject.slug}-{self.filters.first:%Y%m}-{self.filters.last:%Y%m}")
+        slug = self.subject.slug if self.subject is not None else "statistiques"
+        return f"{slug}-{self.filters.first:%Y%m}-{self.filters.last:%Y%m}"
 
 
 class MyStatisticsTable(PersonalStatisticsTable):
