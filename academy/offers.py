@@ -33,7 +33,7 @@ EXPIRED_MESSAGE = ("Le délai pour accepter cette place est dépassé : elle a �
 
 # --- links ------------------------------------------------------------------------------------
 def offer_token(enrolment):
-    return signing.dumps([enrolment.pk, int(enrolment.offered_at.timestamp())], salt=SALT)
+    return signing.dumps([enrolment.pk, _stamp(enrolment)], salt=SALT)
 
 
 def offer_path(enrolment):

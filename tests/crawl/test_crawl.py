@@ -56,6 +56,7 @@ def demo_urls():
     """One address per URL pattern with an argument, built from the demo's own objects
     (those of the demo accounts where the pattern is scoped)."""
     from academy.models import Attestation, Enrolment, Session
+    from academy.offers import offer_token
     from advisors.models import (
         ActivityReport,
         Advisor,
@@ -87,6 +88,11 @@ def demo_urls():
         "academy:enrol": {"session_id": Session.objects.order_by("pk").first()},
         "academy:cancel": {"enrolment_id": Enrolment.objects.filter(
             user__email=ACCOUNTS["elu"]).order_by("pk").first()},
+        # The demo élu holds an open waiting-list offer, and a place on another list.
+        "academy:offer": {"token": next((offer_token(e) for e in Enrolment.objects.filter(
+            user__email=ACCOUNTS["elu"], status="offered")), None)},
+        "academy:leave_waitlist": {"enrolment_id": Enrolment.objects.filter(
+            user__email=ACCOUNTS["elu"], status="waitlisted").order_by("pk").first()},
         "attestation_check": {"reference": Attestation.objects.filter(
             enrolment__user__email=ACCOUNTS["elu"]).values_list("reference", flat=True).first()},
         "academy_calendar:session": {"session_id": Session.objects.order_by("pk").first()},

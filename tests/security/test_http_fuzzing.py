@@ -119,6 +119,7 @@ GET_PARAMETERS = {
     "official_profile": ("next", "bienvenue"),
     "academy:enrol": (),
     "academy:attestation": (),
+    "academy:offer": (),
     "academy:material": (),
     "attestation_check": (),
     "academy_calendar:sessions": ("q", "theme", "region", "department", "format", "audience",

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.views.static import serve as static_serve
 
 from academy.attestations import current_attestation
+from academy.offers import offer_token
 from academy.models import (
     Attendance,
     Audience,
@@ -343,6 +344,17 @@ PATTERNS = {
         Case("draft course's session", NOBODY, method="post",
              kwargs=lambda w, r: {"session_id": w.draft_session.pk})),
     "academy:cancel": scoped(
+        Case("own enrolment", SIGNED_IN, method="post",
+             kwargs=lambda w, r: {"enrolment_id": w.enrolments[r].pk}),
+        Case("another's enrolment", NOBODY, method="post",
+             kwargs=lambda w, r: {"enrolment_id": w.other_enrolment.pk})),
+    # Waiting list (academy.offers): one's own offer page (by its signed link) and leaving.
+    "academy:offer": scoped(
+        Case("own enrolment's link", SIGNED_IN,
+             kwargs=lambda w, r: {"token": offer_token(w.enrolments[r])}),
+        Case("another's enrolment's link", NOBODY,
+             kwargs=lambda w, r: {"token": offer_token(w.other_enrolment)})),
+    "academy:leave_waitlist": scoped(
         Case("own enrolment", SIGNED_IN, method="post",
              kwargs=lambda w, r: {"enrolment_id": w.enrolments[r].pk}),
         Case("another's enrolment", NOBODY, method="post",

@@ -6,6 +6,7 @@ from demo.advisors import create_demo_deployment
 from demo.beneficiaries import create_demo_beneficiaries
 from demo.content import create_demo_content
 from demo.offboarding import create_demo_departure
+from demo.offers import create_demo_offer
 from demo.records import create_demo_corrections
 from demo.enrolments import (
     attach_demo_materials,
@@ -35,6 +36,11 @@ class Command(BaseCommand):
         attestation = issue_demo_attestation()
         if attestation:
             self.stdout.write(f"Attestation vérifiable : /attestations/{attestation.reference}/")
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            offered = create_demo_offer()
+        if offered:
+            self.stdout.write(f"Place proposée à l'élu de démonstration (liste d'attente) : "
+                              f"{offered}.")
         deployment = create_demo_deployment()
         if deployment:
             self.stdout.write(
