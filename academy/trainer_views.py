@@ -78,7 +78,10 @@ def session_detail(request, session_id):
                         .order_by("user__last_name", "user__first_name"))
     for enrolment in participants:
         marks = {(a.day, a.period): a for a in enrolment.attendances.all()}
-        enrolment.marks = [marks.get((slot["day"], slot["period"])) for slot in slots]
+        enrolment.marks = []
+        for slot in slots:
+            mark = marks.get((slot["day"], slot["period"]))
+            enrolment.marks.append((mark, attendance.mode_label(mark) if mark else ""))
     return render(request, "academy/trainer/session.html", {
         "session": session, "slots": slots, "participants": participants,
         "current": attendance.current_slot(session, now),

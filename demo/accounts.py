@@ -15,6 +15,7 @@ DEMO_ACCOUNTS = [
     ("conseiller@demo.anct.fr", "Thomas", "Lefebvre", Role.ADVISOR, False, False),
     ("coordinateur@demo.anct.fr", "Sophie", "Martin", Role.COORDINATOR, False, False),
     ("elu@demo.anct.fr", "Jean", "Dupont", None, False, False),
+    ("formateur@demo.anct.fr", "Anne", "Leroy", Role.TRAINER, False, False),
 ]
 
 

@@ -8,6 +8,7 @@ from demo.content import create_demo_content
 from demo.offboarding import create_demo_departure
 from demo.offers import create_demo_offer
 from demo.records import create_demo_corrections
+from demo.trainers import create_demo_training_day
 from demo.enrolments import (
     attach_demo_materials,
     create_demo_enrolments,
@@ -36,6 +37,10 @@ class Command(BaseCommand):
         attestation = issue_demo_attestation()
         if attestation:
             self.stdout.write(f"Attestation vérifiable : /attestations/{attestation.reference}/")
+        training_day = create_demo_training_day()
+        if training_day:
+            self.stdout.write(f"Session du jour de la formatrice de démonstration : "
+                              f"/formateur/sessions/{training_day.pk}/")
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             offered = create_demo_offer()
         if offered:
