@@ -16,7 +16,9 @@ from bench.server import BENCH, ROOT, bench_env, database_name
 
 SEED_DOMAIN = "seed-national.anct.test"
 ACCOUNTS = {"elu": f"elu@{SEED_DOMAIN}", "prefet": f"prefet@{SEED_DOMAIN}",
-            "admin": f"admin@{SEED_DOMAIN}"}
+            "admin": f"admin@{SEED_DOMAIN}", "conseiller": f"conseiller@{SEED_DOMAIN}",
+            "coordinateur": f"coordinateur@{SEED_DOMAIN}",
+            "structure": f"structure@{SEED_DOMAIN}"}
 
 # key, label, account logged in (None: anonymous)
 PAGES = [
@@ -35,6 +37,9 @@ PAGES = [
     ("api_structures", "API structures", None),
     ("api_sessions", "API sessions", None),
     ("api_stats", "API statistiques", None),
+    ("my_statistics", "Mes statistiques (conseiller)", "conseiller"),
+    ("team_statistics", "Statistiques d'équipe", "coordinateur"),
+    ("structure_statistics", "Statistiques de structure", "structure"),
 ]
 
 
@@ -91,7 +96,7 @@ def resolve_pages(login_keys):
 
     from academy.models import CatalogPage, CoursePage, Session
     from accounts.models import User
-    from advisors.models import PrefectAssignment
+    from advisors.models import PrefectAssignment, Structure
     from calendars.models import CalendarToken
 
     users = {role: User.objects.get(email=email) for role, email in ACCOUNTS.items()}
@@ -119,6 +124,7 @@ def resolve_pages(login_keys):
                                                            department__isnull=False)
                           .select_related("department").first().department.code)
     token = CalendarToken.objects.for_user(users["elu"]).token
+    managed = Structure.objects.filter(managers=users["structure"]).order_by("pk").first()
     paths = {
         "home": "/",
         "catalogue": catalog.url,
@@ -143,6 +149,12 @@ def resolve_pages(login_keys):
         "api_structures": "/api/v1/structures",
         "api_sessions": "/api/v1/sessions",
         "api_stats": "/api/v1/statistiques/departements",
+        # Personal statistics over the last twelve months (the default), from the advisors'
+        # monthly totals: the known advisor, the known coordinator's team, the known
+        # manager's first structure.
+        "my_statistics": reverse("dashboards:my_statistics"),
+        "team_statistics": reverse("dashboards:team_statistics"),
+        "structure_statistics": reverse("dashboards:structure_statistics", args=[managed.pk]),
     }
     from bench.urls import BARE_PATH
 
