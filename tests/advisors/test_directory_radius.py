@@ -172,3 +172,23 @@ def test_the_api_takes_a_radius_around_a_commune_or_a_point(places, client):
         assert status == 400, params
         assert body["detail"] and "valeur invalide" in body["detail"] or "rayon_km" in body[
             "detail"] or "latitude" in body["detail"] or "commune" in body["detail"], body
+
+
+def test_open_now_reads_each_places_own_clock_across_the_country(places, structure):
+    from advisors.directory import queries
+
+    region = Region.objects.create(code="01", name="Guadeloupe")
+    department = Department.objects.create(code="971", name="Guadeloupe", region=region)
+    pointe = Commune.objects.create(insee_code="97120", name="Pointe-à-Pitre",
+                                    department=department, population=15000,
+                                    latitude=16.2411, longitude=-61.5331)
+    overseas = make.service_point(structure, name="Cyber-base", commune=pointe,
+                                  latitude=16.24, longitude=-61.53)
+    for point in (overseas, places[3]):
+        OpeningRange.objects.create(service_point=point, weekday=0, period="am",
+                                    opens=time(9), closes=time(12))
+    paris_10_am = MONDAY_10_AM  # 5:00 in Guadeloupe
+    paris_2_30_pm = datetime(2026, 11, 23, 14, 30, tzinfo=PARIS)  # 9:30 in Guadeloupe
+    open_at = {moment: [p.name for p in queries.service_points(open_now=True, now=moment)]
+               for moment in (paris_10_am, paris_2_30_pm)}
+    assert open_at == {paris_10_am: ["Lieu à 3 km"], paris_2_30_pm: ["Cyber-base"]}
