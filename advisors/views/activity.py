@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from .. import services
 from ..forms import ActivityReportForm
 from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme, ServicePoint
 from ..models.activity import CORRECTION_RULE, FIRST_REPORT_DATE
+from ..models.places import staffing_links
 from ..services.activity import correct_activity, delete_activity
 from .beneficiaries import linking, report_beneficiary_choices
 from .calls import perform
@@ -103,8 +105,12 @@ def _own_report(request, pk):
     return advisor, report
 
 
-def _service_points(advisor):
-    return list(ServicePoint.objects.filter(advisors=advisor)
+def _service_points(advisor, keep=None):
+    """The places the advisor works at under a running contract with their structure (an
+    advisor who left offers them no more), and ``keep``: the place of the report being
+    corrected."""
+    staffed = staffing_links().filter(advisor_id=advisor.pk).values("servicepoint_id")
+    return list(ServicePoint.objects.filter(Q(pk__in=staffed) | Q(pk=keep))
                 .select_related("commune__department").order_by("name", "pk"))
 
 
@@ -186,7 +192,7 @@ def report_edit(request, pk):
     advisor, report = _own_report(request, pk)
     if not report.can_be_corrected():
         return _locked_page(request, report)
-    service_points = _service_points(advisor)
+    service_points = _service_points(advisor, keep=report.service_point_id)
     form = ActivityReportForm(request.POST or None, service_points=service_points,
                               initial=_copied(report, service_points),
                               frequent_themes=_frequent_themes(advisor),

@@ -171,3 +171,18 @@ def test_more_than_five_tags_are_refused_next_to_the_field(advisor_client, advis
     assert "Au plus 5 étiquettes." in page
     assert 'value="a, b, c, d, e, f"' in page
     assert not advisor.activity_reports.exists()
+
+
+def test_an_advisor_who_left_is_offered_no_place_but_corrects_a_report_at_it(
+        advisor_client, advisor, place, communes, structure):
+    report = make.activity_report(advisor, communes["Beauvais"], structure,
+                                  channel="service_point", service_point=place)
+    advisor.contracts.update(end=TODAY - timezone.timedelta(days=1))
+    form = advisor_client.get(reverse("advisors:report_create")).context["form"]
+    assert form.fields["service_point"].choices == [("", "Aucun")]
+    response = advisor_client.post(reverse("advisors:report_create"),
+                                   _post(place))
+    assert "Sélectionnez un choix valide" in text(response)
+    edit = reverse("advisors:report_edit", args=[report.pk])
+    form = advisor_client.get(edit).context["form"]
+    assert (place.pk, str(place)) in form.fields["service_point"].choices
