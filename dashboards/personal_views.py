@@ -123,7 +123,8 @@ def space_links(user):
     if advisor is not None:
         links.append(("Mes statistiques", reverse("dashboards:my_statistics"),
                       "Vos accompagnements par mois, type, thème, canal, lieu et public."))
-    if personal.team_subject(user) is not None:
+    # Only an advisor coordinates (the team is read only for them: "Mon espace" stays cheap).
+    if advisor is not None and (advisor.is_coordinator or personal.team_members(user)):
         links.append(("Statistiques de mon équipe", reverse("dashboards:team_statistics"),
                       "L'activité des conseillers que vous coordonnez."))
     for structure in personal.managed_structures(user).only("pk", "name")[:10]:
