@@ -21,6 +21,15 @@ class AcademyConfig(AppConfig):
         from . import survey_views
 
         spaces.register("academy/space/survey_section.html", survey_views.space_section)
+        from . import funding_views
+
+        spaces.register("academy/space/dif_section.html", funding_views.space_section)
+        # Course pages show their approved body: kept pages forget it when it changes.
+        from cms import page_cache as kept_pages
+
+        from .models.funding import TrainingBody
+
+        kept_pages.VERSION.renew_on_changes(TrainingBody)
         # Course pages and the catalogue show sessions and seats left: pages kept for
         # anonymous visitors are forgotten when a session or an enrolment changes.
         from cms import page_cache

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import attestation_views, materials_views, offer_views, survey_views, views
+from . import (
+    attestation_views,
+    funding_views,
+    materials_views,
+    offer_views,
+    survey_views,
+    views,
+)
 
 app_name = "academy"
 
@@ -17,4 +24,10 @@ urlpatterns = [
          name="leave_waitlist"),
     # The built-in satisfaction questionnaire, by the invitation's personal link.
     path("questionnaire/<str:token>/", survey_views.answer, name="survey"),
+    # DIF élus: the declaration of the request, the quote (the élu's), the programme.
+    path("<int:enrolment_id>/financement-dif/", funding_views.request_funding,
+         name="dif_request"),
+    path("<int:enrolment_id>/devis-dif.pdf", funding_views.quote, name="dif_quote"),
+    path("formations/<int:course_id>/programme-dif.pdf", funding_views.programme,
+         name="dif_programme"),
 ]

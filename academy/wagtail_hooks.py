@@ -208,3 +208,7 @@ def session_regions_figure():
                      lambda: Session.objects.upcoming().scheduled()
                      .filter(course__live=True, commune__isnull=False)
                      .values("commune__department__region").distinct().count())
+
+
+# The DIF élus fundings' back office (its own hooks).
+from . import funding_admin  # noqa: E402, F401

@@ -48,6 +48,7 @@ def connect_signals():
     """Any saved or deleted record the cached figures are computed from bumps the version;
     so do the advisors app's own signals (bulk writes, activity totals)."""
     from academy.models import Attendance, Enrolment, Session
+    from academy.models.funding import DifFunding
     from advisors import signals
     from advisors.models import (
         Advisor,
@@ -63,7 +64,7 @@ def connect_signals():
 
     VERSION.renew_on_changes(Structure, Application, Amendment, Contract, ContractExtension,
                              Advisor, ServicePoint, OpeningRange, Commune, Session, Enrolment,
-                             Attendance)
+                             Attendance, DifFunding)
     signals.records_bulk_changed.connect(VERSION.bump, weak=False,
                                          dispatch_uid="dashboards:bulk-changed")
     signals.contracts_turned.connect(VERSION.bump, weak=False,

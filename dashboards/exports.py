@@ -112,6 +112,24 @@ class AcademyTable(DashboardTable):
                    row["attendance_rate"]]
 
 
+class DifTable(DashboardTable):
+    identifier = "dashboards.dif"
+    verbose_name = "Tableau de bord : DIF des élus"
+    table = "dif-elus"
+
+    def offered(self):
+        return self.territory.level != "structure"
+
+    def headers(self):
+        return ["Département", "Demandes déclarées", "En attente", "Accordées", "Refusées"]
+
+    def rows(self):
+        figures = indicators.dif(self.territory, self.start, self.end) or {}
+        for row in figures.get("by_department", []):
+            yield [f"{row['name']} ({row['code']})", row["asked"], row["requested"],
+                   row["granted"], row["refused"]]
+
+
 class HistoryTable(DashboardTable):
     identifier = "dashboards.history"
     verbose_name = "Tableau de bord : historique"
@@ -126,7 +144,7 @@ class HistoryTable(DashboardTable):
 
 
 TABLES = {table.table: table for table in (BreakdownTable, ActivityTable, AcademyTable,
-                                           HistoryTable)}
+                                           DifTable, HistoryTable)}
 
 
 # --- the large export: every activity report of a territory ---------------------------------

@@ -76,7 +76,8 @@ def _render_figures(level, territory, start, end, today, sort):
     context = {
         "territory": territory, "level": level, "start": start, "end": end,
         "today": today, "figures": figures, "activity": figures["activity"],
-        "academy": figures["academy"], "base_url": url_of(level, territory),
+        "academy": figures["academy"], "dif": figures["dif"],
+        "base_url": url_of(level, territory),
         "period_query": f"du={start:%Y-%m-%d}&au={end:%Y-%m-%d}",
         "history": indicators.history(territory, on=today),
         "territory_code": code_of(level, territory), "sort": "",

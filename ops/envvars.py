@@ -61,6 +61,9 @@ DESCRIPTIONS = {
     "ATTENDANCE_QR_MARGIN_MINUTES": "minutes pendant lesquelles le QR code d'émargement "
                                     "d'une demi-journée est accepté avant son début et après "
                                     "sa fin (30)",
+    "DIF_DEFAULT_PRICE": "prix d'une formation sans prix propre sur le devis DIF élus "
+                         "(euros par participant, 400)",
+    "DIF_QUOTE_VALIDITY_DAYS": "jours de validité d'un devis DIF élus (30)",
     "DEFAULT_FROM_EMAIL": "expéditeur des courriels",
     "SERVER_EMAIL": "expéditeur des courriels d'erreur",
     "EMAIL_BACKEND": "moteur d'envoi (`django.core.mail.backends.smtp.EmailBackend` en "

@@ -14,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 from cms.blocks import ContentBlocks
 
 from .enrolments import Enrolment
+from .funding import CoursePageForm, DifFunding, TrainingBody, dif_body  # noqa: F401
 from .sessions import Session
 
 
@@ -110,6 +111,12 @@ class CoursePage(Page):
         help_text="Laisser vide si la formation est gratuite.",
     )
     dif_eligible = models.BooleanField("éligible au DIF élus", default=False)
+    # The approved body the course is given under (academy/models/funding.py).
+    training_body = models.ForeignKey(
+        "academy.TrainingBody", verbose_name="organisme de formation agréé", null=True,
+        blank=True, on_delete=models.PROTECT, related_name="courses",
+        help_text="Obligatoire pour une formation éligible au DIF des élus.",
+    )
     programme_page = models.ForeignKey(
         "cms.ProgrammePage", verbose_name="programme national", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="courses",
@@ -142,6 +149,7 @@ class CoursePage(Page):
             [
                 FieldPanel("price"),
                 FieldPanel("dif_eligible"),
+                FieldPanel("training_body"),
                 FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
             ],
             heading="Financement et partenaires",
@@ -152,6 +160,7 @@ class CoursePage(Page):
     ]
     parent_page_types = ["academy.CatalogPage"]
     subpage_types = []
+    base_form_class = CoursePageForm  # an eligible course names its approved body
 
     class Meta:
         verbose_name = "formation"
@@ -169,10 +178,15 @@ class CoursePage(Page):
             if self.pk else Session.objects.none()
         )
         context["now"] = timezone.now()
+        context["dif_body"] = dif_body(self)  # the DIF élus' approved body, if eligible
         mine = {}
         if request.user.is_authenticated and self.pk:
             mine = {e.session_id: e for e in Enrolment.objects.filter(
                 user=request.user, session__course=self)}
         for session in context["sessions"]:
             session.my_enrolment = mine.get(session.pk)
+        # The quotes of the person's active enrolments (DIF élus, academy/funding.py).
+        context["my_dif_quotes"] = sorted(
+            (e for e in mine.values() if e.is_active), key=lambda e: e.session_id,
+        ) if context["dif_body"] else []
         return context

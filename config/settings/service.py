@@ -51,3 +51,7 @@ ATTESTATION_CHECK_RATE_LIMIT = env("ATTESTATION_CHECK_RATE_LIMIT", "30/m/ip")
 # Attendance by QR code (academy.attendance): a half-day's code is accepted from this many
 # minutes before its start until this many after its end.
 ATTENDANCE_QR_MARGIN_MINUTES = int(env("ATTENDANCE_QR_MARGIN_MINUTES", "30"))
+# The DIF élus quote (academy.funding): the price of a course without a price of its own
+# (euros, per participant), and how many days a quote stays valid.
+DIF_DEFAULT_PRICE = env("DIF_DEFAULT_PRICE", "400")
+DIF_QUOTE_VALIDITY_DAYS = int(env("DIF_QUOTE_VALIDITY_DAYS", "30"))

@@ -13,10 +13,12 @@ model reaches it through its own path:
 - academy sessions through the commune where they take place (remote ones: national only).
 
 One module per family of figures: ``base`` (the territory), ``deployment``,
-``activity_reports``, ``academy_sessions``, ``summary`` (a dashboard's headline figures),
+``activity_reports``, ``academy_sessions``, ``academy_dif`` (DIF élus), ``summary`` (a
+dashboard's headline figures),
 ``breakdowns`` (by région or département, map, structures) and ``history`` (snapshots).
 """
 
+from .academy_dif import dif
 from .academy_sessions import academy
 from .activity_reports import activity
 from .base import ADVISORS_NATIONAL_TARGET, PER_INHABITANTS, Territory
@@ -27,7 +29,7 @@ from .summary import summary
 
 __all__ = [
     "ADVISORS_NATIONAL_TARGET", "BREAKDOWN_COLUMNS", "PER_INHABITANTS", "SNAPSHOT_FIELDS",
-    "Territory", "academy", "activity", "advisors", "breakdown",
+    "Territory", "academy", "activity", "advisors", "breakdown", "dif",
     "deployment", "history", "map_rows", "population", "post_totals", "posts",
     "service_points", "snapshot_values", "sort_rows", "structures_table", "summary",
 ]

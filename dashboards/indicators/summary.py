@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from ..cache import cached
+from .academy_dif import dif
 from .academy_sessions import academy
 from .activity_reports import activity
 from .base import ADVISORS_NATIONAL_TARGET, PER_INHABITANTS, Territory, _ratio
@@ -23,4 +24,5 @@ def summary(territory: Territory, start, end, on=None):
     figures["activity"] = activity(territory, start, end)
     figures["academy"] = cached(("academy", territory, start, end),
                                 lambda: academy(territory, start, end))
+    figures["dif"] = cached(("dif", territory, start, end), lambda: dif(territory, start, end))
     return figures
