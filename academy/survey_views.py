@@ -38,8 +38,7 @@ def answer(request, token):
                               {**context, "already": True, "message": str(error)})
             return render(request, "academy/surveys/answered.html", context)
         context["form_errors"] = FORM_ERRORS
-    return render(request, "academy/surveys/answer.html", {**context, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "academy/surveys/answer.html", {**context, "form": form})
 
 
 def space_section(request):

@@ -62,7 +62,8 @@ def _subject(level, pk):
         course = get_object_or_404(CoursePage, pk=pk)
         return {"course": course}, course.title
     if level == "formateur":
-        trainer = get_object_or_404(get_user_model(), pk=pk, trained_sessions__isnull=False)
+        trainer = get_object_or_404(
+            get_user_model().objects.filter(trained_sessions__isnull=False).distinct(), pk=pk)
         return {"trainer": trainer}, trainer.get_full_name() or "Formateur"
     raise Http404
 

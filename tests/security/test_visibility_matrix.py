@@ -33,6 +33,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.static import serve as static_serve
 
+from academy import surveys
 from academy.attestations import current_attestation
 from academy.offers import offer_token
 from academy.models import (
@@ -42,6 +43,7 @@ from academy.models import (
     Mandate,
     OfficialProfile,
     SessionDocument,
+    Stage,
 )
 from accounts.models import User
 from accounts.roles import Role
@@ -392,6 +394,13 @@ PATTERNS = {
         Case("expired code", NOBODY, kwargs=scan_token("trained_session", age_seconds=120)),
         Case("session not under way", NOBODY, kwargs=scan_token("live_session"))),
     # What an attestation's QR code opens: anyone, with the reference.
+    # The satisfaction questionnaire: whoever holds the personal link answers it.
+    "academy:survey": scoped(
+        Case("invitation link", EVERYONE, kwargs=lambda w, r: {"token": w.survey_token}),
+        Case("own", EVERYONE, method="post", ok=(200,),
+             kwargs=lambda w, r: {"token": w.survey_token},
+             data=lambda w, r, side: dict(w.survey_answers)),
+        Case("unknown link", NOBODY, kwargs=lambda w, r: {"token": "lien-inconnu"})),
     "attestation_check": public(
         Case("issued attestation", EVERYONE,
              kwargs=lambda w, r: {"reference": w.attestation_reference}),
@@ -529,6 +538,18 @@ PATTERNS = {
              kwargs=lambda w, r, s=side, f=fmt: {"pk": w.sides[s].structure.pk, "fmt": f})
         for side in "ACB" for fmt in ("csv", "xlsx"))),
     "dashboards:national": personal({ADMIN}),
+    # The academy's satisfaction questionnaires: results for ANCT only (never who answered).
+    "dashboards:surveys": personal({ADMIN}),
+    "dashboards:survey_results": scoped(*(
+        Case(level, frozenset({ADMIN}),
+             kwargs=lambda w, r, lv=level: {"level": lv, "pk": w.survey_subjects[lv]})
+        for level in ("session", "formation", "formateur"))),
+    "dashboards:survey_export": scoped(*(
+        Case(f"{table}.{fmt}", frozenset({ADMIN}),
+             kwargs=lambda w, r, t=table, f=fmt: {"level": "session",
+                                                  "pk": w.survey_subjects["session"],
+                                                  "table": t, "fmt": f})
+        for table in ("resultats", "reponses") for fmt in ("csv", "xlsx"))),
     "dashboards:region": scoped(*territory_cases("region", [
         ("32", {PREG, ADMIN}), ("11", {ADMIN})])),
     "dashboards:department": scoped(*territory_cases("department", [
@@ -729,6 +750,13 @@ def build_world():
         Attendance.objects.create(enrolment=attended[role], day=day, period=period,
                                   status=Attendance.Status.PRESENT)
 
+    # The élu's invitation to the past session's questionnaire, and the session's trainer.
+    past_session.trainer_accounts.add(people[TRAINER])
+    survey_invitation = surveys.invite(attended[ELU], Stage.END)[0]
+    survey_token = survey_invitation.token
+    survey_answers = {f"q{q.pk}": "4" if q.kind == "likert" else "Très utile."
+                      for q in survey_invitation.question_set.questions.all()}
+
     # Session documents: of the past session everyone attended, and of one nobody is in.
     documents = {}
     for key, session in [("attended", past_session), ("other", draft_session)]:
@@ -765,6 +793,9 @@ def build_world():
         jobs={**{role: job(person) for role, person in people.items()}},
         other_job=job(other_admin), tokens=tokens, old_token=old_token,
         inactive_token=inactive_token, documents=documents,
+        survey_token=survey_token, survey_answers=survey_answers,
+        survey_subjects={"session": past_session.pk, "formation": live.pk,
+                         "formateur": people[TRAINER].pk},
     )
 
 
