@@ -2,6 +2,8 @@
 (public) and the quote of their enrolment (theirs only). Django templates rendered to PDF by
 WeasyPrint, like the attendance sheet and the attestation (``documents.py``)."""
 
+import re
+
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -10,6 +12,8 @@ from calendars import dates
 
 from . import funding
 from .documents import ORGANISER, _place, _render_pdf_from_html, _session_dates
+
+BLOCK_END = re.compile(r"</(h[1-6]|p|li|div|tr)>|<br\s*/?>", re.IGNORECASE)
 
 
 def _session_row(session):
@@ -31,14 +35,16 @@ def _trainers(session):
 
 
 def _programme_text(course):
-    """The programme StreamField as text paragraphs (the PDF loads nothing: no images)."""
-    paragraphs = []
+    """The programme StreamField as headings and paragraphs of text (the PDF loads nothing:
+    no images, no embeds)."""
+    lines = []
     for block in course.programme:
-        text = strip_tags(str(block.render())).strip() if hasattr(block, "render") else ""
-        text = " ".join(text.split())
-        if text:
-            paragraphs.append(text)
-    return paragraphs
+        html = BLOCK_END.sub("\n", str(block.render()))
+        for line in strip_tags(html).splitlines():
+            text = " ".join(line.split())
+            if text:
+                lines.append(text)
+    return lines
 
 
 def programme_html(course, sessions):
