@@ -5,6 +5,7 @@ from demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from demo.advisors import create_demo_deployment
 from demo.beneficiaries import create_demo_beneficiaries
 from demo.content import create_demo_content
+from demo.dif import create_demo_dif
 from demo.offboarding import create_demo_departure
 from demo.offers import create_demo_offer
 from demo.records import create_demo_corrections
@@ -46,6 +47,11 @@ class Command(BaseCommand):
         if offered:
             self.stdout.write(f"Place proposée à l'élu de démonstration (liste d'attente) : "
                               f"{offered}.")
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            dif = create_demo_dif()
+        if dif:
+            self.stdout.write(f"DIF des élus : demande faite par l'élu de démonstration pour "
+                              f"« {dif.enrolment.session.course.title} ».")
         deployment = create_demo_deployment()
         if deployment:
             self.stdout.write(
