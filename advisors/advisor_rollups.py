@@ -14,6 +14,7 @@ counts are the accompaniments grouped by theme.
 
 import datetime
 
+from django.db import connection
 from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
@@ -91,6 +92,8 @@ def rebuild(start=None, end=None):
         after = (end.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
         reports, rows = reports.filter(date__lt=after), rows.filter(month__lt=after)
     rows.delete()
+    if connection.vendor == "postgresql":
+        return _rebuild_in_postgresql(start, after if end is not None else None)
     groups = [(theme, reports.filter(themes__icontains=f'"{theme}"'),
                Case(When(themes__0=theme, then=Value(True)), default=Value(False)))
               for theme in ActivityTheme.values]
@@ -112,6 +115,47 @@ def rebuild(start=None, end=None):
                 batch = []
         written += len(AdvisorActivityMonth.objects.bulk_create(batch))
     return written
+
+
+def _rebuild_in_postgresql(start, before):
+    """The same rows in one ``INSERT … SELECT`` (each report joined to its distinct themes,
+    the first one marked): 2,000,000 reports never travel through Python."""
+    table = AdvisorActivityMonth._meta.db_table
+    reports = ActivityReport._meta.db_table
+    report_columns = {field.column for field in ActivityReport._meta.concrete_fields}
+    channels = ", ".join("count(*) FILTER (WHERE r.channel = %s)"
+                         for _channel in ActivityReport.Channel.values)
+    bands = ", ".join(f'coalesce(sum(r."{name}"), 0)' if name in report_columns else "0"
+                      for name in BANDS)
+    columns = ", ".join(f'"{name}"' for name in (
+        "advisor_id", "structure_id", "service_point_id", "month", "kind", "theme",
+        "first_theme", *COUNTERS))
+    where, params = ["t.theme = ANY(%s)"], [list(ActivityReport.Channel.values),
+                                            [*ActivityTheme.values, NO_THEME]]
+    if start is not None:
+        where.append("r.date >= %s")
+        params.append(start)
+    if before is not None:
+        where.append("r.date < %s")
+        params.append(before)
+    sql = f"""
+        INSERT INTO {table} ({columns})
+        SELECT r.advisor_id, r.structure_id, r.service_point_id,
+               date_trunc('month', r.date)::date, r.kind, t.theme, t.ord = 1,
+               count(*), coalesce(sum(r.participants), 0), {channels}, {bands}
+        FROM {reports} r
+        CROSS JOIN LATERAL (
+            SELECT e.theme, min(e.ord) AS ord
+            FROM jsonb_array_elements_text(
+                CASE WHEN jsonb_typeof(r.themes) = 'array' AND jsonb_array_length(r.themes) > 0
+                     THEN r.themes ELSE '[""]'::jsonb END) WITH ORDINALITY AS e(theme, ord)
+            GROUP BY e.theme) t
+        WHERE {" AND ".join(where)}
+        GROUP BY 1, 2, 3, 4, 5, 6, 7"""
+    flat = [*params[0], *params[1:]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, flat)
+        return cursor.rowcount
 
 
 # --- reading ----------------------------------------------------------------------------------
