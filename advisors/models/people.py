@@ -350,6 +350,21 @@ class Contract(models.Model):
             return False
         return self.effective_end is None or self.effective_end >= on
 
+    def has_ended(self, on=None) -> bool:
+        """A validated contract whose last day (end or rupture) is before that day."""
+        on = on or timezone.localdate()
+        return (self.status == self.Status.VALIDATED and self.effective_end is not None
+                and self.effective_end < on)
+
+    def may_be_broken_off(self, on=None) -> bool:
+        """The structure may still ask for a rupture: validated, not ended, none asked."""
+        return (self.status == self.Status.VALIDATED
+                and self.rupture_status == self.Rupture.NONE and not self.has_ended(on))
+
+    def may_be_extended(self, on=None) -> bool:
+        """The structure may still ask to push the end of a running fixed-term contract."""
+        return self.end is not None and self.may_be_broken_off(on)
+
 
 class ContractExtensionQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -144,6 +144,10 @@ def request_rupture(contract, actor, *, reason, date):
         if contract.rupture_status != Contract.Rupture.NONE:
             raise WorkflowError("Une rupture de ce contrat est déjà "
                                 f"{contract.get_rupture_status_display().lower()}.")
+        if contract.has_ended():
+            raise WorkflowError(f"Ce contrat a pris fin le "
+                                f"{long_date(contract.effective_end)} : il ne peut plus être "
+                                "rompu.")
         contract.rupture_status = Contract.Rupture.REQUESTED
         contract.rupture_reason = reason
         contract.rupture_date = date
@@ -193,6 +197,10 @@ def request_extension(contract, actor, new_end):
     with transaction.atomic():
         locked(Advisor, contract.advisor_id)
         contract = locked(Contract, contract.pk)
+        if contract.has_ended():
+            raise WorkflowError(f"Ce contrat a pris fin le "
+                                f"{long_date(contract.effective_end)} : il ne peut plus être "
+                                "prolongé.")
         _check_extensible(contract, new_end)
         if contract.extensions.pending().exists():
             raise WorkflowError("Une prolongation de ce contrat attend déjà une décision.")

@@ -1,6 +1,7 @@
 """Structure managers: "Déclarer un recrutement" (the advisor and the contract), ask for a
 rupture or an extension; ANCT decides in the back office."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,12 @@ def _editable_contract(request, pk):
     return get_object_or_404(
         Contract.objects.editable_by(request.user).select_related("advisor", "structure"),
         pk=pk)
+
+
+def _not_open(request, contract, message):
+    """An ended (or already ruptured) contract: back to the structure's contracts."""
+    messages.info(request, message)
+    return redirect(reverse("advisors:structure", args=[contract.structure_id]) + "#contrats")
 
 
 @login_required
@@ -43,6 +50,9 @@ def contract_create(request, pk):
 def rupture(request, pk):
     """Ask ANCT to end a validated contract early."""
     contract = _editable_contract(request, pk)
+    if not contract.may_be_broken_off():
+        return _not_open(request, contract, "Ce contrat ne peut plus faire l'objet d'une "
+                                            "demande de rupture.")
     form = RuptureForm(request.POST or None)
     if perform(request, form,
                lambda data: services.request_rupture(contract, request.user,
@@ -58,6 +68,9 @@ def rupture(request, pk):
 def extension_request(request, pk):
     """"Demander une prolongation" of a validated fixed-term contract."""
     contract = _editable_contract(request, pk)
+    if not contract.may_be_extended():
+        return _not_open(request, contract, "Ce contrat ne peut plus faire l'objet d'une "
+                                            "demande de prolongation.")
     form = ExtensionForm(request.POST or None)
     back = reverse("advisors:structure", args=[contract.structure_id]) + "#contrats"
     if perform(request, form,

@@ -304,3 +304,21 @@ def test_contract_clean_reports_every_problem_in_french(structure):
     assert set(error.value.message_dict) == {"end", "monthly_gross_salary"}
     assert str(make.contract(structure, make.advisor(last_name="Rey", first_name="Ana"))) == (
         f"CDD de Ana Rey — {structure.name}")
+
+
+def test_an_ended_contract_shows_ended_and_refuses_rupture_and_extension(structure, manager,
+                                                                         client):
+    today = TODAY()
+    ended = make.contract(structure, make.advisor(last_name="Fontaine"),
+                          start=today - timedelta(days=400), end=today - timedelta(days=1))
+    assert ended.has_ended() and not ended.may_be_broken_off() and not ended.may_be_extended()
+    with pytest.raises(services.WorkflowError, match="a pris fin le"):
+        services.request_rupture(ended, manager, reason="resignation", date=today)
+    with pytest.raises(services.WorkflowError, match="a pris fin le"):
+        services.request_extension(ended, manager, today + timedelta(days=60))
+    client.force_login(manager)
+    page = client.get(f"/conseillers-numeriques/structures/{structure.pk}/").content.decode()
+    assert "Terminé le" in page
+    assert f"/contrats/{ended.pk}/rupture/" not in page
+    response = client.get(f"/conseillers-numeriques/contrats/{ended.pk}/rupture/")
+    assert response.status_code == 302
