@@ -222,8 +222,9 @@ class CoursesMixin:
             # No national session is hybrid (a place or a link): no choice to record.
             "attendance_mode"], rows)
         first = self.ids.take(Attendance, len(attendance))
-        self.writer.write(Attendance, ["id", "enrolment_id", "day", "period", "status"],
-                          ((first + n, *row) for n, row in enumerate(attendance)))
+        # Marks of the past, recorded before attendance said how ("mode" left empty).
+        self.writer.write(Attendance, ["id", "enrolment_id", "day", "period", "status", "mode"],
+                          ((first + n, *row, "") for n, row in enumerate(attendance)))
 
     @staticmethod
     def half_days(s):
