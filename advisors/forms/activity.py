@@ -7,9 +7,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme
-from ..models.activity import MAX_PARTICIPANTS, MAX_TAG_LENGTH, MAX_TAGS
+from ..models.activity import (
+    MAX_PARTICIPANTS,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    first_correctable_date,
+    too_old_message,
+)
 from .beneficiaries import add_beneficiary_field
 from .common import DATE, BaseForm, CommuneField
+
+
+UNKNOWN_BANDS = ("age_unknown", "status_unknown")
 
 
 def _int(value):
@@ -63,6 +72,11 @@ class ActivityReportForm(BaseForm):
     def __init__(self, *args, service_points=(), frequent_themes=(), legacy_kind=None,
                  beneficiaries=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # A report counts in published statistics once its correction window has closed:
+        # none may be added before the previous month.
+        self.earliest_date = first_correctable_date(timezone.localdate())
+        self.fields["date"].widget.attrs.update({
+            "min": self.earliest_date.isoformat(), "max": timezone.localdate().isoformat()})
         add_beneficiary_field(self, beneficiaries)  # linked by the view, not the service
         # New reports take the kinds of the 2025 national model; a report of an older kind
         # keeps its own when corrected.
@@ -72,8 +86,10 @@ class ActivityReportForm(BaseForm):
         self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
         if isinstance(self.initial.get("tags"), list):
             self.initial["tags"] = ", ".join(self.initial["tags"])
+        # The "not given" bands are not asked: whoever is left out of a breakdown counts there.
         for name, label in [*AGE_BANDS, *STATUS_BANDS]:
-            self.fields[name] = _band_field(label.capitalize())
+            if name not in UNKNOWN_BANDS:
+                self.fields[name] = _band_field(label.capitalize())
         self.fields["themes"].error_messages["required"] = "Choisissez au moins un thème."
         self.service_points = {sp.pk: sp for sp in service_points}
         self.fields["service_point"].choices = [("", "Aucun")] + [
@@ -109,9 +125,10 @@ class ActivityReportForm(BaseForm):
     def band_groups(self):
         """For the template: (legend, bound fields, id, errors of any of its fields) of the
         age and status bands."""
-        groups = [("Âge des participants", [self[n] for n, _ in AGE_BANDS], "ages"),
-                  ("Participants par situation", [self[n] for n, _ in STATUS_BANDS],
-                   "situations")]
+        groups = [("Âge des participants", [self[n] for n, _ in AGE_BANDS
+                                            if n not in UNKNOWN_BANDS], "ages"),
+                  ("Participants par situation", [self[n] for n, _ in STATUS_BANDS
+                                                  if n not in UNKNOWN_BANDS], "situations")]
         return [(legend, fields, group_id,
                  list(dict.fromkeys(error for field in fields for error in field.errors)))
                 for legend, fields, group_id in groups]
@@ -122,6 +139,8 @@ class ActivityReportForm(BaseForm):
             raise ValidationError("La date de l'accompagnement ne peut pas être dans le futur.")
         if value < datetime.date(2020, 1, 1):
             raise ValidationError("La date de l'accompagnement ne peut pas précéder 2020.")
+        if value < self.earliest_date:
+            raise ValidationError(too_old_message(self.earliest_date))
         return value
 
     def clean_tags(self):
@@ -142,28 +161,30 @@ class ActivityReportForm(BaseForm):
         for name, _ in [*AGE_BANDS, *STATUS_BANDS]:
             if data.get(name) is None and name not in self.errors:
                 data[name] = 0
+        if (data.get("kind") == ActivityReport.Kind.WORKSHOP and "title" not in self.errors
+                and not (data.get("title") or "").strip()):
+            self.add_error("title", "Donnez un titre à l'atelier.")
         participants = data.get("participants")
         if participants:
             if data.get("kind") == ActivityReport.Kind.INDIVIDUAL and participants != 1:
                 self.add_error("participants",
                                "Un accompagnement individuel concerne une personne.")
-            if data.get("kind") == ActivityReport.Kind.WORKSHOP and not (
-                    data.get("title") or "").strip():
-                self.add_error("title", "Donnez un titre à l'atelier.")
-            # Nobody filled in the ages or the situations: they are "non renseigné(e)".
-            if not any(data.get(name) for name, _ in AGE_BANDS):
-                data["age_unknown"] = participants
-            if not any(data.get(name) for name, _ in STATUS_BANDS):
-                data["status_unknown"] = participants
-            for bands, label in [(AGE_BANDS, "tranches d'âge"), (STATUS_BANDS, "situations")]:
+            # The breakdowns are optional: whoever is not placed in a band is "non
+            # renseigné(e)", so changing the number of participants never asks for them.
+            for bands, unknown, label in [(AGE_BANDS, "age_unknown", "tranches d'âge"),
+                                          (STATUS_BANDS, "status_unknown", "situations")]:
                 if any(name in self.errors for name, _ in bands):
                     continue
-                total = sum(data.get(name) or 0 for name, _ in bands)
-                if total != participants:
+                known = sum(data.get(name) or 0 for name, _ in bands if name != unknown)
+                if known > participants:
                     self.add_error(bands[0][0], (
-                        f"La répartition par {label} ({total}) doit correspondre au nombre "
-                        f"de participants ({participants})."))
+                        f"La répartition par {label} ({known}) dépasse le nombre de "
+                        f"participants ({participants})."))
+                else:
+                    data[unknown] = participants - known
         at_point = data.get("channel") == ActivityReport.Channel.SERVICE_POINT
+        if not at_point:  # its list is hidden for the other channels: never kept unseen
+            data["service_point"] = None
         if at_point and not data.get("service_point") and "service_point" not in self.errors:
             self.add_error("service_point", "Indiquez le lieu d'activité.")
         elif at_point and data.get("service_point"):

@@ -31,6 +31,12 @@ def first_correctable_date(on):
     return (on.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
+def too_old_message(earliest):
+    return (f"Cette date est sortie de la période de correction : un accompagnement se saisit "
+            f"au plus tard le mois qui suit, donc pas avant le {long_date(earliest)} (les "
+            f"statistiques des mois d'avant sont publiées).")
+
+
 class ActivityTheme(models.TextChoices):
     """Accompaniment themes, from the national activity report."""
 

@@ -12,6 +12,8 @@ from ..models.activity import (
     CORRECTION_RULE,
     STATUS_BANDS,
     correction_deadline,
+    first_correctable_date,
+    too_old_message,
 )
 from .base import NotAllowed, WorkflowError, locked, validate
 
@@ -20,14 +22,18 @@ FIELDS = {"date", "commune", "service_point", "channel", "kind", "participants",
           *(name for name, _ in AGE_BANDS), *(name for name, _ in STATUS_BANDS)}
 
 
-def record_activity(advisor, data, actor):
+def record_activity(advisor, data, actor, recorded_on=None):
     """Records one accompaniment for ``advisor``. ``data`` holds the report's fields (bands
     default to 0); the commune defaults to the service point's, the structure is the one
     employing the advisor on that day (else the service point's). At the service point,
-    the commune is always the place's."""
+    the commune is always the place's. Its date may not precede the previous month of the
+    day it is recorded (``recorded_on``, today by default): older months are published."""
     _require_author(advisor, actor, "Seul le conseiller saisit ses comptes rendus d'activité.")
     report = ActivityReport(advisor=advisor)
     _fill(report, data)
+    earliest = first_correctable_date(recorded_on or timezone.localdate())
+    if report.date and report.date < earliest:
+        raise WorkflowError(too_old_message(earliest), {"date": [too_old_message(earliest)]})
     if report.kind not in ActivityReport.Kind.current():
         raise WorkflowError("Ce type d'accompagnement n'est plus proposé.", {"kind": [
             "Choisissez « Accompagnement individuel » ou « Atelier collectif »."]})

@@ -32,7 +32,10 @@ def record(advisor, **overrides):
     data.setdefault("commune", overrides.get("commune"))
     if data["commune"] is None:
         data.pop("commune")
-    return services.record_activity(advisor, data, advisor.user)
+    # Recorded on its own day: these tests are about the report, not how late it is entered.
+    day = data.get("date")
+    recorded_on = day if day and day <= timezone.localdate() else None
+    return services.record_activity(advisor, data, advisor.user, recorded_on=recorded_on)
 
 
 def test_a_report_at_a_service_point_takes_its_commune_and_the_employer(advisor, point,

@@ -85,7 +85,7 @@ def test_a_section_with_an_error_is_unfolded(advisor_client, advisor, place):
     page = text(advisor_client.post(reverse("advisors:report_create"), {
         "date": TODAY.isoformat(), "kind": "workshop", "participants": "2",
         "channel": "service_point", "service_point": str(place.pk), "themes": ["email"],
-        "duration": "30_60", "age_over_60": "2", "status_retired": "1"}))
+        "duration": "30_60", "age_over_60": "2", "status_retired": "3"}))
     assert 'class="fr-collapse fr-collapse--expanded" id="report-situations"' in page
     assert not advisor.activity_reports.exists()
 
@@ -159,10 +159,58 @@ def test_ages_and_situations_are_optional_and_then_counted_as_unknown(advisor_cl
     assert response.status_code == 302
     report = advisor.activity_reports.get()
     assert (report.age_unknown, report.status_unknown) == (4, 4)
+    # A partial breakdown leaves the others "non renseigné"; a larger one is refused.
+    advisor_client.post(reverse("advisors:report_create"), _post(
+        place, kind="workshop", title="Courriels", participants="4", age_over_60="3"))
+    partial = advisor.activity_reports.latest("pk")
+    assert (partial.age_over_60, partial.age_unknown) == (3, 1)
     page = text(advisor_client.post(reverse("advisors:report_create"),
                                     _post(place, kind="workshop", title="Courriels",
-                                          participants="4", age_over_60="3")))
-    assert "La répartition par tranches d'âge (3) doit correspondre" in page
+                                          participants="4", age_over_60="5")))
+    assert "La répartition par tranches d'âge (5) dépasse le nombre de participants (4)." in page
+
+
+def test_a_workshop_saved_without_breakdown_takes_a_new_number_of_participants(
+        advisor_client, advisor, place):
+    advisor_client.post(reverse("advisors:report_create"), _post(
+        place, kind="workshop", title="Courriels", participants="8"))
+    report = advisor.activity_reports.get()
+    edit = reverse("advisors:report_edit", args=[report.pk])
+    data = {name: value for name, value in advisor_client.get(edit).context["form"].initial.items()
+            if value is not None}
+    response = advisor_client.post(edit, _post(place, kind="workshop", title="Courriels",
+                                               participants="12"))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.participants, report.age_unknown, report.status_unknown) == (12, 12, 12)
+    assert data["age_unknown"] == 8  # stored, but never asked: it follows the total
+
+
+def test_the_workshop_title_is_not_marked_optional_and_a_long_one_is_explained_once(
+        advisor_client, place):
+    page = text(advisor_client.get(reverse("advisors:report_create")))
+    assert "Titre de l'atelier (facultatif)" not in page
+    page = text(advisor_client.post(reverse("advisors:report_create"),
+                                    _post(place, kind="workshop", title="x" * 300)))
+    assert "au plus 200 caractères" in page and "Donnez un titre" not in page
+
+
+def test_a_report_older_than_the_previous_month_is_refused(advisor_client, advisor, place):
+    old = (TODAY.replace(day=1) - timezone.timedelta(days=40)).replace(day=28)
+    page = text(advisor_client.post(reverse("advisors:report_create"),
+                                    _post(place, date=old.isoformat())))
+    assert "un accompagnement se saisit au plus tard le mois qui suit" in page
+    assert not advisor.activity_reports.exists()
+    with pytest.raises(services.WorkflowError):
+        services.record_activity(advisor, make.activity_data(date=old), advisor.user)
+
+
+def test_a_remote_accompaniment_keeps_no_hidden_place(advisor_client, advisor, place):
+    response = advisor_client.post(reverse("advisors:report_create"), _post(
+        place, channel="remote", commune=place.commune.label))
+    assert response.status_code == 302
+    report = advisor.activity_reports.get()
+    assert report.channel == "remote" and report.service_point is None
 
 
 def test_more_than_five_tags_are_refused_next_to_the_field(advisor_client, advisor, place):

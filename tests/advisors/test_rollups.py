@@ -33,7 +33,7 @@ def _record(deployment, day, **fields):
             "kind": "individual", "participants": 1, "age_18_35": 1, "status_employed": 1,
             "themes": ["email"], "duration": "0_30", **fields}
     advisor = deployment["advisor"]
-    return record_activity(advisor, data, advisor.user)
+    return record_activity(advisor, data, advisor.user, recorded_on=day)
 
 
 def _live(start, end, **filters):

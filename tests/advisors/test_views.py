@@ -536,7 +536,7 @@ def report_post(place, **overrides):
             "commune": place.commune.label, "themes": ["email", "smartphone"],
             "duration": "30_60", "age_over_60": "1"}
     for name in ("age_under_12", "age_12_18", "age_18_35", "age_35_60", "status_student",
-                 "status_job_seeker", "status_employed", "status_retired", "status_unknown"):
+                 "status_job_seeker", "status_employed", "status_retired"):
         data.setdefault(name, "0")
     data.update(overrides)
     return data
@@ -588,9 +588,10 @@ def test_an_activity_with_no_participant_is_refused_in_french(advisor_client, ad
 
 def test_activity_band_and_theme_errors(advisor_client, advisor, place):
     response = advisor_client.post(reverse("advisors:report_create"), report_post(
-        place, kind="workshop", participants="3", themes=[]))
+        place, kind="workshop", title="Courriels", participants="3", age_18_35="3",
+        themes=[]))
     page = text(response)
-    assert ("La répartition par tranches d&#x27;âge (1) doit correspondre au nombre de "
+    assert ("La répartition par tranches d&#x27;âge (4) dépasse le nombre de "
             "participants (3).") in page
     assert "Choisissez au moins un thème." in page
     response = advisor_client.post(reverse("advisors:report_create"),
