@@ -66,11 +66,9 @@ def declare_request(enrolment, user, requested_on, file_reference=""):
     if session.start <= timezone.now():
         raise EnrolmentError("La formation a commencé : une demande de financement se fait "
                              "avant son début.")
-    today = timezone.localdate()
-    if requested_on > today:
-        raise EnrolmentError("La date de la demande ne peut pas être dans le futur.")
-    if requested_on < today - REQUEST_AGE_LIMIT:
-        raise EnrolmentError("La date de la demande remonte à plus d'un an : vérifiez-la.")
+    problem = request_date_error(requested_on)
+    if problem:
+        raise EnrolmentError(problem)
     file_reference = (file_reference or "").strip()
     if len(file_reference) > 50:
         raise EnrolmentError("Le numéro de dossier compte 50 caractères au plus.")
@@ -89,6 +87,16 @@ def declare_request(enrolment, user, requested_on, file_reference=""):
         funding.refusal_reason = ""
         funding.save()
     return funding
+
+
+def request_date_error(requested_on, today=None):
+    """Why the day the élu gives for their request is not credible, or None."""
+    today = today or timezone.localdate()
+    if requested_on > today:
+        return "La date de la demande ne peut pas être dans le futur."
+    if requested_on < today - REQUEST_AGE_LIMIT:
+        return "La date de la demande remonte à plus d'un an : vérifiez-la."
+    return None
 
 
 def withdraw_request(enrolment, user):

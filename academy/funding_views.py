@@ -36,8 +36,9 @@ def programme(request, course_id):
                 .select_related("commune__department").prefetch_related("trainer_accounts")
                 .order_by("start"))
     chosen = request.GET.get("session", "")
-    if chosen.isdigit() and len(chosen) < 12 and sessions.filter(pk=chosen).exists():
-        sessions = sessions.filter(pk=chosen)
+    if chosen.isascii() and chosen.isdigit() and len(chosen) < 12 \
+            and sessions.filter(pk=int(chosen)).exists():
+        sessions = sessions.filter(pk=int(chosen))
     else:
         sessions = sessions.upcoming()[:12]
     from .funding_documents import programme_pdf
@@ -82,6 +83,13 @@ class RequestForm(forms.Form):
         label="Numéro de dossier (facultatif)", required=False, max_length=50,
         help_text="Le numéro donné par Mon compte élu, s'il vous en a donné un.",
         error_messages={"max_length": "Le numéro de dossier compte 50 caractères au plus."})
+
+    def clean_requested_on(self):
+        day = self.cleaned_data["requested_on"]
+        problem = funding.request_date_error(day)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
 
 @login_required
