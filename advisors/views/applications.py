@@ -154,7 +154,8 @@ def coordinator_post_request(request, pk):
     """A structure's manager asks for a coordinator post and says what it covers."""
     structure = get_object_or_404(Structure.objects.editable_by(request.user), pk=pk)
     advisors = Advisor.objects.filter(
-        pk__in=Contract.objects.editable_by(request.user).values("advisor_id"))
+        pk__in=Contract.objects.editable_by(request.user).holding_posts()
+        .values("advisor_id"))
     form = CoordinatorPostForm(request.POST or None, advisors=advisors)
     if not advisors.exists():
         form.fields["coordinated_advisors"].help_text = (

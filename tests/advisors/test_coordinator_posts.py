@@ -359,3 +359,15 @@ def test_the_prefect_and_anct_see_a_coordinator_request_among_the_applications(
     text = inspect.content.decode()
     assert "Périmètre de coordination" in text and "Département : Oise (60)" in text
     assert reverse("advisors_applications:coordination_scope", args=[application.pk]) in text
+
+
+def test_the_post_request_offers_only_advisors_still_under_contract(client, structure, manager,
+                                                                    oise_advisors):
+    today = timezone.localdate()
+    departed = make.advisor(first_name="Lucas", last_name="Fontaine")
+    make.contract(structure, departed, start=today - datetime.timedelta(days=400),
+                  end=today - datetime.timedelta(days=1))
+    client.force_login(manager)
+    form = client.get(reverse("advisors:coordinator_post_request", args=[structure.pk]))
+    assert "Inès Beauvais" in form.content.decode()
+    assert "Lucas Fontaine" not in form.content.decode()
