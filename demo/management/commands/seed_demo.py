@@ -9,6 +9,7 @@ from demo.dif import create_demo_dif
 from demo.offboarding import create_demo_departure
 from demo.offers import create_demo_offer
 from demo.records import create_demo_corrections
+from demo.surveys import create_demo_surveys
 from demo.trainers import create_demo_training_day
 from demo.enrolments import (
     attach_demo_materials,
@@ -42,6 +43,11 @@ class Command(BaseCommand):
         if training_day:
             self.stdout.write(f"Session du jour de la formatrice de démonstration : "
                               f"/formateur/sessions/{training_day.pk}/")
+        surveyed = create_demo_surveys()
+        if surveyed:
+            self.stdout.write(f"Questionnaires de satisfaction : /tableau-de-bord/questionnaires/"
+                              f"session/{surveyed.pk}/ ; l'élu de démonstration a le sien à "
+                              f"remplir dans « Mon espace ».")
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             offered = create_demo_offer()
         if offered:
