@@ -74,7 +74,10 @@ class SessionEditView(FrenchMessagesMixin, EditView):
             instance = super().save_instance()
             locked = Session.objects.select_for_update().get(pk=instance.pk)
             promoted = services.fill_from_waitlist(locked)
-        if promoted:
+        if promoted and instance.waitlist_mode == Session.WaitlistMode.OFFER:
+            messages.info(self.request, f"Place proposée à {len(promoted)} personne(s) de la "
+                                        "liste d'attente, prévenue(s) par courriel.")
+        elif promoted:
             messages.info(self.request, f"{len(promoted)} personne(s) inscrite(s) depuis la "
                                         "liste d'attente et prévenue(s).")
         return instance

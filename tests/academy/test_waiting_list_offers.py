@@ -271,3 +271,23 @@ def test_someone_elses_waiting_list_place_cannot_be_left(client, communes):
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     assert reload(queue[0]).status == Status.WAITLISTED
+
+
+def test_the_session_admin_form_offers_the_choice_and_bounds_the_delay(client, communes):
+    from accounts.roles import Role
+
+    client.force_login(make.staff_user(Role.ANCT_EDITOR))
+    session = make.session(make.course(TITLE), communes["Beauvais"])
+    url = reverse("wagtailsnippets_academy_session:edit", args=[session.pk])
+    page = text(client.get(url))
+    assert "Quand une place se libère" in page
+    assert "Place proposée au suivant, qui l'accepte ou la décline" in page
+    assert "Délai pour accepter (heures)" in page
+
+
+def test_more_seats_in_offer_mode_are_offered_in_queue_order(communes):
+    session, holder, queue = full_session(communes, waiting=3)
+    services.change_capacity(session.pk, 3)
+    assert [reload(e).status for e in queue] == [Status.OFFERED, Status.OFFERED,
+                                                 Status.WAITLISTED]
+    assert reload(queue[2]).waitlist_rank() == "1er sur la liste d'attente"
