@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.fr import siret as stdnum_siret
 
-PHONE_PATTERN = re.compile(r"^(?:0\d{9}|\+\d{9,14})$")
+# A French number: 10 digits starting with 0 then 1-9, or the same after a country code —
+# +33 (metropolitan France), +262/+590/+594/+596 (overseas départements, 9 digits),
+# +508/+681/+687 (6 digits) and +689 (8 digits) for the overseas collectivities.
+PHONE_PATTERN = re.compile(
+    r"^(?:0[1-9]\d{8}|\+(?:33|262|590|594|596)[1-9]\d{8}|\+(?:508|681|687)\d{6}"
+    r"|\+689\d{8})$")
 
 
 def normalize_siret(value: str) -> str:
@@ -54,10 +59,12 @@ def normalize_phone(value: str) -> str:
 
 
 def validate_phone(value: str) -> None:
-    """A French number (10 digits starting with 0) or an international one (+33…)."""
+    """A French number: 10 digits starting with 01 to 09, or +33 (or an overseas code such
+    as +262) followed by 9 digits."""
     if value and not PHONE_PATTERN.match(normalize_phone(value)):
         raise ValidationError(
-            "Saisissez un numéro de téléphone valide, par exemple 01 23 45 67 89 ou "
-            "+33 1 23 45 67 89.",
+            "Saisissez un numéro de téléphone français valide : 10 chiffres commençant par 01 "
+            "à 09 (par exemple 01 23 45 67 89), ou +33 suivi de 9 chiffres "
+            "(+33 1 23 45 67 89).",
             code="phone",
         )

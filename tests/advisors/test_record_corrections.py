@@ -292,3 +292,26 @@ def test_an_erased_contact_leaves_no_detail_in_the_structure_history(client, man
     entry.refresh_from_db()
     assert manager.email not in str(entry.data) and "Benali" not in str(entry.data)
     assert {c["new"] for c in entry.data["changes"]} == {ERASED}
+
+
+@pytest.mark.parametrize("phone", ["+33 6 12 34 56 78 99", "0000000000", "+33 0 12 34 56 78",
+                                   "+44 20 7946 0958", "06 12 34 56 7"])
+def test_a_phone_number_that_is_not_french_is_refused_next_to_the_field(client, manager,
+                                                                       structure, phone):
+    client.force_login(manager)
+    url = f"/conseillers-numeriques/structures/{structure.pk}/coordonnees/"
+    response = client.post(url, {"address": "2 rue Desgroux", "contact_first_name": "Nadia",
+                                 "contact_last_name": "Roux", "contact_email": "n@mairie.fr",
+                                 "contact_phone": phone})
+    assert "numéro de téléphone français valide" in field_error(response, "contact_phone")
+
+
+@pytest.mark.parametrize("phone", ["06 12 34 56 78", "+33 6 12 34 56 78", "+262 692 12 34 56",
+                                   "0590 12 34 56", "+687 12 34 56"])
+def test_french_and_overseas_phone_numbers_are_accepted(client, manager, structure, phone):
+    client.force_login(manager)
+    url = f"/conseillers-numeriques/structures/{structure.pk}/coordonnees/"
+    response = client.post(url, {"address": "2 rue Desgroux", "contact_first_name": "Nadia",
+                                 "contact_last_name": "Roux", "contact_email": "n@mairie.fr",
+                                 "contact_phone": phone})
+    assert response.status_code == 302
