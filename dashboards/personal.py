@@ -133,7 +133,10 @@ class StatisticsForm(forms.Form):
     du = MonthField(label="Du mois", required=False)
     au = MonthField(label="Au mois (inclus)", required=False)
     type = forms.ChoiceField(label="Type d'accompagnement", required=False,
-                             choices=[("", "Tous les types"), *ActivityReport.Kind.choices])
+                             choices=[("", "Tous les types"), *(
+                                 (value, label if value in ActivityReport.Kind.current()
+                                  else f"{label} (avant 2025)")
+                                 for value, label in ActivityReport.Kind.choices)])
     theme = forms.ChoiceField(label="Thème", required=False,
                               choices=[("", "Tous les thèmes"), *ActivityTheme.choices])
 
@@ -247,6 +250,11 @@ def figures(subject, filters):
     kinds = [(label, data["by_kind"].get(value, {}).get("accompaniments", 0))
              for value, label in ActivityReport.Kind.choices
              if not filters.kind or value == filters.kind]
+    # "Demande ponctuelle" is no longer recorded (2025 model): shown only where reports of it
+    # from before are counted.
+    current = {label for value, label in ActivityReport.Kind.choices
+               if value in ActivityReport.Kind.current()}
+    kinds = [(label, count) for label, count in kinds if label in current or count]
     themes = sorted(((label, data["by_theme"].get(value, 0))
                      for value, label in ActivityTheme.choices
                      if not filters.theme or value == filters.theme),

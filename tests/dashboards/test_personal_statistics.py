@@ -94,9 +94,16 @@ def test_an_advisor_sees_their_own_figures_only(client, team, advisor):
     assert "<strong>3</strong> accompagnements" in figures
     assert "<strong>7</strong> personnes accompagnées" in figures  # 3 + 1 + 3, not Bruno's 7
     assert chart_rows(response, "Accompagnements par type") == {
-        "Accompagnement individuel": 1, "Atelier collectif": 2, "Demande ponctuelle": 0}
+        "Accompagnement individuel": 1, "Atelier collectif": 2}  # no old "demande ponctuelle"
     themes = chart_rows(response, "Accompagnements par thème")
     assert (themes["Courriels"], themes["Santé"], themes["Gérer son budget"]) == (2, 1, 0)
+    old_kind = make.activity_report(advisor, team["reports"][0].commune, kind="one_off",
+                                    participants=1, age_18_35=1, age_35_60=0,
+                                    age_over_60=0, status_employed=1, status_retired=0)
+    assert old_kind.kind == "one_off"
+    rows = chart_rows(as_user(client, advisor.user).get(reverse("dashboards:my_statistics")),
+                      "Accompagnements par type")
+    assert rows["Demande ponctuelle"] == 1
     assert chart_rows(response, "Accompagnements par canal")["À domicile"] == 1
     places = chart_rows(response, "Accompagnements par lieu d'activité")
     assert places["Médiathèque du Quadrilatère (Beauvais)"] == 1
