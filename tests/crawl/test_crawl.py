@@ -31,6 +31,8 @@ NOT_OPENED = {
     "privacy:delete_account": "account deletion",
     "academy:attestation": "a PDF download",
     "academy:material": "a session document (download)",
+    "academy:dif_quote": "a PDF download (DIF élus quote)",
+    "academy:dif_programme": "a PDF download (DIF élus programme)",
     "academy:attestation_initials": "changes what an attestation's page shows (POST)",
     "advisors:closure_remove": "deletion",
     "calendars:reset_token": "changes the feed's address (POST)",
@@ -91,6 +93,9 @@ def demo_urls():
         # The demo élu holds an open waiting-list offer, and a place on another list.
         "academy:offer": {"token": next((offer_token(e) for e in Enrolment.objects.filter(
             user__email=ACCOUNTS["elu"], status="offered")), None)},
+        # The demo élu's DIF élus request, "Demande faite" (demo.dif).
+        "academy:dif_request": {"enrolment_id": Enrolment.objects.filter(
+            user__email=ACCOUNTS["elu"], dif_funding__isnull=False).order_by("pk").first()},
         "academy:leave_waitlist": {"enrolment_id": Enrolment.objects.filter(
             user__email=ACCOUNTS["elu"], status="waitlisted").order_by("pk").first()},
         "attestation_check": {"reference": Attestation.objects.filter(

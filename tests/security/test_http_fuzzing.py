@@ -121,6 +121,8 @@ GET_PARAMETERS = {
     "academy:attestation": (),
     "academy:offer": (),
     "academy:material": (),
+    "academy:dif_request": (), "academy:dif_quote": (),
+    "academy:dif_programme": ("session",),
     "attestation_check": (),
     "academy_calendar:sessions": ("q", "theme", "region", "department", "format", "audience",
                                   "date_from", "date_to"),

@@ -35,6 +35,7 @@ from django.views.static import serve as static_serve
 
 from academy import surveys
 from academy.attestations import current_attestation
+from academy.models.funding import TrainingBody
 from academy.offers import offer_token
 from academy.models import (
     Attendance,
@@ -379,6 +380,28 @@ PATTERNS = {
              kwargs=lambda w, r: {"document_id": w.documents["attended"].pk}),
         Case("document of a session one is not in", {ADMIN},
              kwargs=lambda w, r: {"document_id": w.documents["other"].pk})),
+    # DIF élus (academy.funding): one's own declaration and quote; the programme is public.
+    "academy:dif_request": scoped(
+        Case("own enrolment", SIGNED_IN,
+             kwargs=lambda w, r: {"enrolment_id": w.enrolments[r].pk}),
+        Case("own enrolment", SIGNED_IN, method="post",
+             kwargs=lambda w, r: {"enrolment_id": w.enrolments[r].pk},
+             data=lambda w, r, side: {"requested_on": TODAY.isoformat()}),
+        Case("another's enrolment", NOBODY,
+             kwargs=lambda w, r: {"enrolment_id": w.other_enrolment.pk}),
+        Case("another's enrolment", NOBODY, method="post",
+             kwargs=lambda w, r: {"enrolment_id": w.other_enrolment.pk},
+             data=lambda w, r, side: {"requested_on": TODAY.isoformat()})),
+    "academy:dif_quote": scoped(
+        Case("own enrolment", SIGNED_IN,
+             kwargs=lambda w, r: {"enrolment_id": w.enrolments[r].pk}),
+        Case("another's enrolment", NOBODY,
+             kwargs=lambda w, r: {"enrolment_id": w.other_enrolment.pk})),
+    "academy:dif_programme": public(
+        Case("eligible published course", EVERYONE,
+             kwargs=lambda w, r: {"course_id": w.live_session.course_id}),
+        Case("draft course", NOBODY,
+             kwargs=lambda w, r: {"course_id": w.draft_session.course_id})),
     # The trainers' space: a trainer reaches only the sessions they train (the team all).
     "trainer:home": personal({TRAINER}),
     "trainer:session": scoped(*trainer_cases("session")),
@@ -724,6 +747,11 @@ def build_world():
     live = site.course("Formation ouverte", audience=Audience.ALL)
     draft = site.course("Formation en préparation", audience=Audience.ALL, publish=False)
     live_session = site.session(live, communes["Beauvais"])
+    # DIF élus: the published course is eligible, under an approved body (academy.funding).
+    type(live).objects.filter(pk__in=[live.pk, draft.pk]).update(
+        dif_eligible=True, training_body=TrainingBody.objects.create(
+            name="Organisme agréé", siret="12345678900012", approval_number="AGR-1",
+            approval_date=datetime.date(2024, 1, 1)))
     draft_session = site.session(draft, communes["Beauvais"])
     start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=10)
     past_session = site.session(live, communes["Beauvais"], start=start,
@@ -810,6 +838,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         # The PDF itself is tested elsewhere; here only who may download it.
         patch.setattr("academy.documents.attestation_pdf",
                       lambda enrolment, *args, **kwargs: b"%PDF-1.7")
+        patch.setattr("academy.funding_documents.quote_pdf", lambda enrolment: b"%PDF-1.7")
+        patch.setattr("academy.funding_documents.programme_pdf",
+                      lambda course, sessions: b"%PDF-1.7")
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -920,6 +951,7 @@ ADMIN_PAGES = [
     ("advisors_service_points:history", lambda w: [w.sides["A"].point.pk]),
     ("advisors_training_records:index", lambda w: []),
     ("academy_admin:enrolments", lambda w: [w.live_session.pk]),
+    ("academy_dif_admin:list", lambda w: []),
 ]
 
 
