@@ -196,6 +196,7 @@ def _withdraw_upcoming_enrolments(user, now):
         session = Session.objects.select_for_update().get(pk=session_id)
         enrolment = Enrolment.objects.get(pk=enrolment_id)
         held_seat = enrolment.status == Enrolment.Status.CONFIRMED
+        held_offer = enrolment.status == Enrolment.Status.OFFERED  # academy.offers
         enrolment.status = Enrolment.Status.CANCELLED
         enrolment.waitlisted_at = None
         update = ["status", "waitlisted_at", "updated_at"]
@@ -203,8 +204,9 @@ def _withdraw_upcoming_enrolments(user, now):
             enrolment.invitation_sequence += 1
             update.append("invitation_sequence")
         enrolment.save(update_fields=update)
-        if held_seat:
+        if held_seat or held_offer:
             fill_from_waitlist(session)
+        if held_seat:
             held.append(enrolment)
     return held
 

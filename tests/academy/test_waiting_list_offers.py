@@ -291,3 +291,13 @@ def test_more_seats_in_offer_mode_are_offered_in_queue_order(communes):
     assert [reload(e).status for e in queue] == [Status.OFFERED, Status.OFFERED,
                                                  Status.WAITLISTED]
     assert reload(queue[2]).waitlist_rank() == "1er sur la liste d'attente"
+
+
+def test_an_erased_account_holding_an_offer_passes_the_seat_on(communes):
+    from privacy.services import _withdraw_upcoming_enrolments
+
+    session, holder, queue = full_session(communes)
+    services.cancel(holder.pk, holder.user)
+    _withdraw_upcoming_enrolments(queue[0].user, timezone.now())
+    assert reload(queue[0]).status == Status.CANCELLED
+    assert reload(queue[1]).status == Status.OFFERED
