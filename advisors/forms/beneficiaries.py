@@ -3,6 +3,7 @@
 from django import forms
 
 from ..models import Beneficiary, BirthBand
+from ..validators import validate_phone
 from .common import BaseForm, CommuneField, add_model_errors
 
 TOO_LONG = "Saisissez au plus %(limit_value)d caractères (actuellement %(show_value)d)."
@@ -53,7 +54,7 @@ class BeneficiaryForm(StructureChoice, BaseForm):
                              error_messages={"invalid": "Saisissez une adresse électronique "
                                                         "valide, par exemple nom@exemple.fr.",
                                              "max_length": TOO_LONG})
-    phone = _text("Téléphone", 20, required=False,
+    phone = _text("Téléphone", 20, required=False, validators=[validate_phone],
                   widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
 
     def clean(self):

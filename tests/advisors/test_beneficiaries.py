@@ -121,6 +121,17 @@ def test_contact_details_are_refused_without_consent_next_to_the_field(advisor_c
     assert Beneficiary.objects.get().email == "helene@example.fr"
 
 
+def test_a_bad_email_and_a_bad_phone_are_both_shown_at_once(advisor_client):
+    response = advisor_client.post(reverse("advisors:beneficiary_create"), {
+        "first_name": "Hélène", "last_name": "D.", "commune": "Beauvais (60)",
+        "contact_consent": "on", "email": "pas-un-courriel", "phone": "123abc"})
+    html = response.content.decode()
+    assert response.status_code == 200 and not Beneficiary.objects.exists()
+    assert 'id="id_email-errors" class="fr-error-text"' in html
+    assert 'id="id_phone-errors" class="fr-error-text"' in html
+    assert "numéro de téléphone français valide" in html
+
+
 def test_the_service_refuses_contact_without_consent_and_a_structure_not_theirs(
         structure, advisor, communes, elsewhere):
     data = {"first_name": "Hélène", "last_name": "D.", "commune": communes["Beauvais"],
@@ -319,6 +330,8 @@ def test_an_unreadable_file_is_explained_next_to_the_field(advisor_client):
     response = advisor_client.post(reverse("advisors:beneficiary_import"), {
         "file": csv_file("nom;ville\nD.;Beauvais\n"), "importer": ""})
     assert "Colonnes manquantes : prenom, commune" in response.content.decode()
+    # the expected headers may wrap on a phone: no unbreakable "prenom;nom;commune;…" run
+    assert "prenom; nom; commune; annee_naissance" in response.content.decode()
     assert not Beneficiary.objects.exists()
 
 
