@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from calendars.dates import elide
+
 from .. import imports
 from ..forms.beneficiaries import (
     BeneficiaryFilterForm,
@@ -119,7 +121,7 @@ def beneficiary_create(request):
     done = perform(request, form,
                    lambda data: create_beneficiary(form.structure_chosen(),
                                                    form.data_for_service(), request.user),
-                   lambda created: f"Fiche de {created.display_name} créée.")
+                   lambda created: f"Fiche {elide('de', created.display_name)} créée.")
     if done:
         return redirect("advisors:beneficiary", pk=done.result.pk)
     return _form_page(request, form)
@@ -138,7 +140,7 @@ def beneficiary_edit(request, pk):
     done = perform(request, form,
                    lambda data: update_beneficiary(beneficiary, form.data_for_service(),
                                                    request.user),
-                   lambda saved: f"Fiche de {saved.display_name} enregistrée.")
+                   lambda saved: f"Fiche {elide('de', saved.display_name)} enregistrée.")
     if done:
         return redirect("advisors:beneficiary", pk=pk)
     return _form_page(request, form, beneficiary)
@@ -167,7 +169,7 @@ def beneficiary_merge(request, pk, other):
     if kept.pk == duplicate.pk or kept.is_anonymised or duplicate.is_anonymised:
         raise Http404
     done = perform(request, None, lambda data: merge_beneficiaries(kept, duplicate, request.user),
-                   lambda result: f"Fiches fusionnées : celle de {result.display_name} "
+                   lambda result: f"Fiches fusionnées : celle {elide('de', result.display_name)} "
                                   "réunit désormais leurs accompagnements.")
     if done or request.method == "POST":
         return redirect("advisors:beneficiary", pk=pk)

@@ -132,6 +132,27 @@ def test_a_bad_email_and_a_bad_phone_are_both_shown_at_once(advisor_client):
     assert "numéro de téléphone français valide" in html
 
 
+def test_names_starting_with_a_vowel_or_h_are_elided_after_de(advisor_client, structure,
+                                                              communes):
+    elodie = person(structure, communes["Beauvais"], "Élodie", "Bérard")
+    helene = person(structure, communes["Beauvais"], "Hélène", "Dupré")
+    person(structure, communes["Beauvais"], "Hélène", "Dupré")
+    paul = person(structure, communes["Beauvais"], "Paul", "Martin")
+
+    def page(name, pk):
+        return advisor_client.get(reverse(name, args=[pk])).content.decode().replace(
+            "&#x27;", "'")
+    assert "Anonymiser la fiche d'Élodie Bérard" in page("advisors:beneficiary_anonymise",
+                                                          elodie.pk)
+    assert "Fiche d'Élodie Bérard" in page("advisors:beneficiary_edit", elodie.pk)
+    assert "Modifier la fiche de Paul Martin" in page("advisors:beneficiary_edit", paul.pk)
+    listing = advisor_client.get(reverse("advisors:beneficiaries")).content.decode()
+    assert "les fiches d&#x27;Hélène Dupré" in listing
+    merged = advisor_client.post(reverse("advisors:beneficiary_merge",
+                                         args=[helene.pk, helene.pk + 1]), follow=True)
+    assert "celle d'Hélène Dupré" in merged.content.decode().replace("&#x27;", "'")
+
+
 def test_the_service_refuses_contact_without_consent_and_a_structure_not_theirs(
         structure, advisor, communes, elsewhere):
     data = {"first_name": "Hélène", "last_name": "D.", "commune": communes["Beauvais"],
