@@ -16,6 +16,7 @@ run as strict xfails, so fixing one makes the test fail until it is taken off th
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django import forms
@@ -295,3 +296,49 @@ def test_a_wrong_radius_in_the_api_is_a_french_400(world, params):
     assert response.status_code == 400
     detail = response.json()["detail"]
     assert ("rayon_km" in detail or "commune" in detail) and not ENGLISH.search(detail)
+
+
+# --- attendance: the trainer's list and the participant's scan ------------------------------
+@pytest.mark.parametrize(("arrived", "left", "status", "words"), [
+    ("99:99", "", "present", "Indiquez une heure au format 09:30."),
+    (LONG, "", "present", "Indiquez une heure au format 09:30."),
+    ("", "0001-01-01", "present", "Indiquez une heure au format 09:30."),
+    ("11:00", "10:00", "present", "Le départ doit suivre l'arrivée."),
+    ("09:40", "", "absent", "ne s'indique que pour une personne présente"),
+])
+def test_wrong_times_on_the_trainers_list_are_explained_next_to_the_field(
+        world, arrived, left, status, words):
+    session = world.trained_session
+    enrolment = session.enrolments.get(user=world.people[ELU])
+    day, period = session.half_days()[0]
+    client = Client()
+    client.force_login(world.people[matrix.TRAINER])
+    with transaction.atomic():
+        before = snapshot()
+        response = client.post(
+            reverse("trainer:attendance", args=[session.pk, f"{day:%Y%m%d}", period]),
+            {f"status-{enrolment.pk}": status, f"arrived-{enrolment.pk}": arrived,
+             f"left-{enrolment.pk}": left, "status-999999": "present"})
+        after = snapshot()
+        transaction.set_rollback(True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert words in unescape(html) and any(css in html for css in ERROR_CLASSES)
+    assert after == before
+
+
+@pytest.mark.parametrize("token", [
+    LONG[:2000], "1-20260101-am-0-0", "0-0-0-0-0", "x" * 300, "%00", "..%2F..%2Fetc",
+    "1-99999999-am-1-abcdef", "-1--1-am-9999999999999999999999-00", "１-２-am-３-４"])
+def test_a_wrong_attendance_code_is_refused_in_french(world, token):
+    client = Client()
+    client.force_login(world.people[ELU])
+    with transaction.atomic():
+        before = snapshot()
+        response = client.get(f"/emargement/{token}/")
+        after = snapshot()
+        transaction.set_rollback(True)
+    assert response.status_code in (400, 403, 404)  # 400: a NUL byte, refused by the site
+    if response.status_code == 403:
+        assert "Ce code d'émargement n'est pas valide" in unescape(response.content.decode())
+    assert after == before
