@@ -28,6 +28,7 @@ ACCOUNTS = {
     "prefet": "prefet@demo.anct.fr",
     "editor": "editeur@demo.anct.fr",
     "anct_admin": "admin@demo.anct.fr",
+    "trainer": "formateur@demo.anct.fr",
 }
 MFA_ACCOUNTS = {"prefet@demo.anct.fr", "editeur@demo.anct.fr", "admin@demo.anct.fr"}
 

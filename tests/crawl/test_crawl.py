@@ -14,6 +14,7 @@ import functools
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from .conftest import ACCOUNTS, sign_in
 from .crawler import Crawl
@@ -45,6 +46,9 @@ NOT_OPENED = {
     "wagtailcore_authenticate_with_password": "pages under a password: none in the demo",
     "wagtailcore_login": "Wagtail's login, redirected to the site's",
     "account_unlock_confirm": "a one-time link sent by email",
+    "trainer:sheet": "a PDF download",
+    "trainer:qr_code": "the QR screen's JSON, read by its script",
+    "attendance_scan": "a QR code valid for a minute; marks the person present",
 }
 # Named URL patterns whose object the demo data does not have (opened when it does).
 NO_DEMO_OBJECT = {
@@ -140,6 +144,7 @@ def demo_urls():
         "dashboards:export_status": {"pk": ExportJob.objects.order_by("pk").first()},
         "api-v1:lieu": {"lieu_id": ServicePoint.objects.filter(
             is_public=True).order_by("pk").first()},
+        **trainer_objects(),
     }
     urls = {}
     for name, route in named_patterns():
@@ -150,6 +155,20 @@ def demo_urls():
             continue  # no such object in the demo
         urls[name] = reverse(name, kwargs={k: getattr(v, "pk", v) for k, v in kwargs.items()})
     return urls
+
+
+def trainer_objects():
+    """The demo trainer's session of today and its first half-day (demo.trainers)."""
+    from academy.models import Session
+
+    session = Session.objects.filter(trainer_accounts__email=ACCOUNTS["trainer"],
+                                     start__date__lte=timezone.now()).order_by("-start").first()
+    if session is None:
+        return {}
+    day, period = session.half_days()[0]
+    slot = {"session_id": session, "day": f"{day:%Y%m%d}", "period": period}
+    return {"trainer:session": {"session_id": session},
+            "trainer:qr": slot, "trainer:attendance": slot}
 
 
 def admin_record_urls():
