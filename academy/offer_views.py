@@ -39,8 +39,8 @@ def offer(request, token):
             messages.success(request, f"Votre inscription à « {title} » est confirmée. Un "
                                       "courriel de confirmation vous a été envoyé.")
         else:
-            messages.info(request, f"Vous avez décliné la place pour « {title} » : elle est "
-                                   "proposée à la personne suivante sur la liste d'attente.")
+            messages.info(request, f"Vous avez décliné la place pour « {title} » : elle ne "
+                                   "vous est plus réservée.")
         return redirect("accounts:home")
     is_open = enrolment.offer_is_open()
     return render(request, "academy/offer.html", {

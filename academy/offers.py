@@ -27,8 +27,9 @@ from .services import EnrolmentError, _locked_session, fill_from_waitlist
 
 SALT = "academy.waitlist-offer"
 
-EXPIRED_MESSAGE = ("Le délai pour accepter cette place est dépassé : elle a été proposée à "
-                   "la personne suivante sur la liste d'attente.")
+EXPIRED_MESSAGE = ("Le délai pour accepter cette place est dépassé : elle ne vous est plus "
+                   "réservée et passe à la personne suivante sur la liste d'attente, s'il y "
+                   "en a une.")
 
 
 # --- links ------------------------------------------------------------------------------------
@@ -104,11 +105,17 @@ def _tell_accepted(enrolment):
     ], invitation="REQUEST")
 
 
+def _next_line(enrolment):
+    if enrolment.session.enrolments.waitlist().exists():
+        return ("Elle est proposée à la personne suivante sur la liste d'attente, que vous "
+                "avez quittée.")
+    return "Personne d'autre n'attend : elle est de nouveau libre."
+
+
 def _tell_declined(enrolment):
     _tell(enrolment, "declined", "Place déclinée", [
         f"Vous avez décliné la place proposée pour la session {_when(enrolment)}.",
-        "Elle est proposée à la personne suivante sur la liste d'attente, que vous avez "
-        "quittée.",
+        _next_line(enrolment),
     ])
 
 
@@ -116,8 +123,8 @@ def _tell_expired(enrolment):
     _tell(enrolment, "expired", "Proposition expirée", [
         f"La place qui vous était proposée pour la session {_when(enrolment)} n'a pas été "
         f"acceptée avant le {deadline_label(enrolment)}.",
-        "Elle est proposée à la personne suivante sur la liste d'attente, que vous avez "
-        "quittée. Vous pouvez vous réinscrire depuis la page de la formation.",
+        _next_line(enrolment) + " Vous pouvez vous réinscrire depuis la page de la "
+        "formation.",
     ])
 
 
@@ -191,7 +198,7 @@ def _closed(enrolment):
     if status == Enrolment.Status.CONFIRMED:
         return "Vous avez déjà accepté cette place : votre inscription est confirmée."
     if status == Enrolment.Status.OFFER_DECLINED:
-        return "Vous avez décliné cette place : elle a été proposée à la personne suivante."
+        return "Vous avez décliné cette place : elle ne vous est plus réservée."
     if status == Enrolment.Status.OFFER_EXPIRED:
         return EXPIRED_MESSAGE
     return "Cette proposition n'est plus valable."

@@ -216,7 +216,7 @@ def test_declining_from_mon_espace(client, communes):
     client.force_login(queue[0].user)
     response = client.post(offers.offer_path(reload(queue[0])), {"choix": "decliner"},
                            follow=True)
-    assert "proposée à la personne suivante" in text(response)
+    assert "elle ne vous est plus réservée" in text(response)
     assert reload(queue[1]).status == Status.OFFERED
 
 
@@ -301,3 +301,14 @@ def test_an_erased_account_holding_an_offer_passes_the_seat_on(communes):
     _withdraw_upcoming_enrolments(queue[0].user, timezone.now())
     assert reload(queue[0]).status == Status.CANCELLED
     assert reload(queue[1]).status == Status.OFFERED
+
+
+def test_declining_the_last_one_waiting_says_the_seat_is_free_again(
+        communes, django_capture_on_commit_callbacks):
+    session, holder, queue = full_session(communes, waiting=1)
+    services.cancel(holder.pk, holder.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.decline(queue[0].pk, queue[0].user)
+    [message] = [m for m in mail.outbox if m.subject.startswith("Place déclinée")]
+    assert "Personne d'autre n'attend : elle est de nouveau libre." in message.body
+    assert Session.objects.with_seats().get(pk=session.pk).seats_left == 1
