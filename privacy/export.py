@@ -141,7 +141,7 @@ def _profile(user):
 def _enrolments(user, now):
     enrolments = (Enrolment.objects.for_user(user).prefetch_related("attendances")
                   .select_related("mandate__commune", "mandate__epci", "mandate__department",
-                                  "mandate__region")
+                                  "mandate__region", "dif_funding")
                   .order_by("session__start"))
     rows = []
     for e in enrolments:
@@ -155,6 +155,10 @@ def _enrolments(user, now):
             "inscrit_le": _when(e.created_at),
             "modifiee_le": _when(e.updated_at),
             "priorite_calculee": e.priority,
+            # A waiting-list offer (academy.offers): when made, until when it was held.
+            "place_proposee_le": _when(e.offered_at) if e.offered_at else None,
+            "proposition_valable_jusqu_au": (_when(e.offer_expires_at)
+                                             if e.offer_expires_at else None),
             # Chosen at enrolment: on site or remotely (hybrid session), and the mandate the
             # training's hours count under.
             "participation": e.get_attendance_mode_display() or None,
@@ -167,10 +171,23 @@ def _enrolments(user, now):
                 for a in sorted(e.attendances.all(), key=lambda a: (a.day, a.period))
             ],
             "heures_suivies": hours,
+            # The DIF élus funding the person declared, and ANCT's record of the answer.
+            "financement_dif": _dif_funding(e),
             "attestation": (settings.SITE_URL.rstrip("/")
                             + reverse("academy:attestation", args=[e.pk]) if hours else None),
         })
     return rows
+
+
+def _dif_funding(enrolment):
+    funding = getattr(enrolment, "dif_funding", None)
+    if funding is None or funding.status == funding.Status.NONE:
+        return None
+    return {"statut": funding.get_status_display(),
+            "demande_faite_le": _when(funding.requested_on),
+            "numero_de_dossier": funding.file_reference or None,
+            "decision_le": _when(funding.decided_at),
+            "motif_du_refus": funding.refusal_reason or None}
 
 
 def _advisor(user):

@@ -334,3 +334,13 @@ def test_the_dashboards_count_requests_granted_and_refused_by_departement(
                                 args=["national", "france", "dif-elus", "csv"]) + "?" + query)
     assert export.status_code == 200
     assert "Oise (60);3;1;1;1" in export.content.decode("utf-8-sig")
+
+
+def test_the_personal_data_export_carries_the_declared_funding(enrolment, elu):
+    from privacy.export import personal_data
+
+    funding.declare_request(enrolment, elu, timezone.localdate(), "MCE-42")
+    exported = personal_data(elu)["inscriptions"][0]["financement_dif"]
+    assert exported["statut"] == "Demande faite"
+    assert exported["numero_de_dossier"] == "MCE-42"
+    assert exported["demande_faite_le"] == timezone.localdate().isoformat()
