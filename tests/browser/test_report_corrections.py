@@ -68,6 +68,7 @@ def test_an_advisor_corrects_a_report_on_a_phone(live_server, browser, screensho
     screenshot(page, "edit")
     assert page.get_by_label("Nombre de participants", exact=True).input_value() == "3"
     page.get_by_label("Nombre de participants", exact=True).fill("5")
+    page.get_by_role("button", name="Âge des participants (facultatif)").click()
     page.get_by_label("Plus de 60 ans").fill("3")  # 1 + 1 + 3 = 5
     page.get_by_role("button", name="Situation des participants (facultatif)").click()
     page.get_by_label("Retraités").fill("3")  # 2 employed + 3 retired = 5
