@@ -2,6 +2,8 @@
 
 from django import forms
 
+from territories.text import normalize_name
+
 from ..models import Beneficiary, BirthBand
 from ..validators import validate_phone
 from .common import BaseForm, CommuneField, add_model_errors
@@ -88,12 +90,16 @@ class BeneficiaryFilterForm(forms.Form):
     anonymised = forms.BooleanField(label="Afficher les fiches anonymisées", required=False)
 
     def filter(self, beneficiaries):
-        """The filters that are valid apply; a wrong value is explained next to its field."""
-        self.is_valid()
+        """A search that is refused filters nothing (its error shows next to the field and
+        the page says the search is not valid); a name of punctuation only matches nobody."""
+        if self.is_bound and not self.is_valid():
+            return beneficiaries.identified()
         data = getattr(self, "cleaned_data", {})  # unbound: no filter
         if not data.get("anonymised"):
             beneficiaries = beneficiaries.identified()
         if data.get("q"):
+            if not normalize_name(data["q"]).split():
+                return beneficiaries.none()
             beneficiaries = beneficiaries.matching(data["q"])
         if data.get("birth_band"):
             beneficiaries = beneficiaries.filter(birth_band=data["birth_band"])

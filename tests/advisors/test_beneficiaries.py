@@ -439,6 +439,18 @@ def test_the_list_explains_a_bad_filter_and_never_fails(advisor_client, structur
         assert "fr-error-text" in response.content.decode()
 
 
+def test_a_refused_search_is_not_called_found_and_quotes_match_nobody(advisor_client,
+                                                                    structure, communes):
+    person(structure, communes["Beauvais"])
+    url = reverse("advisors:beneficiaries")
+    refused = advisor_client.get(url, {"q": "a" * 5000}).content.decode()
+    assert "Recherche non valide" in refused and "trouvé" not in refused
+    quotes = advisor_client.get(url, {"q": "'\""}).content.decode()
+    assert "role=\"status\">0 bénéficiaire" in quotes
+    assert "Hélène" not in quotes.split('role="status"')[1]
+    assert 'value="&#x27;&quot;"' in quotes  # the search stays in its field
+
+
 def test_a_huge_or_empty_form_is_refused_in_french(advisor_client):
     response = advisor_client.post(reverse("advisors:beneficiary_create"), {
         "first_name": "é" * 10_000, "last_name": "", "commune": "Nullepart-sur-Mer",
