@@ -7,6 +7,7 @@ can never show who answered what."""
 
 import secrets
 
+from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -71,7 +72,8 @@ class QuestionSet(ClusterableModel):
     objects = QuestionSetQuerySet.as_manager()
 
     panels = [FieldPanel("name"), FieldPanel("stage"), FieldPanel("is_default"),
-              FieldPanel("intro"), FieldPanel("courses"),
+              FieldPanel("intro"),
+              FieldPanel("courses", widget=forms.CheckboxSelectMultiple),
               InlinePanel("questions", heading="Questions", label="Question", min_num=1)]
 
     class Meta:

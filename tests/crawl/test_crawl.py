@@ -38,6 +38,7 @@ NOT_OPENED = {
     "advisors:closure_remove": "deletion",
     "calendars:reset_token": "changes the feed's address (POST)",
     "dashboards:table_export": "a CSV download",
+    "dashboards:survey_export": "a CSV or XLSX download (questionnaires' results)",
     "dashboards:export_request": "starts an export (POST)",
     "dashboards:export_download": "a file download",
     "dashboards:my_statistics_export": "a CSV or XLSX download",
@@ -61,7 +62,7 @@ NO_DEMO_OBJECT = {
 def demo_urls():
     """One address per URL pattern with an argument, built from the demo's own objects
     (those of the demo accounts where the pattern is scoped)."""
-    from academy.models import Attestation, Enrolment, Session
+    from academy.models import Attestation, Enrolment, Session, SurveyInvitation
     from academy.offers import offer_token
     from advisors.models import (
         ActivityReport,
@@ -105,6 +106,13 @@ def demo_urls():
         "attestation_check": {"reference": Attestation.objects.filter(
             enrolment__user__email=ACCOUNTS["elu"]).values_list("reference", flat=True).first()},
         "academy_calendar:session": {"session_id": Session.objects.order_by("pk").first()},
+        # The élu's questionnaire still to answer, and that session's results (ANCT).
+        "academy:survey": {"token": SurveyInvitation.objects.filter(
+            enrolment__user__email=ACCOUNTS["elu"], answered=False).values_list(
+            "token", flat=True).first()},
+        "dashboards:survey_results": {"level": "session", "pk": SurveyInvitation.objects.filter(
+            enrolment__user__email=ACCOUNTS["elu"]).values_list(
+            "enrolment__session", flat=True).first()},
         "advisors_calendar:service_point": {"service_point_id": point},
         "calendars:personal_feed": {"token": CalendarToken.objects.filter(
             user__email=ACCOUNTS["elu"]).values_list("token", flat=True).first()},
