@@ -123,7 +123,7 @@ def request_funding(request, enrolment_id):
         "funding": current, "status_label": funding.status_label(current), "form": form,
         "may_declare": current.status in (DifFunding.Status.NONE, DifFunding.Status.REFUSED)
         and enrolment.is_active and enrolment.session.start > timezone.now(),
-    }, status=400 if form.errors else 200)
+    })
 
 
 def space_section(request):
