@@ -132,3 +132,12 @@ def test_only_trainer_accounts_are_offered_in_the_session_editor(world):
     offered = field.remote_field.model.objects.complex_filter(field.get_limit_choices_to())
     assert set(offered) == {world["trainer"], get_user_model().objects.get(
         email="marc.lemoine@anct.gouv.fr")}
+
+
+def test_the_session_editor_links_trainer_accounts(client, world):
+    client.force_login(make.staff_user(Role.ANCT_EDITOR))
+    html = client.get(reverse("wagtailsnippets_academy_session:edit",
+                              args=[world["mine"].pk])).content.decode()
+    assert "comptes des formateurs" in html.lower()
+    assert 'name="trainer_accounts"' in html and "Anne Leroy" in html
+    assert "Claire Martin" not in html.split('name="trainer_accounts"', 1)[1][:2000]
