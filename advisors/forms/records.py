@@ -10,6 +10,7 @@ from ..models.training import (
     EARLIEST_TRAINING_DATE,
     MAX_TRAINING_HOURS,
     TRAINING_FIELDS,
+    TRAINING_HOURS_MESSAGE,
     training_errors,
 )
 from ..services.records import STRUCTURE_MANAGER_FIELDS
@@ -81,6 +82,9 @@ class TrainingRecordForm(FrenchModelForm):
         super().__init__(*args, **kwargs)
         for name in ("training_start", "training_end", "ccp1_obtained_on"):
             self.fields[name].widget.attrs["min"] = EARLIEST_TRAINING_DATE.isoformat()
+        # −5 hours: the hint's range, not Django's "supérieure ou égale à 0".
+        self.fields["training_hours"].error_messages.update({
+            "min_value": TRAINING_HOURS_MESSAGE, "max_value": TRAINING_HOURS_MESSAGE})
         self.fields["pix_level"].error_messages.update({
             "min_value": "Le niveau Pix est compris entre 0 et 8.",
             "max_value": "Le niveau Pix est compris entre 0 et 8."})

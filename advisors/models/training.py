@@ -24,6 +24,7 @@ from .scope import scope_of
 # hundred hours (105 h to 420 h): 1,000 hours is surely a typing error.
 EARLIEST_TRAINING_DATE = datetime.date(2020, 1, 1)
 MAX_TRAINING_HOURS = 1000
+TRAINING_HOURS_MESSAGE = f"Indiquez un nombre d'heures entre 1 et {MAX_TRAINING_HOURS}."
 # A training may be declared up to a year ahead (its planned end).
 TRAINING_DAYS_AHEAD = 366
 # The fields an advisor declares, copied onto ``Advisor`` when ANCT validates them.
@@ -50,8 +51,7 @@ def training_errors(*, training_start=None, training_end=None, training_hours=No
             and "training_end" not in errors and "training_start" not in errors:
         errors["training_end"] = ["La fin de la formation doit suivre son début."]
     if training_hours is not None and not 1 <= training_hours <= MAX_TRAINING_HOURS:
-        errors["training_hours"] = [f"Indiquez un nombre d'heures entre 1 et "
-                                    f"{MAX_TRAINING_HOURS}."]
+        errors["training_hours"] = [TRAINING_HOURS_MESSAGE]
     if ccp1_obtained_on and ccp1_obtained_on > today:
         errors["ccp1_obtained_on"] = ["La date d'obtention ne peut pas être dans le futur."]
     elif ccp1_obtained_on and ccp1_obtained_on < EARLIEST_TRAINING_DATE:

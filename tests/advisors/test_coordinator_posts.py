@@ -117,8 +117,12 @@ def test_a_coordinator_post_goes_from_request_to_opinion_decision_contract_and_s
     space = client.get(reverse("advisors:coordination")).content.decode()
     assert "Inès" in space and "Beauvais" in space
     assert "Karim" not in space and "Louise" not in space
-    assert client.get(reverse("advisors:coordinated_advisor",
-                              args=[oise_advisors["beauvais"].pk])).status_code == 200
+    advisor_page = client.get(reverse("advisors:coordinated_advisor",
+                                      args=[oise_advisors["beauvais"].pk]))
+    assert advisor_page.status_code == 200
+    # the coordinator reads of the advisor in the third person, without the catalogue link
+    assert "Inès Beauvais n'a suivi aucune formation" in advisor_page.content.decode()
+    assert "Voir le catalogue" not in advisor_page.content.decode()
     assert client.get(reverse("advisors:coordinated_advisor",
                               args=[oise_advisors["compiegne"].pk])).status_code == 404
 

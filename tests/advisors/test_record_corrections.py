@@ -315,3 +315,22 @@ def test_french_and_overseas_phone_numbers_are_accepted(client, manager, structu
                                  "contact_last_name": "Roux", "contact_email": "n@mairie.fr",
                                  "contact_phone": phone})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("hours", ["-5", "0", "70000"])
+def test_hours_out_of_range_get_the_hints_range_not_djangos_message(advisor_client, hours):
+    response = advisor_client.post("/conseillers-numeriques/ma-formation/declarer/",
+                                   {**TRAINING, "training_hours": hours})
+    assert field_error(response, "training_hours") == \
+        "Indiquez un nombre d'heures entre 1 et 1000."
+
+
+def test_a_record_kept_by_anct_is_not_called_undeclared(advisor_client, advisor):
+    advisor.training_start = datetime.date(2025, 9, 1)
+    advisor.training_end = datetime.date(2025, 12, 19)
+    advisor.training_hours = 350
+    advisor.pix_level = 3
+    advisor.save()
+    page = text(advisor_client.get("/conseillers-numeriques/ma-formation/"))
+    assert "pas encore déclaré" not in page
+    assert "350 heures" in page and "telle que l'ANCT l'a enregistrée" in page
