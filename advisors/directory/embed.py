@@ -7,11 +7,14 @@ Only the framed page may be framed, by any site: ``frame-ancestors *`` replaces 
 ``'none'`` and X-Frame-Options is left out (every other page keeps DENY). It is not kept by
 ``cms.page_cache``, whose kept answers would lose those two per-view headers."""
 
+import hashlib
 from urllib.parse import urlencode
 
 from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +22,10 @@ from django.utils.html import escape, format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from cms.page_cache import NONCE_PLACEHOLDER
 from territories.models import Commune, Department
 
+from .. import public_records
 from ..models import OpeningRange, PlaceService, ServicePoint
 from ..views.common import paginate
 from . import queries
@@ -119,6 +124,21 @@ def builder(request):
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
 def embedded(request):
+    # Kept here, not by cms.page_cache (whose answers would lose this view's framing
+    # headers): per address, under the public records' version, a minute at most ("ouvert
+    # maintenant"), the CSP nonce swapped for each answer's own.
+    key = (f"directory:embedded:{public_records.VERSION.current()}:"
+           f"{hashlib.sha256(request.get_full_path().encode()).hexdigest()}")
+    kept = cache.get(key)
+    if kept is not None:
+        return HttpResponse(kept.replace(NONCE_PLACEHOLDER, str(request.csp_nonce)))
+    response = render_embedded(request)
+    cache.set(key, response.content.decode().replace(str(request.csp_nonce),
+                                                     NONCE_PLACEHOLDER), 60)
+    return response
+
+
+def render_embedded(request):
     form = EmbedForm(request.GET)
     valid = form.is_valid()  # a wrong value drops that filter only
     data = form.cleaned_data

@@ -145,6 +145,8 @@ def test_only_the_embedded_page_may_be_framed_by_other_sites(places):
         assert "X-Frame-Options" not in embedded
         policy = embedded["Content-Security-Policy"]
         assert re.search(r"frame-ancestors \*(;|$)", policy)
+        nonce = re.search(r"'nonce-([^']+)'", policy).group(1)  # kept page: its own nonce
+        assert f'nonce="{nonce}"' in embedded.content.decode()
     for url in ("/conseillers/", "/conseillers/integrer/", f"/conseillers/{places['near'].pk}/",
                 "/"):
         response = client.get(url)
