@@ -140,8 +140,8 @@ def resolve_pages(login_keys):
             "lat": "49.430", "lon": "2.080", "rayon_km": 10,
             "service": "aide-aux-demarches-administratives", "access": "free",
             "weekday": 1}),
-        # The map partner sites frame: not kept by the page cache (its framing headers are
-        # set by the view), so rendered on every request.
+        # The map partner sites frame: kept a minute by its own view, not by the page cache
+        # (which would drop the framing headers the view sets).
         "directory_embedded": reverse("directory:embedded") + "?" + urlencode({
             "departement": "60", "service": "aide-aux-demarches-administratives"}),
         "ics": reverse("calendars:personal_feed", args=[token]),
