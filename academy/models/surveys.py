@@ -157,6 +157,9 @@ class SurveyResponse(models.Model):
         verbose_name = "réponse au questionnaire"
         indexes = [models.Index(fields=["session", "stage"])]
 
+    def __str__(self):
+        return f"{self.get_stage_display()} — {self.session}"
+
 
 class SurveyAnswer(models.Model):
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE,
@@ -176,6 +179,9 @@ class SurveyAnswer(models.Model):
             models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
                                    name="survey_score_1_to_5"),
         ]
+
+    def __str__(self):
+        return self.label
 
 
 class QuestionSetViewSet(SnippetViewSet):
