@@ -35,6 +35,9 @@ ADMIN_MODEL_PERMISSIONS = EDITOR_MODEL_PERMISSIONS + [
     # The built-in satisfaction questionnaires (academy/models/surveys.py).
     ("academy", "add_questionset"), ("academy", "change_questionset"),
     ("academy", "delete_questionset"), ("academy", "view_questionset"),
+    # The training bodies approved to train élus (DIF élus, academy/models/funding.py).
+    ("academy", "add_trainingbody"), ("academy", "change_trainingbody"),
+    ("academy", "delete_trainingbody"), ("academy", "view_trainingbody"),
     ("cms", "change_sitenavigation"),
     ("wagtailimages", "delete_image"), ("wagtaildocs", "delete_document"),
 ]

@@ -344,3 +344,12 @@ def test_the_personal_data_export_carries_the_declared_funding(enrolment, elu):
     assert exported["statut"] == "Demande faite"
     assert exported["numero_de_dossier"] == "MCE-42"
     assert exported["demande_faite_le"] == timezone.localdate().isoformat()
+
+
+def test_the_course_editor_and_the_bodies_snippet_open_for_anct(client, course, body):
+    client.force_login(people.admin())
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk]))
+    assert editor.status_code == 200
+    assert "Organisme de formation agréé" in editor.content.decode()
+    listing = client.get(reverse("wagtailsnippets_academy_trainingbody:list"))
+    assert listing.status_code == 200 and "Institut des élus de l" in listing.content.decode()
