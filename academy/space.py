@@ -5,8 +5,12 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from accounts.roles import Role
+
 from . import offers
 from .models import Attestation, Enrolment, Mandate, OfficialProfile
+
+PROGRAMME_ROLES = {Role.ADVISOR, Role.COORDINATOR, Role.STRUCTURE_MANAGER}
 
 
 def space_section(request):
@@ -59,6 +63,9 @@ def space_section(request):
         "past": past,
         "profile": profile,
         "mandates": mandates,
+        # "Vous êtes élu local ?" is for people with no other role on the site: an advisor,
+        # coordinator or structure manager reads it as a wrong guess about who they are.
+        "invite_mandates": not mandates and not (set(user.role_names) & PROGRAMME_ROLES),
         "hours_by_year": sorted(hours_by_year.items(), reverse=True),
         "now": now,
     }

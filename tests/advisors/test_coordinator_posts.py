@@ -117,6 +117,9 @@ def test_a_coordinator_post_goes_from_request_to_opinion_decision_contract_and_s
     space = client.get(reverse("advisors:coordination")).content.decode()
     assert "Inès" in space and "Beauvais" in space
     assert "Karim" not in space and "Louise" not in space
+    # on a phone the advisors are cards, the table only from the md breakpoint
+    assert '<ul class="fr-raw-list fr-hidden-md"' in space
+    assert "fr-table fr-table--no-caption fr-hidden fr-unhidden-md" in space
     advisor_page = client.get(reverse("advisors:coordinated_advisor",
                                       args=[oise_advisors["beauvais"].pk]))
     assert advisor_page.status_code == 200

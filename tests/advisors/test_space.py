@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.roles import Role
 from tests.advisors import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -27,3 +28,16 @@ def test_advisor_finds_activity_entry_and_a_plain_elu_finds_nothing(client):
         "/espace/").content.decode()
     client.force_login(make.user())
     assert "my-advisors-pages" not in client.get("/espace/").content.decode()
+
+
+def test_the_elu_invitation_is_for_plain_users_not_advisors_or_managers(client):
+    communes = make.geography()
+    manager = make.user(role=Role.STRUCTURE_MANAGER)  # the role their application gave
+    make.validated_structure(communes["Beauvais"], manager=manager)
+    account = make.user(role=Role.ADVISOR)  # the role their contract's validation gave
+    make.contract(make.validated_structure(communes["Compiègne"]), make.advisor(account))
+    for person in (manager, account):
+        client.force_login(person)
+        assert "Vous êtes élu local ?" not in client.get("/espace/").content.decode()
+    client.force_login(make.user())
+    assert "Vous êtes élu local ?" in client.get("/espace/").content.decode()
