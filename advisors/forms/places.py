@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .. import bounds
+from ..formats import french_phone
 from ..geo import distance_between
 from ..models import OpeningRange, PlaceService, ServicePoint
 from ..validators import normalize_phone, validate_phone
@@ -80,6 +81,8 @@ class ServicePointForm(BaseForm):
         self.structures = {s.pk: s for s in structures}
         if len(structures) <= 1:  # nothing to choose
             del self.fields["structure"]
+        if self.initial.get("phone"):  # "03 44 00 00 00", as people write it
+            self.initial["phone"] = french_phone(self.initial["phone"])
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])

@@ -111,7 +111,10 @@ class BeneficiaryQuerySet(models.QuerySet):
         condition = reduce(or_, (Q(structure_id=k["structure_id"], commune_id=k["commune_id"],
                                    search_name=k["search_name"]) for k in keys))
         groups = {}
+        # Each row tells itself apart (visits, last one): two records made the same day
+        # would otherwise read alike.
         for row in (self.identified().filter(condition).select_related("commune__department")
+                    .with_last_visit().annotate(visits=Count("reports", distinct=True))
                     .order_by("created_at", "pk")):
             groups.setdefault((row.structure_id, row.commune_id, row.search_name),
                               []).append(row)

@@ -87,6 +87,7 @@ def test_a_coordinator_post_goes_from_request_to_opinion_decision_contract_and_s
     client.force_login(oise_prefect)
     detail = client.get(reverse("advisors:application", args=[application.pk])).content.decode()
     assert "Poste de coordinateur" in detail and "1 conseiller désigné" in detail
+    assert "(Oise)" in detail and ") (Oise)" not in detail  # the département said once
     client.post(reverse("advisors:application", args=[application.pk]),
                 {"verdict": "favourable", "comment": COMMENT})
     assert application.opinion.verdict == "favourable"

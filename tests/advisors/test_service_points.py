@@ -217,3 +217,10 @@ def test_calendar_data_is_read_in_a_fixed_number_of_queries(point, manager, stru
         for sp in ServicePoint.objects.with_calendar_data():
             _ = (sp.commune.department.code, [r.opens for r in sp.opening_ranges.all()],
                  list(sp.closures.all()), [a.user for a in sp.advisors.all()])
+
+
+def test_the_edit_form_shows_the_phone_in_pairs_of_digits(client, structure, manager):
+    place = make.service_point(structure, name="Médiathèque", phone="0344000000")
+    client.force_login(manager)
+    page = client.get(f"/conseillers-numeriques/lieux/{place.pk}/").content.decode()
+    assert 'value="03 44 00 00 00"' in page
