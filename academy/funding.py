@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.roles import is_anct_admin
 from calendars import dates
 
-from .models import Enrolment
+from .models import Enrolment, Mandate
 from .models.funding import DifFunding, dif_body
 from .services import EnrolmentError
 
@@ -35,6 +35,11 @@ def dif_training_body(course, day=None):
     """The approved body under which the course is funded by the DIF élus on ``day`` (today),
     or None when the course is not eligible or the approval has lapsed."""
     return dif_body(course, day)
+
+
+def is_elected(user):
+    """The DIF élus is the right of local élus: a person with a mandate in their profile."""
+    return user.is_authenticated and Mandate.objects.filter(profile__user=user).exists()
 
 
 def funding_of(enrolment):
@@ -60,6 +65,9 @@ def declare_request(enrolment, user, requested_on, file_reference=""):
     session = enrolment.session
     if dif_training_body(session.course) is None:
         raise EnrolmentError("Cette formation n'est pas éligible au DIF des élus.")
+    if not is_elected(user):
+        raise EnrolmentError("Le DIF est le droit des élus locaux : renseignez votre mandat "
+                             "dans votre profil d'élu.")
     if not enrolment.is_active:
         raise EnrolmentError("Votre inscription n'est plus active : il n'y a pas de "
                              "financement à demander.")
@@ -183,7 +191,9 @@ def status_label(funding):
 
 
 def eligible_enrolments(user):
-    """The person's active enrolments in courses the DIF élus funds, soonest first."""
+    """The élu's active enrolments in courses the DIF élus funds, soonest first."""
+    if not is_elected(user):
+        return []
     rows = (Enrolment.objects.filter(user=user, status__in=Enrolment.ACTIVE_STATUSES,
                                      session__course__dif_eligible=True,
                                      session__course__training_body__isnull=False,
@@ -196,7 +206,7 @@ def eligible_enrolments(user):
 
 def may_download_quote(enrolment, user):
     return (user.is_authenticated and enrolment.user_id == user.pk and enrolment.is_active
-            and dif_training_body(enrolment.session.course) is not None)
+            and dif_training_body(enrolment.session.course) is not None and is_elected(user))
 
 
 # --- the documents ---------------------------------------------------------------------------

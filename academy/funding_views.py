@@ -97,7 +97,7 @@ def request_funding(request, enrolment_id):
     """"J'ai fait ma demande sur Mon compte élu", or withdraw it (POST ``action=withdraw``)."""
     enrolment = _own_enrolment(request, enrolment_id)
     course = enrolment.session.course
-    if funding.dif_training_body(course) is None:
+    if funding.dif_training_body(course) is None or not funding.is_elected(request.user):
         raise Http404(NOT_ELIGIBLE)
     current = funding.funding_of(enrolment)
     form = RequestForm(initial={"requested_on": timezone.localdate()})

@@ -20,7 +20,7 @@ from academy.services import EnrolmentError
 from dashboards import indicators
 from dashboards.indicators import Territory
 from tests import factories as make
-from tests.academy.factories import EnrolmentFactory
+from tests.academy.factories import EnrolmentFactory, MandateFactory
 from tests.advisors import factories as people
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,13 @@ def elu(communes):
 @pytest.fixture
 def enrolment(session, elu):
     return EnrolmentFactory(session=session, user=elu)
+
+
+def elected_enrolment(session, **fields):
+    """An enrolment of a mayor (the DIF is the élus' right)."""
+    enrolment = EnrolmentFactory(session=session, **fields)
+    MandateFactory(profile__user=enrolment.user)
+    return enrolment
 
 
 def pdf_text(content):
@@ -163,17 +170,27 @@ def test_the_elu_cannot_declare_twice_nor_after_the_start_nor_for_someone_else(
     funding.declare_request(enrolment, elu, today)
     with pytest.raises(EnrolmentError, match="déjà déclaré"):
         funding.declare_request(enrolment, elu, today)
-    other = EnrolmentFactory(session=session)
+    other = elected_enrolment(session)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         funding.declare_request(other, elu, today)
-    started = EnrolmentFactory(session=make.session(session.course, days=-1))
+    started = elected_enrolment(make.session(session.course, days=-1))
     with pytest.raises(EnrolmentError, match="a commencé"):
         funding.declare_request(started, started.user, today)
-    cancelled = EnrolmentFactory(session=session, status=Enrolment.Status.CANCELLED)
+    cancelled = elected_enrolment(session, status=Enrolment.Status.CANCELLED)
     with pytest.raises(EnrolmentError, match="plus active"):
         funding.declare_request(cancelled, cancelled.user, today)
+
+
+def test_the_dif_is_for_elus_only(client, session):
+    enrolment = EnrolmentFactory(session=session)  # a person without a mandate
+    with pytest.raises(EnrolmentError, match="droit des élus locaux"):
+        funding.declare_request(enrolment, enrolment.user, timezone.localdate())
+    client.force_login(enrolment.user)
+    assert client.get(reverse("academy:dif_request", args=[enrolment.pk])).status_code == 404
+    assert client.get(reverse("academy:dif_quote", args=[enrolment.pk])).status_code == 404
+    assert "Financement par le DIF" not in client.get(reverse("accounts:home")).content.decode()
 
 
 def test_someone_elses_declaration_page_and_quote_are_not_found(client, enrolment):
@@ -309,12 +326,12 @@ def test_mon_espace_lists_the_eligible_enrolments_with_both_documents(client, en
 def test_the_dashboards_count_requests_granted_and_refused_by_departement(
         client, session, course, communes, elu):
     admin = people.admin()
-    rows = [EnrolmentFactory(session=session) for _ in range(3)]
+    rows = [elected_enrolment(session) for _ in range(3)]
     declared = [funding.declare_request(e, e.user, timezone.localdate()) for e in rows]
     funding.decide(declared[0].pk, admin, granted=True)
     funding.decide(declared[1].pk, admin, granted=False, reason="Droits épuisés")
     lille = make.session(course, communes["Lille"], days=50)
-    other = EnrolmentFactory(session=lille)
+    other = elected_enrolment(lille)
     funding.declare_request(other, other.user, timezone.localdate())
     start, end = timezone.localdate(), timezone.localdate() + timedelta(days=90)
     national = indicators.dif(Territory("national"), start, end)
