@@ -380,12 +380,13 @@ PATTERNS = {
              kwargs=lambda w, r: {"document_id": w.documents["attended"].pk}),
         Case("document of a session one is not in", {ADMIN},
              kwargs=lambda w, r: {"document_id": w.documents["other"].pk})),
-    # DIF élus (academy.funding): one's own declaration and quote; the programme is public.
+    # DIF élus (academy.funding): the élu's own declaration and quote (people without a
+    # mandate have no DIF); the programme of an eligible course is public.
     "academy:dif_request": scoped(
-        Case("own enrolment", SIGNED_IN,
+        Case("own enrolment", {ELU},
              kwargs=lambda w, r: {"enrolment_id": w.enrolments[r].pk}),
         # "own": the bad-input tests send this form spoiled (tests/security/test_bad_input.py).
-        Case("own", SIGNED_IN, method="post",
+        Case("own", {ELU}, method="post",
              kwargs=lambda w, r: {"enrolment_id": w.enrolments[r].pk},
              data=lambda w, r, side: {"requested_on": TODAY.isoformat(),
                                       "file_reference": "MCE-1"}),
@@ -395,7 +396,7 @@ PATTERNS = {
              kwargs=lambda w, r: {"enrolment_id": w.other_enrolment.pk},
              data=lambda w, r, side: {"requested_on": TODAY.isoformat()})),
     "academy:dif_quote": scoped(
-        Case("own enrolment", SIGNED_IN,
+        Case("own enrolment", {ELU},
              kwargs=lambda w, r: {"enrolment_id": w.enrolments[r].pk}),
         Case("another's enrolment", NOBODY,
              kwargs=lambda w, r: {"enrolment_id": w.other_enrolment.pk})),
