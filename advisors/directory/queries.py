@@ -129,21 +129,25 @@ def nearby(*, origin: Origin, radius_km: int, **filters):
             Widened(radius_km, distance, shown))
 
 
-# How far a search without result looks for the nearest places (boxes an index answers).
-WIDEN_STEPS_KM = (50, 100, 200, 300)
+# How far a search without result looks for the nearest places (boxes an index answers);
+# past the last step, the whole territory (None), nearest first with a LIMIT 1.
+WIDEN_STEPS_KM = (50, 100, 200, 300, None)
 
 
 def nearest_km(rows, origin: Origin, beyond_km=0) -> float | None:
-    """Kilometres to the nearest of ``rows``, looked for in growing boxes up to 300 km
-    (so a search with nothing near never ranks the whole country), else None."""
+    """Kilometres to the nearest of ``rows`` (with coordinates), looked for in growing
+    boxes, then anywhere (Brest finds the nearest place 640 km away); None when no place
+    has coordinates."""
+    rows = rows.filter(latitude__isnull=False, longitude__isnull=False)
     for km in WIDEN_STEPS_KM:
-        if km <= beyond_km:
+        if km is not None and km <= beyond_km:
             continue
-        box = box_around(origin.latitude, origin.longitude, km)
-        within = rows.filter(box) if box is not None else rows
-        first = list(within.annotate(distance_km=distance_km(origin.latitude,
-                                                             origin.longitude))
-                     .filter(distance_km__lte=km).order_by("distance_km")
+        within = rows.annotate(distance_km=distance_km(origin.latitude, origin.longitude))
+        if km is not None:
+            box = box_around(origin.latitude, origin.longitude, km)
+            within = (within.filter(box) if box is not None else within).filter(
+                distance_km__lte=km)
+        first = list(within.order_by("distance_km")
                      .values_list("distance_km", flat=True)[:1])
         if first:
             return first[0]

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from territories.text import of_place
+
 from ..calendar import hours_in_words, osm_hours
 from ..models import ServicePoint
 from ..views.common import paginate
@@ -61,6 +63,8 @@ def search(request):
     response = render(request, "advisors/directory/search.html", {
         "form": form, "commune": commune, "candidates": candidates if ambiguous else [],
         "ambiguous": ambiguous, "origin": origin, "points": points,
+        "of_origin": of_place(commune.label) if commune else "de vous",
+        "filtered": any(v not in ("", None, False) for v in form.filters().values()),
         "radius_km": widened.shown_km if widened else radius_km, "widened": widened,
         "position_refused": form.position_refused(),
         "map_data": {"tiles": settings.DIRECTORY_TILE_URL, "markers": markers,

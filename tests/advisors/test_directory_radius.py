@@ -14,6 +14,7 @@ from advisors.models import OpeningRange, ServicePoint
 from calendars.dates import NBSP
 from calendars.ical import PARIS
 from territories.models import Commune, Department, Region
+from territories.text import of_place
 
 from . import factories as make
 
@@ -76,7 +77,40 @@ def test_nothing_within_the_radius_shows_the_nearest_with_a_notice(places):
     assert names(response) == ["Lieu à 48 km"]
     page = response.content.decode()
     assert "Aucun lieu à moins de 20 km ; voici les plus proches, à 48 km." in page
-    assert "1 lieu à moins de 60 km de Beauvais (60)" in page
+    assert "Le lieu le plus proche de Beauvais (60)" in page
+    assert "enlever un filtre" not in page
+
+
+def test_a_place_far_beyond_the_widening_steps_is_still_offered_as_the_nearest(places):
+    # Brest has no place within 300 km: the nearest, anywhere, is shown with its distance.
+    ServicePoint.objects.all().delete()
+    far = make.service_point(places[3].structure, name="Lieu lointain",
+                             latitude=49.43 + 640 / 111.19, longitude=2.08)
+    response = search(q="Beauvais")
+    assert names(response) == [far.name]
+    page = response.content.decode()
+    assert "Aucun lieu à moins de 20 km ; voici les plus proches, à 640 km." in page
+    assert "Le lieu le plus proche de Beauvais (60)" in page
+    assert "Aucun lieu ne correspond" not in page and "enlever un filtre" not in page
+
+
+def test_the_widened_heading_names_the_nearest_places_with_french_elision(places):
+    ServicePoint.objects.filter(pk__in=[places[3].pk, places[7].pk, places[15].pk]).delete()
+    make.service_point(places[48].structure, name="Lieu à 49 km",
+                       latitude=49.43 + 49 / 111.19, longitude=2.08)
+    page = search(q="Beauvais", rayon_km=5).content.decode()
+    assert "Les 2 lieux les plus proches de Beauvais (60)" in page
+    assert "à moins de 60 km" not in page
+    assert [of_place(n) for n in ("Aurillac (15)", "Brest (29)", "Les Abymes", "Le Havre",
+                                  "Évreux")] == [
+        "d'Aurillac (15)", "de Brest (29)", "des Abymes", "du Havre", "d'Évreux"]
+
+
+def test_only_a_search_with_filters_is_advised_to_remove_one(places):
+    ServicePoint.objects.all().delete()
+    page = search(q="Beauvais", service="aide-aux-demarches-administratives").content.decode()
+    assert "Aucun lieu à moins de 20 km de Beauvais (60)" in page
+    assert "Essayez d'enlever un filtre." in page
 
 
 def test_filters_apply_within_the_radius_and_when_it_widens(places):
