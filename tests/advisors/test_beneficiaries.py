@@ -355,6 +355,10 @@ def test_an_unreadable_file_is_explained_next_to_the_field(advisor_client):
     assert "Colonnes manquantes : prenom, commune" in response.content.decode()
     # the expected headers may wrap on a phone: no unbreakable "prenom;nom;commune;…" run
     assert "prenom; nom; commune; annee_naissance" in response.content.decode()
+    # no error bar reaching 12 px past the screen, the columns table scrolls in its wrapper
+    assert "fr-upload-group--error" in response.content.decode()
+    assert "fr-input-group--error" not in response.content.decode()
+    assert '<div class="fr-table__wrapper">' in response.content.decode()
     assert not Beneficiary.objects.exists()
 
 
