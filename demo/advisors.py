@@ -38,6 +38,7 @@ from advisors.models import (
 from advisors.models.activity import ActivityTheme
 from dashboards import cache as dashboard_cache
 from territories.models import Commune, Department
+from territories.text import of_place
 
 Status = Application.Status
 # (département, structure kind, name pattern, application status, posts asked, posts granted)
@@ -240,8 +241,8 @@ def create_demo_deployment():
         for index, place in enumerate(communes[:3]):
             point = ServicePoint.objects.create(
                 structure=structure, commune=place,
-                name=(f"Médiathèque de {place.name}" if index == 0
-                      else f"France services de {place.name}" if index == 1
+                name=(f"Médiathèque {of_place(place.name)}" if index == 0
+                      else f"France services {of_place(place.name)}" if index == 1
                       else f"Permanence itinérante — {place.name}"),
                 address="" if index == 2 else f"{index + 2} rue de la Mairie",
                 is_itinerant=index == 2,

@@ -111,6 +111,10 @@ class ServicePointForm(BaseForm):
             self.add_error("latitude", (
                 f"Cette position est à {km:.0f} km de {commune.name} : vérifiez la latitude "
                 "et la longitude, ou laissez-les vides pour la position de l'adresse."))
+            # Either may be the wrong one: both fields are marked and say why.
+            self.add_error("longitude", (
+                f"Cette position est à {km:.0f} km de {commune.name} : vérifiez aussi la "
+                "longitude."))
 
     def data_for_service(self):
         return {name: self.cleaned_data[name] for name in self.DATA_FIELDS}

@@ -198,7 +198,8 @@ def test_the_service_point_page(places, monday_morning):
     assert "Aide aux démarches administratives" in page
     assert "Usage sécurisé du numérique" in page
     assert "Lundi" in page and "9 h – 12 h" in page and "Samedi" in page
-    assert "Mo-Fr 09:00-12:00" in page
+    assert "Mo-Fr 09:00-12:00" in page  # for reusers, folded away from residents
+    assert re.search(r"<details[^>]*data-osm-hours>\s*<summary>Pour les réutilisateurs", page)
     assert "Fermé du 24 décembre 2026 au 31 décembre 2026" in page and "Congés" in page
     assert "2 janvier 2026" not in page  # past closures are not shown
     assert "Ouvert maintenant" in page

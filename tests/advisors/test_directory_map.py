@@ -57,6 +57,17 @@ def card_names(page):
 
 
 # --- the directory's map --------------------------------------------------------------------
+def test_no_result_means_no_map_legend_nor_map_caption(places):
+    with_places = Client().get("/conseillers/", {"q": "Beauvais"}).content.decode()
+    assert "Légende de la carte" in with_places and "Carte : choisir un lieu" in with_places
+    assert "<span>+3</span></span> Plusieurs lieux proches" in with_places  # not a number
+    ServicePoint.objects.all().delete()
+    without = Client().get("/conseillers/", {"q": "Beauvais"}).content.decode()
+    assert "Légende de la carte" not in without and "Carte : choisir un lieu" not in without
+    embedded = Client().get("/conseillers/carte-integree/", {"service": "nope"}).content.decode()
+    assert "Légende de la carte" not in embedded
+
+
 def test_without_a_tile_server_the_map_draws_the_projects_outlines(places, settings):
     settings.DIRECTORY_TILE_URL = ""
     page = Client().get("/conseillers/").content.decode()

@@ -71,8 +71,10 @@
     });
     var map = L.map(element, {
       scrollWheelZoom: false, keyboard: true, zoomControl: false, zoomSnap: 0.5,
-      minZoom: 2, maxZoom: 18
+      minZoom: 2, maxZoom: (data.tiles || config.tiles) ? 18 : 11
     });
+    // Without tiles the outlines are the only landmarks: never zoom in past a
+    // département's scale, so its border stays around the markers.
     var tiled = Boolean(data.tiles || config.tiles);
     // The map takes the focus (arrow keys move it): a named region, its controls in French.
     element.setAttribute("role", "region");
@@ -89,9 +91,10 @@
       maxClusterRadius: 28,  // only markers that would overlap showCoverageOnHover: false, spiderfyOnMaxZoom: true,
       iconCreateFunction: function (cluster) {
         var count = cluster.getChildCount();
+        // "+3" in a square: never mistaken for the place numbered 3.
         return L.divIcon({
-          className: "directory-cluster", html: "<span>" + count + "</span>",
-          iconSize: [34, 34]
+          className: "directory-cluster", html: "<span>+" + count + "</span>",
+          iconSize: [34, 28]
         });
       }
     }) : L.featureGroup();
@@ -160,6 +163,32 @@
     });
     group.addTo(map);
 
+    // Keyboard order follows the list's numbers (1, 2, 3…), whatever order the clusters
+    // put the icons in: the marker pane's icons are sorted after each redraw.
+    function orderIcons() {
+      var pane = map.getPane("markerPane");
+      Object.keys(markers).forEach(function (key) {
+        var icon = markers[key].getElement && markers[key].getElement();
+        if (icon) icon.setAttribute("data-order", markers[key].number);
+      });
+      var icons = Array.prototype.slice.call(pane.children);
+      var sorted = icons.map(function (icon, position) {
+        var order = parseInt(icon.getAttribute("data-order"), 10);
+        return { icon: icon, order: isFinite(order) ? order : 100000 + position };
+      }).sort(function (a, b) { return a.order - b.order; });
+      if (sorted.every(function (entry, n) { return entry.icon === icons[n]; })) return;
+      var focused = pane.contains(document.activeElement) ? document.activeElement : null;
+      sorted.forEach(function (entry) { pane.appendChild(entry.icon); });
+      if (focused) focused.focus({ preventScroll: true });  // moving a node drops its focus
+    }
+    var ordering = null;
+    function orderSoon() {
+      if (ordering) window.clearTimeout(ordering);
+      ordering = window.setTimeout(orderIcons, 0);
+    }
+    map.on("zoomend moveend layeradd", orderSoon);
+    if (group.on) group.on("animationend spiderfied unspiderfied", orderSoon);
+
     Object.keys(items).forEach(function (id) {
       var item = items[id];
       function show() {
@@ -174,7 +203,7 @@
     });
 
     // Without tiles, the outlines are the only landmarks: keep a département's border near.
-    var fitOptions = { padding: [28, 28], maxZoom: tiled ? 14 : 12 };
+    var fitOptions = { padding: [28, 28], maxZoom: tiled ? 14 : 9 };
     var areas = config.areas || [];
     function areaOf(position) {
       for (var n = 0; n < areas.length; n++) {

@@ -30,12 +30,31 @@
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: "© contributeurs OpenStreetMap" }).addTo(map);
+    } else {
+      // No tiles (development, tests): the départements' outlines, the only landmarks,
+      // at a scale that keeps a border in view.
+      element.setAttribute("data-base-layer", "outlines");
+      map.setMaxZoom(12);
+      map.attributionControl.addAttribution("Contours : Natural Earth, @svg-maps");
+      var outlines = element.getAttribute("data-outlines");
+      if (outlines && window.fetch) {
+        fetch(outlines, { headers: { Accept: "application/geo+json, application/json" } })
+          .then(function (response) { return response.json(); })
+          .then(function (shapes) {
+            L.geoJSON(shapes, {
+              interactive: false,
+              style: { className: "directory-outline", color: "#6a6af4", weight: 1,
+                       fillColor: "#f5f5fe", fillOpacity: 1 }
+            }).addTo(map).bringToBack();
+          })
+          .catch(function () { /* the marker and the fields remain */ });
+      }
     }
     var marker = L.marker([lat, lon], {
       draggable: true, title: "Position du lieu", alt: "Position du lieu",
       icon: L.divIcon({ className: "place-position-marker", iconSize: [22, 22] })
     }).addTo(map);
-    map.setView([lat, lon], element.hasAttribute("data-approximate") ? 13 : 17);
+    map.setView([lat, lon], !tiles ? 9 : element.hasAttribute("data-approximate") ? 13 : 17);
 
     function placed(point) {
       latitude.value = point.lat.toFixed(6);
