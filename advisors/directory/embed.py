@@ -173,7 +173,11 @@ def render_embedded(request):
         "ouvert maintenant" if data.get("open_now") else ""]))
     return render(request, "advisors/directory/embedded.html", {
         "filters_text": filters_text,
-        "form": form, "points": points, "territory": territory_label(form) if valid else "",
+        # A wrong filter is dropped alone: the territory still names the page, and an
+        # unknown département code is said (the page then shows the whole country).
+        "form": form, "points": points, "territory": territory_label(form),
+        "unknown_department": request.GET.get("departement", "")[:10]
+        if "departement" in form.errors else "",
         "origin": origin,
         "site_url": settings.SITE_URL.rstrip("/"),
         "full_url": reverse("directory:search") + ("?" + urlencode(full_query)

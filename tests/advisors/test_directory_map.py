@@ -208,3 +208,12 @@ def test_the_embedded_page_ignores_a_wrong_value(places, query):
     response = Client().get("/conseillers/carte-integree/", query)
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("</title>")[0]
+
+
+def test_a_wrong_filter_keeps_the_territory_title_and_an_unknown_departement_is_said(places):
+    page = Client().get("/conseillers/carte-integree/",
+                        {"departement": "60", "service": "nope"}).content.decode()
+    assert "<h1 class=\"fr-h4 fr-mb-1w\">Conseillers numériques en Oise</h1>" in page
+    page = Client().get("/conseillers/carte-integree/", {"departement": "zz"}).content.decode()
+    assert "Conseillers numériques en France</h1>" in page
+    assert "Code de département inconnu : « zz ». Ce filtre est ignoré." in page
