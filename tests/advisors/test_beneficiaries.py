@@ -269,7 +269,7 @@ def test_same_name_and_commune_show_as_duplicates_and_merge_keeps_every_visit(
     listing = advisor_client.get(reverse("advisors:beneficiaries")).content.decode()
     assert "Doublons possibles" in listing
     # the two links of one group read differently (made the same day)
-    assert "naissance : 1945 à 1959 — 1 accompagnement, dernier le" in listing
+    assert "naissance&nbsp;: 1945 à 1959 — 1 accompagnement, dernier le" in listing
     assert reverse("advisors:beneficiary_merge", args=[first.pk, second.pk]) in listing
     url = reverse("advisors:beneficiary_merge", args=[first.pk, second.pk])
     assert advisor_client.get(url).status_code == 200
