@@ -31,7 +31,8 @@ from ..views.common import paginate
 from . import queries
 
 PER_PAGE = 20
-HEIGHTS = [("600", "600 pixels (conseillé)"), ("450", "450 pixels"), ("800", "800 pixels")]
+# 800 px holds the map, its buttons, legend and source link (the list scrolls inside).
+HEIGHTS = [("800", "800 pixels (conseillé)"), ("600", "600 pixels"), ("1000", "1000 pixels")]
 FILTERS = ("departement", "commune", "service", "access", "weekday", "open_now")
 
 
@@ -53,7 +54,7 @@ class EmbedForm(forms.Form):
                  *[(value, label.lower()) for value, label in OpeningRange.Weekday.choices]])
     open_now = forms.BooleanField(label="Ouvert maintenant", required=False)
     hauteur = forms.ChoiceField(label="Hauteur du cadre", required=False, choices=HEIGHTS,
-                                initial="600")
+                                initial="800")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,9 +105,9 @@ def territory_label(form):
 def builder(request):
     form = EmbedForm(request.GET or None)
     snippet = src = ""
-    height = "600"
+    height = "800"
     if form.is_bound and form.is_valid():
-        height = form.cleaned_data.get("hauteur") or "600"
+        height = form.cleaned_data.get("hauteur") or "800"
         src = (settings.SITE_URL.rstrip("/") + reverse("directory:embedded") + "?"
                + urlencode(form.params()))
         title = f"Lieux de médiation numérique {territory_label(form)}"

@@ -217,3 +217,10 @@ def test_a_wrong_filter_keeps_the_territory_title_and_an_unknown_departement_is_
     page = Client().get("/conseillers/carte-integree/", {"departement": "zz"}).content.decode()
     assert "Conseillers numériques en France</h1>" in page
     assert "Code de département inconnu : « zz ». Ce filtre est ignoré." in page
+
+
+def test_the_builders_snippet_defaults_to_a_frame_tall_enough_and_says_file_pages_cannot_frame_it(
+        places):
+    page = Client().get("/conseillers/integrer/", {"departement": "60"}).content.decode()
+    assert "height=&quot;800&quot;" in page
+    assert "(adresse en file://) ne peut pas afficher la carte" in page
