@@ -64,6 +64,10 @@ def test_the_map_shows_outlines_and_markers_in_sync_with_the_list_on_a_phone(
     markers = page.locator(".leaflet-marker-icon.directory-marker:not(.directory-marker--origin)")
     markers.first.wait_for()
     assert sorted(markers.all_inner_texts()) == ["1", "2", "3"]
+    # The keyboard reaches the markers in the list's order (1, 2, 3), not the reverse.
+    page.wait_for_function("""() => Array.from(document.querySelectorAll(
+        '.leaflet-marker-pane .directory-marker:not(.directory-marker--origin)'))
+        .map(e => e.textContent).join() === '1,2,3'""")
     # The list comes first; the map and its legend follow it on a phone.
     list_box, map_area = results.first.bounding_box(), map_box.bounding_box()
     assert map_area["y"] > list_box["y"]

@@ -88,7 +88,8 @@
     baseLayer(L, map, config, data);
 
     var group = L.markerClusterGroup ? L.markerClusterGroup({
-      maxClusterRadius: 28,  // only markers that would overlap showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+      maxClusterRadius: tiled ? 28 : 20,  // only markers that would overlap
+      showCoverageOnHover: false, spiderfyOnMaxZoom: true,
       iconCreateFunction: function (cluster) {
         var count = cluster.getChildCount();
         // "+3" in a square: never mistaken for the place numbered 3.
@@ -203,7 +204,8 @@
     });
 
     // Without tiles, the outlines are the only landmarks: keep a département's border near.
-    var fitOptions = { padding: [28, 28], maxZoom: tiled ? 14 : 9 };
+    // (zoom 10: some 40 km across, a town's places still apart, a border usually in view).
+    var fitOptions = { padding: [28, 28], maxZoom: tiled ? 14 : 10 };
     var areas = config.areas || [];
     function areaOf(position) {
       for (var n = 0; n < areas.length; n++) {
