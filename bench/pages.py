@@ -238,7 +238,9 @@ def count_main(args):
 def run_count_subprocess(args, database_url):
     command = [sys.executable, str(BENCH / "run.py"), "--count-queries",
                "--database-url", database_url, "--redis-url", args.redis_url,
-               "--static-root", str(args.static_root), "--secret-key", args.secret_key]
+               # "=": a generated key may begin with "-", which argparse would read as
+               # an option of its own.
+               "--static-root", str(args.static_root), f"--secret-key={args.secret_key}"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if result.returncode:
         sys.stderr.write(result.stderr)
