@@ -60,23 +60,27 @@ class AdvisorQuerySet(models.QuerySet):
 
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        posts = Application.objects.held_by(user)
         scope = Application.CoordinationScope
-        running = Contract.objects.active()
+        # One small query first (the posts this person holds and what they cover), so the
+        # team query joins only the parts that exist: most coordinators hold a single post
+        # of one kind, or none (imported links only).
+        posts = list(Application.objects.held_by(user).values_list(
+            "pk", "coordination_scope", "coordinated_department_id", "coordinated_region_id"))
         imported = Advisor.coordinated.through.objects.filter(
             from_advisor__user=user, from_advisor__is_coordinator=True)
-        listed = Application.coordinated_advisors.through.objects.filter(
-            application__in=posts.filter(coordination_scope=scope.ADVISORS).values("pk"))
-        departments = posts.filter(coordination_scope=scope.DEPARTMENT).values(
-            "coordinated_department_id")
-        regions = posts.filter(coordination_scope=scope.REGION).values("coordinated_region_id")
-        covered = (Q(pk__in=imported.values("to_advisor_id"))
-                   | Q(pk__in=listed.values("advisor_id"))
-                   | Q(pk__in=running.filter(
-                       structure__commune__department_id__in=departments).values("advisor_id"))
-                   | Q(pk__in=running.filter(
-                       structure__commune__department__region_id__in=regions)
-                       .values("advisor_id")))
+        covered = Q(pk__in=imported.values("to_advisor_id"))
+        listed = [pk for pk, kind, _d, _r in posts if kind == scope.ADVISORS]
+        departments = [d for _pk, kind, d, _r in posts if kind == scope.DEPARTMENT]
+        regions = [r for _pk, kind, _d, r in posts if kind == scope.REGION]
+        if listed:
+            covered |= Q(pk__in=Application.coordinated_advisors.through.objects.filter(
+                application__in=listed).values("advisor_id"))
+        if departments:
+            covered |= Q(pk__in=Contract.objects.active().filter(
+                structure__commune__department_id__in=departments).values("advisor_id"))
+        if regions:
+            covered |= Q(pk__in=Contract.objects.active().filter(
+                structure__commune__department__region_id__in=regions).values("advisor_id"))
         return self.filter(covered).exclude(user=user)
 
     def employed_by(self, structure, on=None):
