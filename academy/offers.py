@@ -256,8 +256,9 @@ def leave_waitlist(enrolment_id, user):
 
 
 def expire_offers():
-    """Beat job (``academy.tasks.expire_waitlist_offers``): closes the offers past their deadline and offers each seat to the next
-    person. Idempotent: a second run finds nothing left to close."""
+    """Beat job (``academy.tasks.expire_waitlist_offers``): closes the offers past their
+    deadline and offers each seat to the next person. Idempotent: a second run finds nothing
+    left to close."""
     now = timezone.now()
     session_ids = set(Enrolment.objects.filter(
         status=Enrolment.Status.OFFERED, offer_expires_at__lte=now,

@@ -1,8 +1,8 @@
 """The version of what advisors shows to everyone, kept in anonymous caches: the public
 directory (``/conseillers/``, ``page_cache.keep_route`` in ``apps.py``). Renewed whenever a
 structure, application, contract, advisor, service point, its hours or closures, or a
-commune is saved or deleted, or written in bulk (``signals.records_bulk_changed``), and by the daily job that applies the
-contracts ended the day before (``signals.contracts_turned``).
+commune is saved or deleted, or written in bulk (``signals.records_bulk_changed``), and by
+the daily job that applies the contracts ended the day before (``signals.contracts_turned``).
 
 Apps above advisors that keep public answers of their own (``opendata``) keep their own
 version; advisors imports none of them."""

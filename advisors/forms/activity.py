@@ -17,7 +17,6 @@ from ..models.activity import (
 from .beneficiaries import add_beneficiary_field
 from .common import DATE, BaseForm, CommuneField
 
-
 UNKNOWN_BANDS = ("age_unknown", "status_unknown")
 
 

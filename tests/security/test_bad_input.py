@@ -91,8 +91,6 @@ EXTRA_FORMS = {
     "advisors:report_create": ("advisor_of_a", None, report_body),
     # Only "empty" applies (a file field): the French message next to it, nothing saved.
     "advisors:beneficiary_import": ("advisor_of_a", None, lambda w, r, s: {"importer": ""}),
-    # Only "empty" applies (a file field): the French message next to it, nothing saved.
-    "advisors:beneficiary_import": ("advisor_of_a", None, lambda w, r, s: {"importer": ""}),
     "official_profile": ("stranger", None, profile_body),
     "account_signup": (ANON, None, lambda w, r, s: {
         "email": "nouvelle@example.fr", "password1": "Un-mot-de-passe-solide-2026",

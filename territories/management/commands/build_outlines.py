@@ -148,7 +148,8 @@ class Command(BaseCommand):
                 (modules / "@etalab/decoupage-administratif/data/departements.json")
                 .read_text(encoding="utf-8"))}
         except FileNotFoundError as error:
-            raise CommandError(f"Paquet npm manquant ({error.filename}) : lancez « npm ci ».")
+            raise CommandError(
+                f"Paquet npm manquant ({error.filename}) : lancez « npm ci ».") from error
         features = self.metropolitan(svg, boxes, names) + self.overseas(world)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(json.dumps(
