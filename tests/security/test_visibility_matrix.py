@@ -35,8 +35,6 @@ from django.views.static import serve as static_serve
 
 from academy import surveys
 from academy.attestations import current_attestation
-from academy.models.funding import TrainingBody
-from academy.offers import offer_token
 from academy.models import (
     Attendance,
     Audience,
@@ -46,6 +44,8 @@ from academy.models import (
     SessionDocument,
     Stage,
 )
+from academy.models.funding import TrainingBody
+from academy.offers import offer_token
 from accounts.models import User
 from accounts.roles import Role
 from advisors.models import (

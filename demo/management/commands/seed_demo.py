@@ -6,16 +6,16 @@ from demo.advisors import create_demo_deployment
 from demo.beneficiaries import create_demo_beneficiaries
 from demo.content import create_demo_content
 from demo.dif import create_demo_dif
-from demo.offboarding import create_demo_departure
-from demo.offers import create_demo_offer
-from demo.records import create_demo_corrections
-from demo.surveys import create_demo_surveys
-from demo.trainers import create_demo_training_day
 from demo.enrolments import (
     attach_demo_materials,
     create_demo_enrolments,
     issue_demo_attestation,
 )
+from demo.offboarding import create_demo_departure
+from demo.offers import create_demo_offer
+from demo.records import create_demo_corrections
+from demo.surveys import create_demo_surveys
+from demo.trainers import create_demo_training_day
 
 
 class Command(BaseCommand):
