@@ -176,7 +176,7 @@ def test_concurrent_reports_are_all_counted(communes):
                     "date": D(2024, 4, 2), "service_point": point, "channel": "service_point",
                     "kind": "individual", "participants": 1, "age_18_35": 1,
                     "status_employed": 1, "themes": ["email"], "duration": "0_30"},
-                    advisor.user)
+                    advisor.user, recorded_on=D(2024, 4, 2))
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

@@ -156,6 +156,7 @@ def test_apply_opinion_decision_contract_then_the_advisor_works_on_a_phone(live_
     assert mobile.get_by_role("spinbutton", name="Nombre de participants").input_value() == "1"
     mobile.get_by_label("Prendre en main un smartphone ou une tablette").focus()
     mobile.keyboard.press("Space")
+    mobile.get_by_role("button", name="Âge des participants (facultatif)").click()
     mobile.get_by_label("Plus de 60 ans").fill("1")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     mobile.get_by_role("button", name="Enregistrer", exact=True).focus()

@@ -45,11 +45,13 @@ def test_a_one_person_report_fits_in_two_phone_screens(live_server, browser, scr
     assert bottom <= 2 * PHONE["height"], f"{bottom / PHONE['height']:.2f} screens"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert not page.locator("#situations").is_visible()       # folded
+    assert not page.locator("#ages").is_visible()             # folded (optional since 2025)
     assert not page.locator("#id_redirected_to").is_visible()  # folded
     assert "Lieu : Médiathèque du Quadrilatère, Beauvais (60)" in page.content()
     assert page.get_by_label("Date", exact=True).input_value() == \
         timezone.localdate().isoformat()
     page.get_by_label("Prendre en main un smartphone ou une tablette").check(force=True)
+    page.get_by_role("button", name="Âge des participants (facultatif)").click()
     page.get_by_label("Plus de 60 ans").fill("1")
     save.click()
     page.wait_for_url(re.compile(r"/activite/$"))

@@ -57,7 +57,8 @@ def test_an_elu_answers_the_questionnaire_and_anct_results_count_it(live_server,
         Attendance.objects.create(enrolment=enrolment, day=day, period=period,
                                   status="present")
         elus.append(elu)
-    assert tasks.send_surveys() == 2
+    tasks.send_surveys()  # (in CI a real worker may have run it first: what counts is the result)
+    assert SurveyInvitation.objects.filter(enrolment__session=session).count() == 2
 
     context, page = signed_in_page(browser, live_server, elus[0])
     page.goto(f"{live_server.url}/espace/")
