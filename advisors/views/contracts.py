@@ -68,7 +68,12 @@ def rupture(request, pk):
 def extension_request(request, pk):
     """"Demander une prolongation" of a validated fixed-term contract."""
     contract = _editable_contract(request, pk)
-    if not contract.may_be_extended():
+    if contract.end is None and contract.may_be_broken_off():
+        # A running CDI: a GET goes back with the reason; a POST gets the service's
+        # refusal ("Un CDI n'a pas de date de fin à prolonger.") on the page.
+        if request.method != "POST":
+            return _not_open(request, contract, "Un CDI n'a pas de date de fin à prolonger.")
+    elif not contract.may_be_extended():
         return _not_open(request, contract, "Ce contrat ne peut plus faire l'objet d'une "
                                             "demande de prolongation.")
     form = ExtensionForm(request.POST or None)
