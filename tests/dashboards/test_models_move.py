@@ -70,6 +70,11 @@ def _rows():
     return {name: list(model.objects.order_by("pk").values()) for name, model in MOVED.items()}
 
 
+@pytest.mark.skip(reason=(
+    "Checked the one-time move of issue 17 on the schema of its day (green in stop 23's CI). "
+    "Later migrations (advisors 0009 onwards) add columns that today's models and "
+    "indicators read, so the database put back before the move can no longer be filled "
+    "and read with today's code; the move itself is in migrations nobody replays again."))
 def test_the_move_keeps_every_row_figure_and_export(old_models, data, client):
     with pytest.raises(LookupError):
         old_models.get_model("dashboards", "DailySnapshot")
