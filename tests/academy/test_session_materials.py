@@ -187,6 +187,7 @@ def test_the_team_attaches_documents_in_the_session_form(client, setting):
         "cancellation_deadline": local(session.cancellation_deadline), "trainers": "",
         "contact_email": "", "survey_url": "", "replay_url": session.replay_url,
         "status": session.status,
+        "waitlist_mode": session.waitlist_mode, "offer_hours": session.offer_hours,
         "documents-TOTAL_FORMS": "2", "documents-INITIAL_FORMS": "1",
         "documents-MIN_NUM_FORMS": "0", "documents-MAX_NUM_FORMS": "1000",
         "documents-0-id": session.documents.get().pk, "documents-0-title": "Diaporama du matin",

@@ -123,6 +123,8 @@ def test_editor_creates_a_session_and_gets_french_errors_for_bad_dates(
         "enrolment_closes": (start - timedelta(days=2)).strftime(fmt),
         "cancellation_deadline": (start - timedelta(days=4)).strftime(fmt),
         "trainers": "Anne Leroy", "status": "scheduled",
+        # The waiting-list choice as the form pre-fills it (automatic, 48 h).
+        "waitlist_mode": "automatic", "offer_hours": "48",
         # The documents' inline (none added), as the form sends it.
         "documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0",
     }
@@ -167,6 +169,8 @@ def test_the_session_admin_speaks_plain_french_and_refuses_zero_places(
         "enrolment_closes": (start - timedelta(days=2)).strftime(fmt),
         "cancellation_deadline": (start - timedelta(days=4)).strftime(fmt),
         "trainers": "", "status": "scheduled",
+        # The waiting-list choice as the form pre-fills it (automatic, 48 h).
+        "waitlist_mode": "automatic", "offer_hours": "48",
         # The documents' inline (none added), as the form sends it.
         "documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0",
     }
