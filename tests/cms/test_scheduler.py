@@ -27,7 +27,8 @@ def test_a_scheduled_page_goes_live_when_the_beat_job_falls_due():
     time.sleep(1.2)  # its date passes (the job reads the real clock)
 
     ran, _ = scheduler.tick(start + timedelta(seconds=30))
-    assert ran == []
+    # (Jobs every 5 or 15 minutes may fall due here if a quarter-hour passes: not this one.)
+    assert "cms-publish-scheduled" not in ran
     course.refresh_from_db()
     assert not course.live
 
