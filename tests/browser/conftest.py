@@ -6,13 +6,24 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def site_tree(request):
-    """Browser tests use real transactions; an earlier one may have flushed the page tree."""
+def migration_data(request):
+    """Browser tests use real transactions: an earlier one may have flushed what migrations
+    write (the page tree, the role groups, the default questionnaires). Put back here, once
+    for every journey, rather than by each test that needs one of them."""
     if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from importlib import import_module
+
+        from django.apps import apps
+        from django.contrib.auth.models import Group
+
+        from accounts.roles import Role
         from tests.factories import ensure_site
 
         request.getfixturevalue("_django_db_helper")
         ensure_site()
+        for role in Role:
+            Group.objects.get_or_create(name=role)
+        import_module("academy.migrations.0011_surveys").create_default_sets(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -65,3 +65,22 @@ def screenshot(request):
         return paths
 
     return take
+
+
+def signed_in_page(browser, live_server, user, **options):
+    """A new browser context signed in as ``user`` (the session cookie of Django's test
+    client) and its page, French by default: ``context, page = signed_in_page(browser,
+    live_server, user, viewport=PHONE)``."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    options.setdefault("locale", "fr-FR")
+    context = browser.new_context(**options)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                          "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page

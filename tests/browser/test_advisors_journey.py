@@ -8,11 +8,9 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from accounts.roles import Role
 from advisors import services
 from advisors.models import ActivityReport, Application, Contract, PrefectOpinion, Structure
 from tests.advisors import factories as make
@@ -20,12 +18,6 @@ from tests.advisors import factories as make
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    """Real transactions: an earlier test may have flushed the groups made by migrations."""
-    for role in Role:
-        Group.objects.get_or_create(name=role)
 
 
 def sign_in(context, live_server, user):

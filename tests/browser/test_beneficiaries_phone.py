@@ -5,22 +5,14 @@ visit on it, then anonymises it after confirming; nothing wider than the screen.
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 
-from accounts.roles import Role
 from advisors.models import Beneficiary
 from tests.advisors import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
 
 
 def fits(page):
@@ -33,14 +25,7 @@ def test_an_advisor_follows_a_person_from_a_phone(live_server, browser, screensh
     advisor = make.advisor(account=make.user(email="ines@conseiller-numerique.fr"))
     make.contract(structure, advisor)
     make.service_point(structure, [advisor], name="Médiathèque du Quadrilatère")
-    client = Client()
-    client.force_login(advisor.user)
-    context = browser.new_context(viewport=PHONE, locale="fr-FR")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = signed_in_page(browser, live_server, advisor.user, viewport=PHONE)
     base = f"{live_server.url}/conseillers-numeriques/beneficiaires/"
 
     page.goto(f"{base}nouveau/")

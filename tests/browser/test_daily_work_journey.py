@@ -6,33 +6,13 @@ test_offboarding_journey.py, the reminders sent once by tests/advisors/test_remi
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 
 from accounts.roles import Role
 from tests.advisors import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-
-
-def signed_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=PHONE, locale="fr-FR", timezone_id="Europe/Paris")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
 
 
 def key_figures(page):
@@ -53,7 +33,7 @@ def test_a_workshop_recorded_and_corrected_shows_in_my_statistics_and_my_team(
                                first_name="Carla", last_name="Coordinatrice")
     coordinator.coordinated.add(advisor)
 
-    context, page = signed_in_page(browser, live_server, advisor.user)
+    context, page = signed_in_page(browser, live_server, advisor.user, viewport=PHONE)
     page.goto(f"{live_server.url}/conseillers-numeriques/activite/saisir/")
     title = page.get_by_label("Titre de l'atelier")
     assert not title.is_visible()  # asked for a workshop only
@@ -89,7 +69,7 @@ def test_a_workshop_recorded_and_corrected_shows_in_my_statistics_and_my_team(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
 
-    context, page = signed_in_page(browser, live_server, coordinator.user)
+    context, page = signed_in_page(browser, live_server, coordinator.user, viewport=PHONE)
     page.goto(f"{live_server.url}/tableau-de-bord/mon-equipe/")
     assert "8 personnes accompagnées" in key_figures(page)
     assert page.get_by_text("Inès Moreau").count() >= 1

@@ -6,11 +6,9 @@ import re
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 
-from accounts.roles import Role
 from advisors.models import ServicePoint
 from advisors.models.positions import Positioning
 from territories.models import Commune, Department, Region
@@ -20,11 +18,6 @@ from tests.advisors.ban import Geocoder
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
 
 
 @pytest.fixture

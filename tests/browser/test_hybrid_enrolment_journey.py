@@ -6,30 +6,17 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from academy.models import Enrolment, Mandate, OfficialProfile
 from accounts.models import User
 from tests import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 800}
 VISIO = "https://webconf.example.fr/academie-zan"
-
-
-def signed_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="fr-FR", viewport=PHONE)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
 
 
 def within_the_screen(locator):
@@ -54,7 +41,7 @@ def test_hybrid_enrolment_remote_with_visio_then_cancellation_with_confirmation_
     departemental = Mandate.objects.create(
         profile=profile, role="conseiller_departemental",
         department=communes["Beauvais"].department, started_on=date(2021, 7, 1))
-    context, page = signed_in_page(browser, live_server, lucie)
+    context, page = signed_in_page(browser, live_server, lucie, viewport=PHONE)
 
     # The course page says the session is hybrid; "S'inscrire" asks how and for which mandate.
     page.goto(f"{live_server.url}{course.url}")

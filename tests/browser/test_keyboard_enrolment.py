@@ -6,12 +6,11 @@ import re
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from academy.models import Enrolment, Mandate, OfficialProfile
 from accounts.models import User
 from tests import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,14 +47,7 @@ def test_an_elected_official_enrols_with_the_keyboard_alone(live_server, browser
                                      last_name="Bernard")
     Mandate.objects.create(profile=OfficialProfile.objects.create(user=lucie), role="maire",
                            commune=communes["Beauvais"], started_on=date(2020, 7, 4))
-    client = Client()
-    client.force_login(lucie)
-    context = browser.new_context(locale="fr-FR")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = signed_in_page(browser, live_server, lucie)
 
     page.goto(f"{live_server.url}/formations/")
     # The first Tab reaches the skip links; "Contenu" jumps over the header and its menu.

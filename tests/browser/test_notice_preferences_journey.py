@@ -4,24 +4,16 @@
 from datetime import date, timedelta
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import NoticePreference
-from accounts.roles import Role
 from advisors import reminders
 from tests.advisors import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
 
 
 def test_a_manager_turns_the_convention_reminder_off_with_the_keyboard_on_a_phone(
@@ -31,14 +23,7 @@ def test_a_manager_turns_the_convention_reminder_off_with_the_keyboard_on_a_phon
     structure = make.validated_structure(communes["Beauvais"], posts=2, manager=manager)
     make.convention(structure, start=date(2024, 1, 1),
                     end=timezone.localdate() + timedelta(days=60))
-    client = Client()
-    client.force_login(manager)
-    context = browser.new_context(viewport=PHONE, locale="fr-FR")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = signed_in_page(browser, live_server, manager, viewport=PHONE)
     page.goto(f"{live_server.url}/espace/")
     page.get_by_role("link", name="Mes notifications par courriel").click()
     screenshot(page, "notices")

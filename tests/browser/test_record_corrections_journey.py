@@ -3,35 +3,14 @@ contact with the keyboard (a wrong email is said next to the field, nothing type
 an advisor declares their training and reads "À valider"."""
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 
-from accounts.roles import Role
 from advisors.history import history_of
 from advisors.models import TrainingRecord
 from tests.advisors import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-
-
-def signed_in_page(browser, live_server, user, viewport):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=viewport, locale="fr-FR")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_a_manager_corrects_the_contact_on_a_phone_with_the_keyboard(live_server, browser,
@@ -39,7 +18,7 @@ def test_a_manager_corrects_the_contact_on_a_phone_with_the_keyboard(live_server
     communes = make.geography()
     manager = make.user(email="gestion@beauvais.fr")
     structure = make.validated_structure(communes["Beauvais"], posts=2, manager=manager)
-    page = signed_in_page(browser, live_server, manager, PHONE)
+    _context, page = signed_in_page(browser, live_server, manager, viewport=PHONE)
     page.goto(f"{live_server.url}/conseillers-numeriques/structures/{structure.pk}/")
     page.get_by_role("link", name="Modifier les coordonnées").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -70,7 +49,8 @@ def test_an_advisor_declares_a_training_and_reads_that_it_waits_for_anct(live_se
     structure = make.validated_structure(communes["Beauvais"], posts=2)
     advisor = make.advisor(account=make.user(email="ines@conseiller-numerique.fr"))
     make.contract(structure, advisor)
-    page = signed_in_page(browser, live_server, advisor.user, {"width": 1280, "height": 900})
+    _context, page = signed_in_page(browser, live_server, advisor.user,
+                                   viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/conseillers-numeriques/ma-formation/")
     page.get_by_role("link", name="Déclarer ma formation").click()
     page.locator("#id_training_start").fill("2025-09-01")

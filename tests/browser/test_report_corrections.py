@@ -6,24 +6,16 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
-from accounts.roles import Role
 from advisors.models import ActivityReport
 from advisors.models.activity import first_correctable_date
 from tests.advisors import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
 
 
 def test_an_advisor_corrects_a_report_on_a_phone(live_server, browser, screenshot):
@@ -39,14 +31,7 @@ def test_an_advisor_corrects_a_report_on_a_phone(live_server, browser, screensho
                          date=today - datetime.timedelta(days=2))
     report = make.activity_report(advisor, communes["Beauvais"], structure, date=today,
                                   channel="service_point", service_point=place)
-    client = Client()
-    client.force_login(advisor.user)
-    context = browser.new_context(viewport=PHONE, locale="fr-FR")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = signed_in_page(browser, live_server, advisor.user, viewport=PHONE)
     page.goto(f"{live_server.url}/conseillers-numeriques/activite/")
     screenshot(page, "list")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

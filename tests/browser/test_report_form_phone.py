@@ -5,23 +5,15 @@ place's commune as defaults."""
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
-from accounts.roles import Role
 from advisors.models import ActivityReport
 from tests.advisors import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
 
 
 def test_a_one_person_report_fits_in_two_phone_screens(live_server, browser, screenshot):
@@ -30,14 +22,7 @@ def test_a_one_person_report_fits_in_two_phone_screens(live_server, browser, scr
     advisor = make.advisor(account=make.user(email="ines@conseiller-numerique.fr"))
     make.contract(structure, advisor)
     place = make.service_point(structure, [advisor], name="Médiathèque du Quadrilatère")
-    client = Client()
-    client.force_login(advisor.user)
-    context = browser.new_context(viewport=PHONE, locale="fr-FR")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = signed_in_page(browser, live_server, advisor.user, viewport=PHONE)
     page.goto(f"{live_server.url}/conseillers-numeriques/activite/saisir/")
     screenshot(page, "report-form")
     save = page.get_by_role("button", name="Enregistrer", exact=True)

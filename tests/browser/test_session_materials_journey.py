@@ -4,14 +4,13 @@ on "Mon espace", and downloads the slides."""
 from datetime import datetime, timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 
 from academy.models import Attendance, Enrolment
 from demo.enrolments import attach_demo_materials
 from tests import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,14 +32,7 @@ def test_my_space_lists_materials_and_replay_and_downloads_them(
                               status="present")
     assert attach_demo_materials() == 3
 
-    client = Client()
-    client.force_login(elu)
-    context = browser.new_context(locale="fr-FR", accept_downloads=True)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = signed_in_page(browser, live_server, elu, accept_downloads=True)
     page.goto(f"{live_server.url}/espace/")
     card = page.locator("[data-enrolment]", has_text="Piloter un projet de territoire")
     assert card.get_by_text("Supports de la session").is_visible()

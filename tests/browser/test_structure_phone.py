@@ -2,21 +2,13 @@
 show their status and their actions without scrolling sideways."""
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 
-from accounts.roles import Role
 from tests.advisors import factories as make
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
 
 
 def test_the_structure_page_shows_statuses_and_actions_within_a_phone_screen(
@@ -26,14 +18,7 @@ def test_the_structure_page_shows_statuses_and_actions_within_a_phone_screen(
     structure = make.validated_structure(communes["Beauvais"], posts=2, manager=manager)
     make.convention(structure, posts=2)
     make.contract(structure, make.advisor(first_name="Inès", last_name="Garnier"))
-    client = Client()
-    client.force_login(manager)
-    context = browser.new_context(viewport=PHONE, locale="fr-FR")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = signed_in_page(browser, live_server, manager, viewport=PHONE)
     page.goto(f"{live_server.url}/conseillers-numeriques/structures/{structure.pk}/")
     screenshot(page, "structure-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -4,13 +4,8 @@ results page counts the answer (rate, average, free text) without saying who gav
 
 import re
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from academy import tasks
@@ -18,35 +13,16 @@ from academy.models import Attendance, Enrolment, Session, SurveyInvitation
 from accounts.roles import Role
 from tests import factories as make
 from tests.advisors import factories as people
+from tests.browser.fixtures import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
 
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-
-
-def signed_in_page(browser, live_server, user, viewport=PHONE):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=viewport, locale="fr-FR",
-                                  timezone_id="Europe/Paris")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
 
 
 def test_an_elu_answers_the_questionnaire_and_anct_results_count_it(live_server, browser,
                                                                      screenshot):
-    # The default questionnaires come from a data migration, which an earlier transactional
-    # test's flush may have emptied: put them back as the migration makes them.
-    import_module("academy.migrations.0011_surveys").create_default_sets(django_apps, None)
     communes = make.geography()
     session = make.session(make.course("Gérer une crise sur son territoire"),
                            communes["Beauvais"], capacity=10)
@@ -65,7 +41,7 @@ def test_an_elu_answers_the_questionnaire_and_anct_results_count_it(live_server,
     tasks.send_surveys()  # (in CI a real worker may have run it first: what counts is the result)
     assert SurveyInvitation.objects.filter(enrolment__session=session).count() == 2
 
-    context, page = signed_in_page(browser, live_server, elus[0])
+    context, page = signed_in_page(browser, live_server, elus[0], viewport=PHONE)
     page.goto(f"{live_server.url}/espace/")
     page.get_by_role("link", name=re.compile("Gérer une crise sur son territoire.*questionnaire")
                      ).click()
