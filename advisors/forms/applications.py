@@ -21,6 +21,17 @@ from ..validators import normalize_phone, normalize_siret, validate_phone, valid
 from .common import DATE, REQUIRED, BaseForm, CommuneField
 
 
+def motivation_field(rows):
+    """The motivation of a request for posts (advisors or coordinator), with its counter."""
+    return forms.CharField(
+        label="Motivation", max_length=MOTIVATION_MAX_LENGTH,
+        help_text=f"{MOTIVATION_MAX_LENGTH:,} caractères au maximum.".replace(",", " "),
+        error_messages={"max_length": (
+            f"La motivation doit comporter au plus {MOTIVATION_MAX_LENGTH:,} caractères "
+            "(actuellement %(show_value)d).").replace(",", " ")},
+        widget=forms.Textarea(attrs={"rows": rows, "data-counter": ""}))
+
+
 class ApplicationForm(BaseForm):
     name = forms.CharField(label="Nom de la structure", max_length=255)
     siret = forms.CharField(label="SIRET", max_length=20,
@@ -54,13 +65,7 @@ class ApplicationForm(BaseForm):
             "invalid": "Saisissez un nombre entier.",
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    motivation = forms.CharField(
-        label="Motivation", max_length=MOTIVATION_MAX_LENGTH,
-        help_text=f"{MOTIVATION_MAX_LENGTH:,} caractères au maximum.".replace(",", " "),
-        error_messages={"max_length": (
-            f"La motivation doit comporter au plus {MOTIVATION_MAX_LENGTH:,} caractères "
-            "(actuellement %(show_value)d).").replace(",", " ")},
-        widget=forms.Textarea(attrs={"rows": 8, "data-counter": ""}))
+    motivation = motivation_field(rows=8)
     desired_start = forms.DateField(label="Date de démarrage souhaitée", widget=DATE)
 
     FIELDSETS = {
@@ -251,13 +256,7 @@ class CoordinatorPostForm(CoordinationScopeFields):
     """A structure asks for a coordinator post; its list of advisors is taken among those
     of its structures (``advisors``)."""
 
-    motivation = forms.CharField(
-        label="Motivation", max_length=MOTIVATION_MAX_LENGTH,
-        help_text=f"{MOTIVATION_MAX_LENGTH:,} caractères au maximum.".replace(",", " "),
-        error_messages={"max_length": (
-            f"La motivation doit comporter au plus {MOTIVATION_MAX_LENGTH:,} caractères "
-            "(actuellement %(show_value)d).").replace(",", " ")},
-        widget=forms.Textarea(attrs={"rows": 6, "data-counter": ""}))
+    motivation = motivation_field(rows=6)
     desired_start = forms.DateField(label="Date de démarrage souhaitée", widget=DATE)
     coordinated_advisors = AdvisorChoices(
         label="Conseillers coordonnés", required=False, queryset=Advisor.objects.none(),

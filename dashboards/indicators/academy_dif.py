@@ -2,11 +2,10 @@
 the territory during the period (academy's ``DifFunding``), by status, in total and by
 département."""
 
-import datetime
 
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
+from .academy_sessions import sessions_held
 from .base import Territory, _prefixed
 
 STATUSES = ("requested", "granted", "refused")
@@ -15,17 +14,11 @@ STATUSES = ("requested", "granted", "refused")
 def dif(territory: Territory, start, end):
     """{"asked", "requested", "granted", "refused", "by_department": [...]}: "asked" counts
     every declared request, "requested" those awaiting an answer. Two queries."""
-    from academy.models import Session
     from academy.models.funding import DifFunding
 
     if territory.level == "structure":
         return None
-    zone = timezone.get_current_timezone()
-    held = territory.departments("commune__department") & Q(
-        status=Session.Status.SCHEDULED,
-        start__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
-        start__lt=datetime.datetime.combine(end + datetime.timedelta(days=1),
-                                            datetime.time.min, tzinfo=zone))
+    held = sessions_held(territory, start, end)
     rows = DifFunding.objects.asked().filter(_prefixed(held, "enrolment__session"))
     counts = {"asked": Count("pk"),
               **{status: Count("pk", filter=Q(status=status)) for status in STATUSES}}

@@ -9,6 +9,20 @@ from django.utils import timezone
 from .base import Territory, _prefixed, _ratio
 
 
+def sessions_held(territory: Territory, start, end):
+    """The sessions held (not cancelled) in the territory from ``start`` to ``end``, days
+    included, in Paris time: a condition on Session, prefixed with ``_prefixed`` to read
+    it from a related table."""
+    from academy.models import Session
+
+    zone = timezone.get_current_timezone()
+    return territory.departments("commune__department") & Q(
+        status=Session.Status.SCHEDULED,
+        start__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+        start__lt=datetime.datetime.combine(end + datetime.timedelta(days=1),
+                                            datetime.time.min, tzinfo=zone))
+
+
 def academy(territory: Territory, start, end):
     """Sessions held in the territory during the period, their confirmed enrolments and
     attendance: each table counted by its own aggregate (no join fanning rows out, so no
@@ -17,12 +31,7 @@ def academy(territory: Territory, start, end):
 
     if territory.level == "structure":
         return None
-    zone = timezone.get_current_timezone()
-    held = territory.departments("commune__department") & Q(
-        status=Session.Status.SCHEDULED,
-        start__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
-        start__lt=datetime.datetime.combine(end + datetime.timedelta(days=1),
-                                            datetime.time.min, tzinfo=zone))
+    held = sessions_held(territory, start, end)
     parts = [
         ("", Session.objects.filter(held), {"sessions": Count("pk")}),
         ("session__", Enrolment.objects.filter(_prefixed(held, "session"),
