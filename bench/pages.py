@@ -40,7 +40,27 @@ PAGES = [
     ("my_statistics", "Mes statistiques (conseiller)", "conseiller"),
     ("team_statistics", "Statistiques d'équipe", "coordinateur"),
     ("structure_statistics", "Statistiques de structure", "structure"),
+    ("my_reports", "Mes comptes rendus (conseiller)", "conseiller"),
+    ("beneficiaries", "Mes bénéficiaires (conseiller)", "conseiller"),
+    ("notice_preferences", "Mes notifications par courriel (conseiller)", "conseiller"),
+    ("prefect_applications", "Candidatures de mon territoire (préfet)", "prefet"),
+    ("prefect_awaiting", "Candidatures sans avis (préfet)", "prefet"),
+    ("structure_page", "Ma structure (gestionnaire)", "structure"),
 ]
+
+# Throughput targets against the bare view measured beside each page (issue 21): a personal
+# page (what one signed-in person, or one personal token, sees) ≥ 0.15 ×, a public page
+# (the same for every visitor) ≥ 0.5 ×. The dashboards are in neither set: they are held
+# to the p95 and first-view targets only.
+PERSONAL_KEYS = frozenset({
+    "my_space", "ics", "my_statistics", "team_statistics", "structure_statistics",
+    "my_reports", "beneficiaries", "notice_preferences", "prefect_applications",
+    "prefect_awaiting", "structure_page",
+})
+PUBLIC_KEYS = frozenset({
+    "home", "catalogue", "catalogue_filtered", "course", "directory", "directory_radius",
+    "directory_embedded", "api_lieux", "api_structures", "api_sessions", "api_stats",
+})
 
 
 def django_setup(env):
@@ -155,6 +175,18 @@ def resolve_pages(login_keys):
         "my_statistics": reverse("dashboards:my_statistics"),
         "team_statistics": reverse("dashboards:team_statistics"),
         "structure_statistics": reverse("dashboards:structure_statistics", args=[managed.pk]),
+        # The known advisor's reports (first page, newest first) and the records of the
+        # people followed at their structures; their e-mail notices choices.
+        "my_reports": reverse("advisors:reports"),
+        "beneficiaries": reverse("advisors:beneficiaries"),
+        "notice_preferences": reverse("accounts:notices"),
+        # The préfet's applications of their territory: all of them, then only those
+        # awaiting their opinion (the form's "Sans avis uniquement").
+        "prefect_applications": reverse("advisors:prefect_applications"),
+        "prefect_awaiting": reverse("advisors:prefect_applications") + "?"
+        + urlencode({"without_opinion": "on"}),
+        # The known manager's first structure: posts, applications, conventions, contracts.
+        "structure_page": reverse("advisors:structure", args=[managed.pk]),
     }
     from bench.urls import BARE_PATH
 
