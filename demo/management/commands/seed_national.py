@@ -1,4 +1,5 @@
 import importlib
+import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -82,6 +83,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<14} {email}")
         self.stdout.write(f"Tous les autres comptes générés (…@…{DOMAIN}) ont le même mot de "
                           "passe.")
+        # Linux gives ru_maxrss in KiB: this process's peak resident memory (issue 21).
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(f"Mémoire résidente maximale : {peak_mb:.0f} Mo.")
 
     def refresh_dashboards(self):
         """Activity rollups (when the module exists) and today's snapshot of indicators."""
