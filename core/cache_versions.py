@@ -18,6 +18,13 @@ LOCAL_SECONDS = 1.0
 _versions = []
 
 
+def known_versions():
+    """{key: version} of the versions this process holds (read or renewed), read by the
+    database router (config/db_router.py) to see when one changes."""
+    return {version.key: version._local[0] for version in _versions
+            if version._local is not None}
+
+
 def forget_local_versions():
     """Every version is read from the cache next time (tests that swap the cache)."""
     for version in _versions:

@@ -25,6 +25,13 @@ DESCRIPTIONS = {
     "CSRF_TRUSTED_ORIGINS": "origines supplémentaires admises pour les formulaires",
     "SITE_URL": "adresse publique (courriels, flux) ; défaut : https:// + premier hôte",
     "DATABASE_URL": "base PostgreSQL (`postgres://utilisateur:mot-de-passe@hôte:5432/base`)",
+    "DATABASE_REPLICA_URL": "réplique PostgreSQL en lecture (réplication en continu) lue par "
+                            "les tableaux de bord et les données ouvertes ; vide : tout sur "
+                            "DATABASE_URL",
+    "DATABASE_REPLICA_PRIMARY_SECONDS": "secondes pendant lesquelles une personne qui vient "
+                                        "d'écrire, et tout tableau de bord calculé après un "
+                                        "changement de ses chiffres, lisent la base "
+                                        "principale plutôt que la réplique",
     "DB_CONN_MAX_AGE": "durée de vie des connexions à la base (secondes)",
     "REDIS_URL": "Redis du cache (et du broker Celery si CELERY_BROKER_URL est vide)",
     "CELERY_BROKER_URL": "broker Celery ; vide avec REDIS_URL vide : tâches exécutées sur place",

@@ -3,6 +3,7 @@
 
 import dj_database_url
 
+from .apps import MIDDLEWARE
 from .environment import BASE_DIR, env
 
 DATABASES = {
@@ -24,6 +25,26 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL replica (streaming replication) for the dashboards' and the open data's reads
+# (config/db_router.py); the person who just wrote reads the primary for
+# DATABASE_REPLICA_PRIMARY_SECONDS, and so does every dashboard computed within that delay
+# of a change to its figures. Empty: one database for everything.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_PRIMARY_SECONDS = float(env("DATABASE_REPLICA_PRIMARY_SECONDS", "5"))
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL,
+                                conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+                                conn_health_checks=True),
+        # Tests: the replica is the test database itself, not a second one to create.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+    # Right after the request id, before anything reads the database.
+    MIDDLEWARE.insert(MIDDLEWARE.index("ops.requestlog.RequestIdMiddleware") + 1,
+                      "config.db_router.ReadYourWritesMiddleware")
 
 # --- Caches ---------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
