@@ -77,9 +77,9 @@ def test_a_cache_version_renewed_elsewhere_is_seen_within_a_second(monkeypatch):
     version = cache_versions.CacheVersion("test:version")
     first = version.current()
     cache.set("test:version", "renewed-elsewhere")
-    clock[0] += 0.5
+    clock[0] += cache_versions.LOCAL_SECONDS / 2
     assert version.current() == first  # remembered: no cache read
-    clock[0] += 0.6
+    clock[0] += cache_versions.LOCAL_SECONDS * 0.6
     assert version.current() == "renewed-elsewhere"
     version.renew()  # this process's own renewal is seen at once
     assert version.current() not in (first, "renewed-elsewhere")
