@@ -1,35 +1,60 @@
 """Pages served by Wagtail to anonymous visitors, kept in the cache.
 
 Most visitors of the home page, the catalogue and the course pages are not logged in, and
-they all get the same HTML. ``AnonymousPageCacheMiddleware`` keeps that HTML in the cache
-(Redis in production, shared by every gunicorn worker) and answers the next anonymous
-request for the same address without routing, querying or rendering.
+they all get the same HTML. ``AnonymousPageCacheMiddleware`` keeps that answer (its body and
+headers) in the cache (Redis in production, shared by every gunicorn worker) and answers the
+next anonymous request for the same address without routing, querying or rendering.
 
 What is kept, and what is not:
 
 - only Wagtail pages (the ``wagtail_serve`` route) and the routes a feature app registers
   with ``keep_route`` (the public directory), answered 200 to a GET from a visitor with
   neither a session nor pending messages, whose rendering neither set a cookie nor asked
-  for a CSRF token (a page showing a form to anonymous visitors is never kept);
-- the Content-Security-Policy nonce of the request that rendered the page is swapped for each
-  later request's own nonce, so inline scripts keep matching the header;
+  for a CSRF token (a page showing a form to anonymous visitors is never kept), nor said
+  ``private``/``no-store``, nor varies on a request header other than the language and
+  the cookies;
+- an address is its path and its query string *normalized*: the parameters as the view
+  reads them (``request.GET``), sorted by name, so ``?theme=x&department=60`` and
+  ``?department=60&theme=x`` are one entry;
+- the Content-Security-Policy nonce of the request that rendered the page is swapped, in the
+  body and in the headers, for a new nonce per answer, so inline scripts keep matching the
+  header;
 - every entry lives under a *version*: publishing, unpublishing, moving or deleting a page,
   editing a snippet, and any change the feature apps report (``bump()``: the academy reports
   sessions and enrolments, which change the seats shown) make all kept pages unused at once.
   Entries also expire after ``ANONYMOUS_PAGE_CACHE_SECONDS`` (dates such as "inscriptions
   closes" move with the clock). A registered route adds a version of its own app's and its
   own lifetime.
+
+Where it runs: early in ``MIDDLEWARE``, right after the security middleware (HTTPS redirect,
+host check) and the static files, before sessions, CSRF, authentication, messages and the
+header middleware. A request that carries the session cookie or the messages cookie, or that
+is not a GET/HEAD, passes through untouched and is never answered from the cache, so a
+logged-in person (who always has the session cookie) never gets a kept page, and a kept page
+is never a way around a check those middleware make for a signed-in person. A kept answer
+carries the headers the inner middleware gave the rendered one (CSP, frame options,
+permissions policy, Vary, Content-Language), with its own nonce; the outer ones (request id,
+HSTS, nosniff, referrer policy) run around it as around any answer.
+
+Each process also keeps a copy of the entries it read (``core.local_copies``): a hit then
+costs no Redis round trip at all, with the same freshness (the key holds the version, read
+back at least every second).
 """
 
+import base64
 import hashlib
+import os
+import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 
 from core.cache_versions import CacheVersion
+from core.local_copies import LocalCopies
 
 VERSION_KEY = "pages:anonymous:version"
 NONCE_PLACEHOLDER = "__csp_nonce__"
@@ -39,6 +64,11 @@ HIT_HEADER = "X-Page-Cache"
 VERSION = CacheVersion(VERSION_KEY)
 bump = VERSION.bump
 WAGTAIL_ROUTE = "wagtail_serve"
+# Headers never kept: set per answer (length, cache status) or by the outer middleware.
+NOT_KEPT_HEADERS = {"content-length", HIT_HEADER.lower(), "x-request-id", "set-cookie"}
+# A page that varies on anything else than these request headers is not kept.
+KEPT_VARY = {"accept-language", "cookie"}
+LOCAL = LocalCopies(max_bytes=int(os.environ.get("ANONYMOUS_PAGE_LOCAL_BYTES", 24 << 20)))
 
 
 @dataclass(frozen=True)
@@ -56,6 +86,27 @@ def keep_route(view_name, version=None, seconds=None):
     _routes[view_name] = KeptRoute(version, seconds)
 
 
+_view_names = {}  # (urlconf, path) -> view name or None: URL resolution, remembered
+_VIEW_NAMES_MAX = 4096
+
+
+def _view_name(path_info):
+    urlconf = get_urlconf()
+    known = (urlconf, path_info)
+    try:
+        return _view_names[known]
+    except KeyError:
+        pass
+    try:
+        name = resolve(path_info, urlconf).view_name
+    except Resolver404:
+        name = None
+    if len(_view_names) >= _VIEW_NAMES_MAX:
+        _view_names.clear()  # addresses made up by crawlers do not pile up
+    _view_names[known] = name
+    return name
+
+
 def _kept_route(request):
     """The KeptRoute of an anonymous GET to a route that may be kept, else None: other
     addresses (API, feeds, personal pages…) never reach the cache, not even for a lookup."""
@@ -63,18 +114,24 @@ def _kept_route(request):
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or "messages" in request.COOKIES):
         return None
-    try:
-        return _routes.get(resolve(request.path_info).view_name)
-    except Resolver404:
-        return None
+    return _routes.get(_view_name(request.path_info))
+
+
+def normalized_address(request):
+    """Host, path and the query parameters sorted by name (each name's values in their
+    order), decoded as the view reads them: two spellings of one query are one address."""
+    address = request.get_host() + request.path
+    if request.META.get("QUERY_STRING"):
+        address += "?" + urlencode(sorted(request.GET.lists()), doseq=True)
+    return address
 
 
 def _key(request, route):
     version = VERSION.current()
     if route.version is not None:
         version += "-" + route.version.current()
-    address = f"{request.get_host()}{request.get_full_path()}"
-    return f"pages:anonymous:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+    address = normalized_address(request).encode("utf-8", "surrogatepass")
+    return f"pages:anonymous:{version}:{hashlib.sha256(address).hexdigest()}"
 
 
 def _nonce(request):
@@ -82,51 +139,102 @@ def _nonce(request):
     return nonce if isinstance(nonce, str) else None
 
 
+def new_nonce():
+    return base64.b64encode(os.urandom(16)).decode("ascii")  # as django-csp makes them
+
+
+class _Kept:
+    """A stored answer made ready to be sent many times: the body split where the nonce
+    goes, the headers in the form HttpResponse keeps them."""
+
+    __slots__ = ("parts", "headers", "nonce_headers", "size", "expires")
+
+    def __init__(self, stored):
+        content, headers, self.expires = stored
+        self.parts = content.split(NONCE_PLACEHOLDER.encode())
+        self.headers = [(name, value) for name, value in headers
+                        if NONCE_PLACEHOLDER not in value]
+        self.nonce_headers = [(name, value.split(NONCE_PLACEHOLDER)) for name, value in headers
+                              if NONCE_PLACEHOLDER in value]
+        self.size = len(content) + sum(len(name) + len(value) for name, value in headers)
+
+    def answer(self):
+        response = HttpResponse()
+        store = response.headers._store  # already validated when the page was rendered
+        for name, value in self.headers:
+            store[name.lower()] = (name, value)
+        if len(self.parts) > 1 or self.nonce_headers:
+            nonce = new_nonce()
+            for name, parts in self.nonce_headers:
+                store[name.lower()] = (name, nonce.join(parts))
+            response.content = nonce.encode().join(self.parts)
+        else:
+            response.content = self.parts[0]
+        store["content-length"] = ("Content-Length", str(len(response.content)))
+        store[HIT_HEADER.lower()] = (HIT_HEADER, "hit")
+        return response
+
+
+def _stored(request, response, seconds):
+    content = response.content
+    headers = list(response.items())
+    nonce = _nonce(request)
+    if nonce:
+        content = content.replace(nonce.encode(), NONCE_PLACEHOLDER.encode())
+        headers = [(name, value.replace(nonce, NONCE_PLACEHOLDER)) for name, value in headers]
+    headers = tuple((name, value) for name, value in headers
+                    if name.lower() not in NOT_KEPT_HEADERS)
+    return (content, headers, time.time() + seconds)
+
+
 class AnonymousPageCacheMiddleware:
-    """Last in MIDDLEWARE, so that sessions, authentication, CSRF, messages and the security
-    headers (CSP included) run around a kept page exactly as around a rendered one."""
+    """Early in MIDDLEWARE (see the module's docstring): a kept page is answered before
+    sessions, authentication and the header middleware run, with the headers they gave it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         route = _kept_route(request)
-        key = _key(request, route) if route is not None else None
-        if key is not None:
-            kept = cache.get(key)
-            if kept is not None:
-                return self._answer(request, kept)
+        if route is None:
+            return self.get_response(request)
+        key = _key(request, route)
+        kept = LOCAL.get(key)
+        if kept is None:
+            stored = cache.get(key)
+            if isinstance(stored, tuple) and len(stored) == 3:
+                kept = _Kept(stored)
+                LOCAL.put(key, kept, kept.size, kept.expires)
+        if kept is not None:
+            return kept.answer()
         response = self.get_response(request)
-        if key is not None and self._keepable(request, response):
-            content = response.content.decode(response.charset)
-            nonce = _nonce(request)
-            if nonce:
-                content = content.replace(nonce, NONCE_PLACEHOLDER)
-            cache.set(key, {"content": content, "type": response["Content-Type"]},
-                      timeout=route.seconds or settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+        if self._keepable(request, response):
+            seconds = route.seconds or settings.ANONYMOUS_PAGE_CACHE_SECONDS
+            stored = _stored(request, response, seconds)
+            cache.set(key, stored, timeout=seconds)
+            kept = _Kept(stored)
+            LOCAL.put(key, kept, kept.size, kept.expires)
             response[HIT_HEADER] = "miss"
         return response
 
     @staticmethod
     def _keepable(request, response):
         match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        cache_control = response.get("Cache-Control", "")
+        vary = {part.strip().lower() for part in response.get("Vary", "").split(",")
+                if part.strip()}
         return (match is not None and match.view_name in _routes
                 and response.status_code == 200
                 and not response.streaming
                 and not response.cookies
-                and "no-store" not in response.get("Cache-Control", "")
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-                and not request.user.is_authenticated
+                and "no-store" not in cache_control
+                and "private" not in cache_control
+                and vary <= KEPT_VARY
+                # asked for by get_token() (a form with a CSRF token): never shared
+                and "CSRF_COOKIE_NEEDS_UPDATE" not in request.META
+                and user is not None and not user.is_authenticated
                 and not getattr(request, "is_preview", False))
-
-    @staticmethod
-    def _answer(request, kept):
-        content = kept["content"]
-        if NONCE_PLACEHOLDER in content:
-            content = content.replace(NONCE_PLACEHOLDER, str(request.csp_nonce))
-        response = HttpResponse(content, content_type=kept["type"])
-        response[HIT_HEADER] = "hit"
-        return response
 
 
 def connect_signals():

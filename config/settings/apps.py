@@ -64,6 +64,10 @@ MIDDLEWARE = [
     "ops.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.debug.LoopbackOnlyInDebugMiddleware",  # in debug, this machine only
+    # Pages kept for anonymous visitors (no session or messages cookie) are answered here,
+    # before sessions, CSRF and authentication, with the headers the middleware below gave
+    # them when they were rendered (cms/page_cache.py).
+    "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,8 +84,6 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "accounts.middleware.AdminAccessMiddleware",  # 403 instead of a login loop
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last: around a kept page, every middleware above runs as around a rendered one.
-    "cms.page_cache.AnonymousPageCacheMiddleware",
 ]
 # Wagtail pages kept for anonymous visitors (cms/page_cache.py); publishing and enrolments
 # forget them at once, the clock after this long.

@@ -112,3 +112,130 @@ def test_other_addresses_do_not_touch_the_page_cache(client, course, monkeypatch
     assert not [key for key in looked_up if key.startswith("pages:anonymous")]
     client.get(course.url)
     assert [key for key in looked_up if key.startswith("pages:anonymous")]
+
+
+# --- Answered before sessions and authentication -------------------------------------------
+
+@pytest.fixture
+def test_routes(settings, db):
+    from cms import page_cache
+
+    settings.ROOT_URLCONF = "tests.cms.page_cache_urls"
+    names = ("test_plain", "test_with_form", "test_varies_on_origin")
+    for name in names:
+        page_cache.keep_route(name)
+    yield
+    for name in names:
+        page_cache._routes.pop(name, None)
+
+
+def test_a_kept_page_keeps_the_headers_of_the_rendered_one_with_its_own_nonce(client, course):
+    first = client.get(course.url)
+    second = client.get(course.url)
+    assert second[HIT_HEADER] == "hit"
+    for header in ("Content-Type", "X-Frame-Options", "Permissions-Policy", "Vary",
+                   "Content-Language", "Strict-Transport-Security", "X-Content-Type-Options",
+                   "Referrer-Policy", "Cross-Origin-Opener-Policy"):
+        assert second.get(header) == first.get(header), header
+    assert second["X-Request-ID"] != first["X-Request-ID"]  # each answer its own
+    assert second["Content-Length"] == str(len(second.content))
+    nonce = _nonce(second)
+    assert (second["Content-Security-Policy"].replace(nonce, "N")
+            == first["Content-Security-Policy"].replace(_nonce(first), "N"))
+
+
+def test_a_head_request_is_answered_from_the_cache(client, course):
+    client.get(course.url)
+    response = client.head(course.url)
+    assert response[HIT_HEADER] == "hit" and response["Content-Type"].startswith("text/html")
+
+
+def test_a_query_string_is_one_address_whatever_the_order_of_its_parameters(client, course):
+    catalogue = make.catalog().url
+    assert client.get(f"{catalogue}?format=remote&theme=t")[HIT_HEADER] == "miss"
+    assert client.get(f"{catalogue}?theme=t&format=remote")[HIT_HEADER] == "hit"
+    assert client.get(f"{catalogue}?theme=t&format=%72emote")[HIT_HEADER] == "hit"
+    assert client.get(f"{catalogue}?theme=t&format=onsite")[HIT_HEADER] == "miss"
+    assert client.get(f"{catalogue}?theme=t")[HIT_HEADER] == "miss"
+
+
+def test_any_session_cookie_goes_past_the_cache(client, course):
+    """Even an expired or made-up session: the page is rendered for that request."""
+    client.get(course.url)
+    client.cookies["sessionid"] = "inconnue"
+    response = client.get(course.url)
+    assert response.status_code == 200 and HIT_HEADER not in response
+
+
+def test_a_logged_in_person_never_gets_the_kept_page_of_the_same_address(client, course):
+    client.get(course.url)
+    assert client.get(course.url)[HIT_HEADER] == "hit"
+    person = get_user_model().objects.create_user(email="nadia@mairie.fr", password="x")
+    client.force_login(person)
+    for _ in range(2):
+        response = client.get(course.url)
+        assert HIT_HEADER not in response
+        assert "/comptes/login/?next=" not in response.content.decode()
+    assert "Vary" in response and "Cookie" in response["Vary"]
+
+
+def test_pending_messages_are_shown_not_a_kept_page(client, course):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    client.get(course.url)
+    storage = CookieStorage(HttpRequest())
+    carrier = HttpResponse()
+    storage._store([Message(constants.SUCCESS, "Votre compte est supprimé.")], carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    response = client.get(course.url)
+    assert HIT_HEADER not in response
+    assert "Votre compte est supprimé." in response.content.decode()
+
+
+def test_a_change_made_through_another_instance_shows_within_a_second(client, course):
+    """Each process keeps a copy of what it read; a version renewed elsewhere (written to the
+    shared cache only) makes it unused once this process reads the version again."""
+    from django.core.cache import cache
+
+    from cms import page_cache
+    from core.cache_versions import forget_local_versions
+
+    client.get(course.url)
+    assert client.get(course.url)[HIT_HEADER] == "hit"
+    cache.set(page_cache.VERSION_KEY, "renouvelee-ailleurs", timeout=None)
+    assert client.get(course.url)[HIT_HEADER] == "hit"  # within the second
+    forget_local_versions()  # the second has passed
+    assert client.get(course.url)[HIT_HEADER] == "miss"
+
+
+def test_a_local_copy_is_not_used_past_the_expiry_of_its_entry(client, course, monkeypatch):
+    import time
+
+    client.get(course.url)
+    assert client.get(course.url)[HIT_HEADER] == "hit"
+    later = time.time() + 301  # ANONYMOUS_PAGE_CACHE_SECONDS is 300
+    monkeypatch.setattr("core.local_copies.time.time", lambda: later)
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later)
+    assert client.get(course.url)[HIT_HEADER] == "miss"
+
+
+def test_a_page_that_asked_for_a_csrf_token_is_never_kept(client, test_routes):
+    for _ in range(2):
+        response = client.get("/essai/formulaire/")
+        assert response.status_code == 200 and HIT_HEADER not in response
+
+
+def test_a_page_varying_on_another_request_header_is_never_kept(client, test_routes):
+    client.get("/essai/origine/")
+    assert HIT_HEADER not in client.get("/essai/origine/")
+
+
+def test_a_registered_route_is_kept_per_normalized_address(client, test_routes):
+    assert client.get("/essai/simple/?nom=Ana")[HIT_HEADER] == "miss"
+    assert client.get("/essai/simple/?nom=Ana")[HIT_HEADER] == "hit"
+    assert client.get("/essai/simple/?nom=Ana&x=")[HIT_HEADER] == "miss"
+    response = client.get("/essai/simple/?nom=L%C3%A9a")
+    assert response[HIT_HEADER] == "miss" and "Léa" in response.content.decode()
