@@ -22,7 +22,7 @@ from .crawler import Crawl
 from .test_crawl import demo_urls, report
 
 pytestmark = pytest.mark.django_db
-DSFR_FILES = ("dsfr.min.css", "utility.min.css", "dsfr.module.min.js")
+DSFR_FILES = ("dsfr.min.css", "dsfr-utility.css", "dsfr.module.min.js")
 
 
 @pytest.fixture(scope="package")
