@@ -230,8 +230,11 @@ def open_at_moment(moment: datetime, zone=None) -> Q:
 
 
 def with_details(points) -> list[ServicePoint]:
-    """The page's service points with commune, structure, hours, closures and advisors."""
-    return load_in_order(ServicePoint.objects.with_calendar_data(), points)
+    """The page's service points with what a list shows: commune and département, hours and
+    closures (for "Ouvert maintenant"); not the structure nor the advisors, which only the
+    service point's own page names."""
+    return load_in_order(ServicePoint.objects.select_related("commune__department")
+                         .prefetch_related("opening_ranges", "closures"), points)
 
 
 def open_at(point: ServicePoint, moment: datetime | None = None) -> bool:

@@ -13,7 +13,7 @@ from territories.text import of_place
 from ..calendar import hours_in_words, osm_hours
 from ..models import ServicePoint
 from ..views.common import paginate
-from . import queries
+from . import near_me, queries
 from .forms import DirectoryForm
 
 PER_PAGE = 10
@@ -28,9 +28,27 @@ def distance_label(kilometres):
 
 @require_GET
 def search(request):
+    # "Autour de moi": the position rounded to about 100 m before anything reads it, used for
+    # this answer (kept a minute in this process only, ``near_me``), never stored.
+    request.GET = near_me.with_rounded_position(request.GET)
+    minute = near_me.this_minute()
+    key = near_me.key(request, minute)
+    response = near_me.kept(request, key)  # only answers around a position are kept
+    if response is None:
+        response, position = render_search(request, minute)
+        if not position:
+            return response
+        near_me.keep(request, key, response)
+    # The visitor's position is kept nowhere: not in a shared cache, not in the browser's.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def render_search(request, minute):
+    """(the page, the position searched around or None)."""
     form = DirectoryForm(request.GET)
     form.is_valid()
-    position = form.position()  # "Autour de moi": used for this answer, never stored
+    position = form.position()
     text = "" if position else form.cleaned_data.get("q", "")
     commune, candidates = queries.find_communes(
         text, "" if position else form.cleaned_data.get("commune", ""))
@@ -39,7 +57,8 @@ def search(request):
     else:
         origin = queries.origin_of(commune) if commune else None
     ambiguous = bool(text) and commune is None
-    now = timezone.now()
+    # Around a position, the start of the minute: the answer is the same all that minute.
+    now = minute if position else timezone.now()
     points = widened = None
     radius_km = form.radius_km()
     if not ambiguous:
@@ -60,7 +79,7 @@ def search(request):
          "open": p.open_now}
         for p in (points or []) if p.coordinates
     ]
-    response = render(request, "advisors/directory/search.html", {
+    return render(request, "advisors/directory/search.html", {
         "form": form, "commune": commune, "candidates": candidates if ambiguous else [],
         "ambiguous": ambiguous, "origin": origin, "points": points,
         "of_origin": of_place(commune.label) if commune else "de vous",
@@ -69,11 +88,7 @@ def search(request):
         "position_refused": form.position_refused(),
         "map_data": {"tiles": settings.DIRECTORY_TILE_URL, "markers": markers,
                      "origin": [origin.latitude, origin.longitude] if origin else None},
-    })
-    if position:
-        # The visitor's position is kept nowhere: not in a shared cache, not in the browser's.
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    }), position
 
 
 @require_GET
