@@ -285,3 +285,87 @@ def test_errors_are_never_kept(client, dataset):
     for _ in range(2):
         response = get(client, "/lieux", rayon_km="5")
         assert response.status_code == 400 and "X-Api-Cache" not in response
+
+
+# --- Kept answers and the rate limit, as the bench's load meets them ----------------------
+
+def test_statistics_are_kept_until_their_figures_change(client, dataset,
+                                                        django_assert_num_queries,
+                                                        django_capture_on_commit_callbacks):
+    from dashboards import cache as dashboards_cache
+
+    first = get(client, "/statistiques/departements")
+    assert first["X-Api-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        assert get(client, "/statistiques/departements")["X-Api-Cache"] == "hit"
+    # The dashboards' figures renewed alone (an amendment, an extension): built again.
+    dashboards_cache.bump()
+    assert get(client, "/statistiques/departements")["X-Api-Cache"] == "miss"
+    point = ServicePoint.objects.get(name="Mairie de Compiègne")
+    with django_capture_on_commit_callbacks(execute=True):
+        point.delete()
+    rows = {row["code_departement"]: row for row in
+            get(client, "/statistiques/departements").json()["items"]}
+    assert rows["60"]["lieux_publics"] == 2
+
+
+def test_a_kept_answer_read_by_another_process_is_as_fresh(client, dataset):
+    """Each process keeps a copy of what it read; a version renewed through another instance
+    makes it unused once this process reads the version again (within a second)."""
+    from django.core.cache import cache
+
+    from core.cache_versions import forget_local_versions
+    from opendata import cache as kept
+
+    get(client, "/structures")
+    assert get(client, "/structures")["X-Api-Cache"] == "hit"
+    cache.set(kept.VERSION.key, "renouvelee-ailleurs", timeout=None)
+    forget_local_versions()
+    assert get(client, "/structures")["X-Api-Cache"] == "miss"
+
+
+def _throttle(clock):
+    from opendata.api import PublicRateThrottle
+
+    throttle = PublicRateThrottle()
+    throttle.timer = lambda: clock[0]
+    return throttle
+
+
+def _ask(throttle, address="10.0.0.9"):
+    from django.test import RequestFactory
+
+    return throttle.allow_request(RequestFactory().get(f"{API}/lieux", REMOTE_ADDR=address))
+
+
+def test_the_limit_holds_whatever_the_number_of_processes(db, settings):
+    """Two processes (two throttles) taking requests by reservations: together never more
+    than the limit, and all of it when one address asks enough."""
+    settings.API_RATE_LIMIT = "500/min"  # reservations of 5
+    clock = [6_000_000.0]
+    first, second = _throttle(clock), _throttle(clock)
+    allowed = sum(_ask(first) + _ask(second) for _ in range(400))
+    assert allowed == 500
+    assert _ask(first, "10.0.0.10") and _ask(second, "10.0.0.10")  # another address
+
+
+def test_the_limit_holds_across_the_end_of_a_window(db, settings):
+    settings.API_RATE_LIMIT = "3/min"
+    clock = [6_000_000.0 + 59.5]  # the last half-second of a minute's window
+    throttle = _throttle(clock)
+    assert [_ask(throttle) for _ in range(4)] == [True, True, True, False]
+    clock[0] += 1  # the next window: the last one still counts almost whole
+    assert not _ask(throttle)
+    clock[0] += 60  # a minute later: allowed again
+    assert _ask(throttle)
+
+
+def test_refused_requests_are_not_counted(db, settings):
+    from django.core.cache import cache
+
+    settings.API_RATE_LIMIT = "3/min"
+    clock = [6_000_000.0]
+    throttle = _throttle(clock)
+    assert [_ask(throttle) for _ in range(10)] == [True] * 3 + [False] * 7
+    assert cache.get(f"throttle_api_10.0.0.9_60_{int(clock[0] // 60)}") == 3
+    assert throttle.wait() == 60
