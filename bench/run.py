@@ -98,6 +98,9 @@ def parse_args(argv=None):
                         help="comma-separated page keys to measure (default: all), e.g. "
                              "catalogue,my_space; the bare view is always measured")
     parser.add_argument("--no-race", action="store_true", help="skip the enrolment race")
+    parser.add_argument("--two-instances", action="store_true",
+                        help="run bench/instances.py instead: two gunicorn instances and two "
+                             "Celery workers on the same PostgreSQL and Redis")
     parser.add_argument("--no-collectstatic", action="store_true",
                         help="reuse --static-root as it is (static files unchanged)")
     parser.add_argument("--json", type=Path, help="default: bench/results/run-<date>.json")
@@ -120,6 +123,13 @@ def main(argv=None):
     args = parse_args(argv)
     if args.count_queries:
         return count_main(args)
+    if args.two_instances:
+        from bench.instances import main as two_instances
+
+        return two_instances(["--database-url", args.database_url, "--people",
+                              str(args.people), "--seats", str(args.seats), "--static-root",
+                              str(args.static_root)]
+                             + (["--no-collectstatic"] if args.no_collectstatic else []))
 
     context = machine_context()
     print(f"Machine : {context['host']}, {context['cores']} cœurs, charge moyenne "
