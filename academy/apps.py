@@ -10,11 +10,14 @@ class AcademyConfig(AppConfig):
         from accounts import spaces
         from calendars import registry
 
+        from . import space_cache
         from .calendar import personal_source
         from .space import space_section
         from .views import catalog  # noqa: F401  (registers itself as CatalogPage's view)
 
-        spaces.register("academy/space/section.html", space_section)
+        spaces.register("academy/space/section.html", space_section,
+                        late=space_cache.fill_in_ranks)
+        space_cache.connect()  # "Mon espace" kept per person, renewed on each change
         from . import trainer_views
 
         spaces.register("academy/space/trainer_section.html", trainer_views.space_section)

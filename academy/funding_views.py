@@ -2,6 +2,8 @@
 enrolled élu's only), the élu's declaration of their request, "Mon espace" section, and
 ANCT's back-office list where the decisions are recorded. The rules are ``funding.py``."""
 
+from datetime import datetime, time, timedelta
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -136,7 +138,12 @@ def space_section(request):
     for enrolment in rows:
         enrolment.funding = funding.funding_of(enrolment)
         enrolment.funding_label = funding.status_label(enrolment.funding)
-    return {"dif_enrolments": rows}
+    # "Mon espace" is kept per person: read again when a session ends or, since a body's
+    # approval is by the day, at midnight.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    midnight = timezone.make_aware(datetime.combine(tomorrow, time.min))
+    return {"dif_enrolments": rows,
+            "valid_until": min([midnight, *(e.session.end for e in rows)])}
 
 
 # --- ANCT's back office ----------------------------------------------------------------------

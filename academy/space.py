@@ -13,6 +13,19 @@ from .models import Attestation, Enrolment, Mandate, OfficialProfile
 PROGRAMME_ROLES = {Role.ADVISOR, Role.COORDINATOR, Role.STRUCTURE_MANAGER}
 
 
+def next_change(upcoming, now):
+    """The first instant after ``now`` at which the upcoming enrolments read differently
+    with time alone: a session ends (it becomes past, its documents follow the attendance),
+    the visio button appears, an offer lapses, the cancellation deadline passes."""
+    instants = []
+    for enrolment in upcoming:
+        session = enrolment.session
+        instants += [session.end, enrolment.visio_opens_at(), session.cancellable_until]
+        if enrolment.offer_expires_at is not None:
+            instants.append(enrolment.offer_expires_at)
+    return min((instant for instant in instants if instant >= now), default=None)
+
+
 def space_section(request):
     user = request.user
     now = timezone.now()
@@ -59,6 +72,10 @@ def space_section(request):
         if enrolment.counted_under is not None:
             enrolment.counted_under.hours += enrolment.hours
     return {
+        # Kept per person (academy.space_cache): read again when the first of these
+        # instants comes, and the waiting-list ranks filled in on every request.
+        "valid_until": next_change(upcoming, now),
+        "late": [e.pk for e in upcoming if e.status == Enrolment.Status.WAITLISTED],
         "upcoming": upcoming,
         "past": past,
         "profile": profile,

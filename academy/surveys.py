@@ -133,7 +133,8 @@ def submit(token, answers):
                 response=response, question=question, label=question.label,
                 score=int(value) if question.kind == Question.Kind.LIKERT else None,
                 text=value if question.kind == Question.Kind.TEXT else "")
-        SurveyInvitation.objects.filter(pk=invitation.pk).update(answered=True)
+        invitation.answered = True  # saved, not updated: "Mon espace" is renewed on save
+        invitation.save(update_fields=["answered"])
     return response
 
 

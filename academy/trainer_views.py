@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -252,4 +253,7 @@ def space_section(request):
     if not _is_trainer(request.user):
         return None
     now = timezone.now()
-    return {"trainer_upcoming": request.user.trained_sessions.filter(end__gte=now).count()}
+    upcoming = request.user.trained_sessions.filter(end__gte=now).aggregate(
+        count=Count("pk"), first_end=Min("end"))
+    # "Mon espace" is kept per person: counted again when the first of them ends.
+    return {"trainer_upcoming": upcoming["count"], "valid_until": upcoming["first_end"]}

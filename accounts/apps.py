@@ -13,6 +13,10 @@ class AccountsConfig(AppConfig):
 
         m2m_changed.connect(forget_roles, sender=User.groups.through,
                             dispatch_uid="accounts-forget-roles")
+        # "Mon espace" kept per person: renewed when the account's own data change.
+        from . import space_cache
+
+        space_cache.connect()
 
         from django.core.checks import register
         from django.db.models.signals import post_migrate

@@ -3,24 +3,29 @@ from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
-from . import lockout, notices
-from .spaces import sections_for
+from . import lockout, notices, space_cache, spaces
 
 
 @login_required
 def account_home(request):
-    """"Mon espace": the signed-in person's landing page."""
-    has_mfa = Authenticator.objects.filter(
-        user=request.user, type=Authenticator.Type.TOTP
-    ).exists()
-    return render(
-        request,
-        "accounts/home.html",
-        {"has_mfa": has_mfa, "roles": request.user.role_names,
-         "sections": sections_for(request),
-         "has_optional_notices": bool(notices.for_user(request.user))},
-    )
+    """"Mon espace": the signed-in person's landing page. Its body is kept per person and
+    version (``accounts.space_cache``); the page around it (header, messages) is rendered
+    for each request."""
+    user = request.user
+    current = space_cache.versions(user.pk)
+    body = space_cache.kept_body(user.pk, current)
+    if body is None:
+        body = spaces.build_body(request, ("accounts/home_head.html", {}), (
+            "accounts/home_account.html", {
+                "has_mfa": Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP).exists(),
+                "roles": user.role_names,
+                "has_optional_notices": bool(notices.for_user(user))}))
+        space_cache.keep_body(user.pk, current, body)
+    return render(request, "accounts/home.html",
+                  {"body": mark_safe(spaces.serve_body(request, body))})  # noqa: S308
 
 
 # --- unlock of a slowed-down login (accounts.lockout) ------------------------------------------

@@ -9,6 +9,7 @@ class CalendarsConfig(AppConfig):
     def ready(self):
         from accounts import spaces
 
-        from .space import space_section
+        from .space import connect, space_section
 
         spaces.register("calendars/space_section.html", space_section)
+        connect()

@@ -138,4 +138,5 @@ def space_section(request):
     if not request.user.is_authenticated:
         return None
     links = space_links(request.user)
-    return {"links": links} if links else None
+    # Never kept in "Mon espace" (a team follows contracts): see advisors.space_cache.
+    return {"links": links, "live": True} if links else None
