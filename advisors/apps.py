@@ -12,8 +12,9 @@ class AdvisorsConfig(AppConfig):
         from calendars import registry
         from cms import page_cache
 
-        from . import geocoding, public_records
+        from . import fragments, geocoding, public_records
         from .calendar import personal_source
+        from .directory import near_me
         from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
 
@@ -27,5 +28,11 @@ class AdvisorsConfig(AppConfig):
         public_records.connect_signals()
         # Service points and structures located from their address (Base Adresse Nationale).
         geocoding.connect_signals()
-        for route in ("directory:search", "directory:service_point"):
-            page_cache.keep_route(route, public_records.VERSION, seconds=60)
+        # The personal pages' kept parts (structure page, reports, beneficiaries, préfets'
+        # applications), renewed in the writers' transactions.
+        fragments.connect_signals()
+        # Except "Autour de moi" (a position): never in Redis, kept by the view in the
+        # process's memory (directory.near_me).
+        page_cache.keep_route("directory:search", public_records.VERSION, seconds=60,
+                              never=near_me.carries_position)
+        page_cache.keep_route("directory:service_point", public_records.VERSION, seconds=60)

@@ -38,7 +38,7 @@ HSTS, nosniff, referrer policy) run around it as around any answer.
 
 Each process also keeps a copy of the entries it read (``core.local_copies``): a hit then
 costs no Redis round trip at all, with the same freshness (the key holds the version, read
-back at least every second).
+back every ``core.cache_versions.LOCAL_SECONDS``).
 """
 
 import base64
@@ -75,15 +75,17 @@ LOCAL = LocalCopies(max_bytes=int(os.environ.get("ANONYMOUS_PAGE_LOCAL_BYTES", 2
 class KeptRoute:
     version: CacheVersion | None  # the feature app's own data version, if any
     seconds: int | None  # lifetime, ANONYMOUS_PAGE_CACHE_SECONDS by default
+    never: object = None  # request -> True: a request of the route never kept nor looked up
 
 
 _routes = {WAGTAIL_ROUTE: KeptRoute(None, None)}
 
 
-def keep_route(view_name, version=None, seconds=None):
+def keep_route(view_name, version=None, seconds=None, never=None):
     """Lets anonymous visits of a route (e.g. "directory:search") be kept like Wagtail's
-    pages; ``version`` is renewed by the feature app when what the route shows changes."""
-    _routes[view_name] = KeptRoute(version, seconds)
+    pages; ``version`` is renewed by the feature app when what the route shows changes;
+    ``never(request)`` true: that request is neither looked up nor kept."""
+    _routes[view_name] = KeptRoute(version, seconds, never)
 
 
 _view_names = {}  # (urlconf, path) -> view name or None: URL resolution, remembered
@@ -114,7 +116,8 @@ def _kept_route(request):
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or "messages" in request.COOKIES):
         return None
-    return _routes.get(_view_name(request.path_info))
+    route = _routes.get(_view_name(request.path_info))
+    return None if route is None or (route.never and route.never(request)) else route
 
 
 def normalized_address(request):

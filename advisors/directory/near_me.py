@@ -6,8 +6,9 @@ east to west) before anything reads it, and the search measures from that rounde
 visitor in the same cell gets the same page, so it can be kept without being wrong for any of
 them. The page echoes the rounded position (hidden fields, page links), never the raw one.
 
-It is kept in a small dictionary of this process (never in Redis nor in the browser, as the
-page promises), for anonymous visitors only, and under:
+It is kept in this process's memory (``core.local_copies``: bounded, the oldest dropped first;
+never in Redis nor in the browser, as the page promises), for anonymous visitors only, and
+under:
 
 - the public records' version (``advisors.public_records``): a service point added, moved,
   hidden or closed, its hours changed, an advisor's contract ended… renew it;
@@ -19,8 +20,7 @@ A kept answer is thus the very page the same address would render in that minute
 
 import hashlib
 import math
-import threading
-from collections import OrderedDict
+import time
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -28,13 +28,20 @@ from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 
 from cms.page_cache import NONCE_PLACEHOLDER
+from core.local_copies import LocalCopies
 
 from .. import public_records
 
 DECIMALS = 3
 POSITION_FIELDS = ("lat", "lon")
-# About 30 kB a page: a few megabytes at most per process.
-SIZE = 200
+# About 30 kB a page: 250 pages at most per process, the oldest dropped first.
+SIZE_BYTES = 8 << 20
+
+
+def carries_position(request) -> bool:
+    """A search that sends a position (even a wrong one): never kept by the shared page
+    cache (``cms.page_cache``, registered in ``advisors.apps``)."""
+    return any(name in request.GET for name in POSITION_FIELDS)
 
 
 def rounded(value: float) -> float:
@@ -69,46 +76,15 @@ def this_minute(now: datetime | None = None) -> datetime:
     return (now or timezone.now()).astimezone(UTC).replace(second=0, microsecond=0)
 
 
-class Answers:
-    """A bounded dictionary, least recently used first out, shared by this process's
-    threads."""
-
-    def __init__(self, size=SIZE):
-        self.size = size
-        self._entries = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def set(self, key, entry):
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self):
-        return len(self._entries)
-
-
-ANSWERS = Answers()
+ANSWERS = LocalCopies(max_bytes=SIZE_BYTES)
+PLACEHOLDER = NONCE_PLACEHOLDER.encode()
 
 
 def key(request, minute: datetime) -> str | None:
     """The key of an anonymous "Autour de moi" search (``request.GET`` already rounded), or
     None when the answer must not be kept: a signed-in visitor (or one with pending
     messages) sees a page of their own."""
-    if (request.method not in ("GET", "HEAD") or not any(
-            name in request.GET for name in POSITION_FIELDS)
+    if (request.method not in ("GET", "HEAD") or not carries_position(request)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or "messages" in request.COOKIES):
         return None
@@ -123,8 +99,8 @@ def kept(request, key):
     if entry is None:
         return None
     content, content_type = entry
-    if NONCE_PLACEHOLDER in content:
-        content = content.replace(NONCE_PLACEHOLDER, str(request.csp_nonce))
+    if PLACEHOLDER in content:
+        content = content.replace(PLACEHOLDER, str(request.csp_nonce).encode())
     return HttpResponse(content, content_type=content_type)
 
 
@@ -135,8 +111,9 @@ def keep(request, key, response):
             or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             or request.user.is_authenticated):
         return
-    content = response.content.decode(response.charset)
+    content = response.content
     nonce = getattr(request, "_csp_nonce", None)
     if isinstance(nonce, str) and nonce:
-        content = content.replace(nonce, NONCE_PLACEHOLDER)
-    ANSWERS.set(key, (content, response["Content-Type"]))
+        content = content.replace(nonce.encode(), PLACEHOLDER)
+    # The key holds the minute: past it the copy is never read again; dropped a minute on.
+    ANSWERS.put(key, (content, response["Content-Type"]), len(content), time.time() + 60)
