@@ -195,7 +195,7 @@ def test_pending_messages_are_shown_not_a_kept_page(client, course):
     assert "Votre compte est supprimé." in response.content.decode()
 
 
-def test_a_change_made_through_another_instance_shows_within_a_second(client, course):
+def test_a_change_made_through_another_instance_shows_once_the_version_is_read_again(client, course):
     """Each process keeps a copy of what it read; a version renewed elsewhere (written to the
     shared cache only) makes it unused once this process reads the version again."""
     from django.core.cache import cache
@@ -206,8 +206,7 @@ def test_a_change_made_through_another_instance_shows_within_a_second(client, co
     client.get(course.url)
     assert client.get(course.url)[HIT_HEADER] == "hit"
     cache.set(page_cache.VERSION_KEY, "renouvelee-ailleurs", timeout=None)
-    assert client.get(course.url)[HIT_HEADER] == "hit"  # within the second
-    forget_local_versions()  # the second has passed
+    forget_local_versions()  # as LOCAL_SECONDS later
     assert client.get(course.url)[HIT_HEADER] == "miss"
 
 
