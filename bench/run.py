@@ -6,14 +6,18 @@ préfet's and the national dashboard, the directory, a personal ICS feed, the AP
 for a bare view on the same gunicorn: p50/p95/p99 latency and requests per second (wrk, or a
 small Python client when wrk is missing), and each page's throughput as a share of the bare
 view's. Then the number of SQL queries of each page on a scale-0.01 and a scale-1.0
-database, and the enrolment race (200 simultaneous "S'inscrire" for 20 seats). Prints a
-table and writes the figures as JSON (``bench/results/run-<date>.json``).
+database, the enrolment race (200 simultaneous "S'inscrire" for 20 seats) and the second
+rush (2,000 élus in 20 s for 5 sessions of 30 seats), with the peak resident memory of
+each gunicorn process (and of a Celery worker with ``--celery``) sampled all along.
+Prints a table and writes the figures as JSON (``bench/results/run-<date>.json``).
 
 Usage (see bench/README.md, "Banc de charge (bench/run.py)"):
   .venv/bin/python bench/run.py [--database-url postgres://…/anct_national]
       [--small-database-url postgres://…/anct_small] [--redis-url redis://127.0.0.1:6379/9]
       [--duration 10] [--warmup 2] [--connections 8] [--workers 2] [--threads 4]
-      [--people 200] [--seats 20] [--json PATH] [--python-client]
+      [--people 200] [--seats 20] [--rush-people 2000] [--rush-sessions 5]
+      [--rush-seats 30] [--rush-seconds 20] [--no-race] [--no-rush] [--celery]
+      [--json PATH] [--python-client]
 
 The databases are read, never rewritten: the bench adds a TOTP authenticator to the
 seeded préfet and ANCT administrator when they have none (their pages require one) and a
@@ -23,7 +27,8 @@ race's session, its enrolments and their queued emails).
 This file runs the steps in order; each job lives beside it: ``server.py`` (machine context,
 environment, collectstatic, gunicorn), ``pages.py`` (the pages and their URLs, logged-in
 sessions, SQL query counts), ``load.py`` (wrk or the Python client), ``race.py`` (the
-enrolment race) and ``report.py`` (figures, verdicts, the table).
+enrolment race), ``rush.py`` (the second rush) and ``report.py`` (figures, verdicts, the
+table).
 """
 
 import argparse
@@ -48,22 +53,28 @@ from bench.pages import (
     resolve_pages,
     run_count_subprocess,
 )
-from bench.race import race, race_line, race_met
+from bench.race import TARGET_RACE_RATE, race, race_line, race_met
 from bench.report import (
     BARE_KEY,
-    TARGET_CATALOGUE_RATIO,
     TARGET_P95_MS,
+    TARGET_PERSONAL_RATIO,
+    TARGET_PUBLIC_RATIO,
     build_rows,
     format_table,
     slow_page_notes,
 )
+from bench.rush import TARGET_P95_MS as TARGET_RUSH_P95_MS
+from bench.rush import rush, rush_line, rush_met
 from bench.server import (
     BENCH,
+    TARGET_RSS_MB,
+    MemorySampler,
     bench_env,
     collectstatic,
     database_name,
     free_port,
     machine_context,
+    memory_lines,
     start_gunicorn,
     wait_for,
 )
@@ -98,6 +109,15 @@ def parse_args(argv=None):
                         help="comma-separated page keys to measure (default: all), e.g. "
                              "catalogue,my_space; the bare view is always measured")
     parser.add_argument("--no-race", action="store_true", help="skip the enrolment race")
+    parser.add_argument("--rush-people", type=int, default=2000)
+    parser.add_argument("--rush-sessions", type=int, default=5)
+    parser.add_argument("--rush-seats", type=int, default=30)
+    parser.add_argument("--rush-seconds", type=float, default=20.0,
+                        help="the rush's arrivals are spread evenly over this time")
+    parser.add_argument("--no-rush", action="store_true", help="skip the second rush")
+    parser.add_argument("--celery", action="store_true",
+                        help="run a Celery worker during the bench (its memory is sampled; "
+                             "it delivers the race's emails with the dummy backend)")
     parser.add_argument("--two-instances", action="store_true",
                         help="run bench/instances.py instead: two gunicorn instances and two "
                              "Celery workers on the same PostgreSQL and Redis")
@@ -157,7 +177,13 @@ def main(argv=None):
     login_keys = []
     port = free_port()
     server = start_gunicorn(env, args, port)
-    loads, race_result = {}, None
+    sampler = MemorySampler()
+    sampler.watch(server.pid, "gunicorn")
+    worker = start_celery(env) if args.celery else None
+    if worker is not None:
+        sampler.watch(worker.pid, "celery")
+    sampler.start()
+    loads, race_result, rush_result = {}, None, None
     try:
         pages, details = resolve_pages(login_keys)
         if args.only:
@@ -183,13 +209,23 @@ def main(argv=None):
             print(f"Course aux inscriptions : {args.people} personnes, {args.seats} places …",
                   flush=True)
             race_result = race(port, args.people, args.seats, login_keys)
+        if not args.no_rush:
+            print(f"Ruée : {args.rush_people} élus en {args.rush_seconds:g} s, "
+                  f"{args.rush_sessions} sessions × {args.rush_seats} places …", flush=True)
+            rush_result = rush(port, args.rush_people, args.rush_sessions, args.rush_seats,
+                               args.rush_seconds, login_keys)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        sampler.stop()
+        for process in (server, worker):
+            if process is None:
+                continue
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         delete_sessions(login_keys)
+    memory = sampler.report()
 
     bare_runs = [loads[k]["rps"] for k in (BARE_KEY, "bare_end") if loads[k].get("rps")]
     bare_rps = sum(bare_runs) / len(bare_runs) if bare_runs else None
@@ -214,6 +250,12 @@ def main(argv=None):
     race_ok = race_result is not None and race_met(race_result, args.people, args.seats)
     if race_result is not None:
         print(race_line(race_result, race_ok))
+    rush_ok = rush_result is not None and rush_met(rush_result)
+    if rush_result is not None:
+        print(rush_line(rush_result, rush_ok))
+    memory_ok = bool(memory) and all(row["met"] for row in memory)
+    print("Mémoire résidente, pic de chaque processus pendant le banc :")
+    print("\n".join(memory_lines(memory)))
     print(f"Charge moyenne à la fin : "
           f"{' / '.join(str(x) for x in context['load_average_end'])}")
 
@@ -225,18 +267,32 @@ def main(argv=None):
                          args.database_url),
                      "small_database": database_name(args.small_database_url)
                      if args.small_database_url else None},
-        "targets": {"p95_ms": TARGET_P95_MS, "catalogue_ratio": TARGET_CATALOGUE_RATIO,
-                    "race": [args.seats, args.people - args.seats, 0]},
+        "targets": {"p95_ms": TARGET_P95_MS, "public_ratio": TARGET_PUBLIC_RATIO,
+                    "personal_ratio": TARGET_PERSONAL_RATIO,
+                    "race": [args.seats, args.people - args.seats, 0],
+                    "race_enrolments_per_second": TARGET_RACE_RATE,
+                    "rush_p95_ms": TARGET_RUSH_P95_MS, "rss_mb": TARGET_RSS_MB},
         "details": details, "query_databases": count_details,
         "bare_rps": bare_rps, "bare_end": loads["bare_end"],
         "pages": rows, "race": {**race_result, "met": race_ok} if race_result else None,
-        "all_met": race_ok and all(not row["misses"] for row in rows),
+        "rush": {**rush_result, "met": rush_ok} if rush_result else None,
+        "memory": memory,
+        "all_met": (race_ok and rush_ok and memory_ok
+                    and all(not row["misses"] for row in rows)),
     }
     path = args.json or (BENCH / "results" / f"run-{datetime.now(UTC):%Y%m%d-%H%M%S}.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"JSON : {path}")
     return 0 if report["all_met"] else 1
+
+
+def start_celery(env):
+    """A Celery worker (prefork, 2 processes, as the Procfile's default) on the bench's
+    broker."""
+    return subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker",
+                             "--loglevel", "WARNING", "--concurrency", "2",
+                             "-n", f"bench-{os.getpid()}@%h"], cwd=BENCH.parent, env=env)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,3 +131,102 @@ def wait_for(port, path, timeout=120):
             pass
         time.sleep(0.5)
     raise SystemExit(f"gunicorn did not answer 200 on {path} within {timeout} s")
+
+
+# --- Resident memory of the processes under load (issue 21: each < 300 MB) ---------------
+
+TARGET_RSS_MB = 300.0
+
+
+def _proc_status(pid):
+    """{"name", "ppid", "rss_kb", "hwm_kb"} of a process from /proc, or None once gone."""
+    fields = {}
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in ("Name", "PPid", "VmRSS", "VmHWM"):
+                    fields[key] = value.split()[0] if key != "Name" else value.strip()
+    except OSError:
+        return None
+    return {"name": fields.get("Name", "?"), "ppid": int(fields.get("PPid", 0)),
+            "rss_kb": int(fields.get("VmRSS", 0)), "hwm_kb": int(fields.get("VmHWM", 0))}
+
+
+def process_tree(root):
+    """``root`` and its descendants' pids (from /proc, no psutil needed)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            status = _proc_status(int(entry))
+            if status:
+                children.setdefault(status["ppid"], []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+class MemorySampler:
+    """Samples, every ``interval`` seconds in a thread, the resident memory of each process
+    of the trees it watches (a gunicorn master and its workers, a Celery worker and its
+    pool). The peak of a process is the highest of its VmHWM (the kernel's own high-water
+    mark, which catches peaks between two samples) and of the VmRSS seen.
+
+    ``watch(pid, label)``: the root of a tree (the master); its descendants are found at
+    each sample, so a worker restarted during the run is counted too."""
+
+    def __init__(self, interval=0.5):
+        self.interval = interval
+        self.roots = {}
+        self.peaks = {}  # pid: {"label", "role", "peak_kb"}
+        self._stop = threading.Event()
+        self._thread = None
+
+    def watch(self, pid, label):
+        self.roots[pid] = label
+
+    def sample(self):
+        for root, label in list(self.roots.items()):
+            for pid in process_tree(root):
+                status = _proc_status(pid)
+                if status is None:
+                    continue
+                peak = max(status["rss_kb"], status["hwm_kb"])
+                known = self.peaks.setdefault(pid, {
+                    "label": label, "role": "maître" if pid == root else "worker",
+                    "name": status["name"], "peak_kb": 0})
+                known["peak_kb"] = max(known["peak_kb"], peak)
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def start(self):
+        self.sample()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        """Last sample (call it before the processes are stopped) and the thread ends."""
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        self.sample()
+
+    def report(self, target_mb=TARGET_RSS_MB):
+        """[{"label", "role", "pid", "peak_mb", "met"}], masters first."""
+        rows = [{"label": known["label"], "role": known["role"], "pid": pid,
+                 "process": known["name"], "peak_mb": round(known["peak_kb"] / 1024, 1),
+                 "met": known["peak_kb"] / 1024 < target_mb}
+                for pid, known in self.peaks.items()]
+        return sorted(rows, key=lambda r: (r["label"], r["role"] != "maître", r["pid"]))
+
+
+def memory_lines(rows, target_mb=TARGET_RSS_MB):
+    """One line per process for the printed report."""
+    return [f"  {row['label']} {row['role']} (pid {row['pid']}) : pic {row['peak_mb']:.0f} Mo "
+            f"{'✓' if row['met'] else '✗'} (cible < {target_mb:.0f} Mo)" for row in rows]

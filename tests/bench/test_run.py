@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from bench import load as generators
-from bench import race, report
+from bench import race, report, rush
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/formations/
   1 threads and 8 connections
@@ -65,17 +65,41 @@ def load(p95, rps=100.0, **extra):
             "rps": rps, "non_2xx_3xx": 0, "socket_errors": 0, "status": 200, **extra}
 
 
-def test_verdict_checks_latency_errors_catalogue_throughput_and_query_counts():
-    assert report.verdict("course", load(99.9), 0.1, "égal") == []
-    assert report.verdict("course", load(100.0), 0.1, "égal") == ["p95 100 ms ≥ 100 ms"]
+def test_verdict_checks_latency_errors_throughput_and_query_counts():
+    assert report.verdict("course", load(99.9), 0.5, "égal") == []
+    assert report.verdict("course", load(100.0), 0.5, "égal") == ["p95 100 ms ≥ 100 ms"]
     assert report.verdict("catalogue", load(50), 0.49, "égal") == [
         "débit 0.49 × vue nue < 0.5"]
     assert report.verdict("catalogue_filtered", load(50), 0.5, "égal") == []
-    assert report.verdict("home", load(50), 0.49, "égal") == []  # ratio target: catalogue only
     assert report.verdict("ics", load(50), 1, "différent") == [
         "requêtes SQL dépendantes de l'échelle"]
     assert report.verdict("ics", load(50, non_2xx_3xx=2, socket_errors=1), 1, "égal") == [
         "3 erreurs"]
+
+
+def test_public_pages_need_half_the_bare_view_personal_pages_fifteen_hundredths():
+    for key in ("home", "catalogue", "course", "directory", "directory_radius", "api_lieux",
+                "api_stats"):
+        assert report.ratio_target(key) == 0.5, key
+        assert report.verdict(key, load(50), 0.49, "égal") == ["débit 0.49 × vue nue < 0.5"]
+        assert report.verdict(key, load(50), 0.5, "égal") == []
+    for key in ("my_space", "ics", "my_statistics", "team_statistics",
+                "structure_statistics", "structure_page"):
+        assert report.ratio_target(key) == 0.15, key
+        assert report.verdict(key, load(50), 0.14, "égal") == [
+            "débit 0.14 × vue nue < 0.15"]
+        assert report.verdict(key, load(50), 0.15, "égal") == []
+    # The dashboards are held to the latency targets only.
+    for key in ("prefect_dashboard", "national_dashboard"):
+        assert report.ratio_target(key) is None
+        assert report.verdict(key, load(50), 0.01, "égal") == []
+
+
+def test_every_measured_page_but_the_dashboards_has_a_throughput_target():
+    from bench.pages import PAGES
+
+    untargeted = {key for key, _label, _as in PAGES if report.ratio_target(key) is None}
+    assert untargeted == {"prefect_dashboard", "national_dashboard"}
 
 
 def test_verdict_of_a_page_not_measured_or_never_answering():
@@ -113,7 +137,8 @@ def test_table_lists_each_page_with_its_figures_and_verdict():
     assert "600" in catalogue and "0.60" in catalogue and "21/0" in catalogue
     assert catalogue.split()[-2:] == ["égal", "✓"]
     assert "6/4" in ics and "6/5" in ics and "différent" in ics
-    assert "✗ p95 150 ms ≥ 100 ms; requêtes SQL dépendantes de l'échelle" in ics
+    assert ("✗ p95 150 ms ≥ 100 ms; débit 0.05 × vue nue < 0.15; requêtes SQL dépendantes "
+            "de l'échelle") in ics
 
 
 def test_each_ratio_is_taken_against_the_bare_view_measured_beside_the_page():
@@ -153,10 +178,61 @@ def test_race_outcomes_and_targets():
     assert race.classify(302, "/espace/") == "ok"
     assert race.classify(302, "/formations/x/#session-3") == "302 → /formations/x/#session-3"
     assert race.classify(403, None) == "http 403"
-    result = {"confirmed": 20, "waitlisted": 180, "errors": 0}
+    result = {"confirmed": 20, "waitlisted": 180, "errors": 0, "enrolments_per_second": 150}
     assert race.race_met(result, people=200, seats=20)
     assert not race.race_met({**result, "confirmed": 21, "waitlisted": 179}, 200, 20)
     assert not race.race_met({**result, "errors": 1}, 200, 20)
+    assert not race.race_met({**result, "enrolments_per_second": 149}, 200, 20)
+    line = race.race_line({**result, "people": 200, "seats": 20, "error_kinds": [],
+                           "seconds": 1.3}, True)
+    assert "150 inscriptions/s (cible ≥ 150) ✓" in line
+    assert race.as_ports(8000) == [8000] and race.as_ports((8000, 8001)) == [8000, 8001]
+
+
+def rush_result(**changes):
+    return {"people": 2000, "sessions": 5, "seats": 30, "seconds": 20.0, "confirmed": 150,
+            "confirmed_per_session": [30] * 5, "waitlisted": 1850, "pending": 0,
+            "errors": 0, "error_kinds": [], "p50_ms": 40.0, "p95_ms": 499.0,
+            "max_ms": 900.0, "enrolments_per_second": 98.0, **changes}
+
+
+def test_rush_targets_seats_per_session_errors_and_p95():
+    assert rush.rush_met(rush_result())
+    assert not rush.rush_met(rush_result(p95_ms=500.0))
+    assert not rush.rush_met(rush_result(errors=1, error_kinds=["http 502"]))
+    # 150 in all is not enough: 30 in each session.
+    assert not rush.rush_met(rush_result(confirmed_per_session=[31, 29, 30, 30, 30]))
+    assert not rush.rush_met(rush_result(waitlisted=1849, pending=1))
+    line = rush.rush_line(rush_result(), True)
+    assert line.startswith("Ruée : 2000 élus en 20 s pour 5 sessions × 30 places")
+    assert "confirmées 150 (30/30/30/30/30)" in line and "p95 499 ms (cible < 500)" in line
+    assert line.endswith("✓")
+
+
+def test_memory_sampler_reads_the_peak_of_a_process_tree():
+    import os
+    import subprocess
+    import sys
+
+    from bench.server import MemorySampler, memory_lines
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        sampler = MemorySampler(interval=0.05)
+        sampler.watch(os.getpid(), "pytest")
+        sampler.start()
+        sampler.stop()
+        rows = sampler.report(target_mb=100000)
+    finally:
+        child.kill()
+        child.wait()
+    by_pid = {row["pid"]: row for row in rows}
+    assert by_pid[os.getpid()]["role"] == "maître" and by_pid[child.pid]["role"] == "worker"
+    assert all(row["peak_mb"] > 1 and row["met"] for row in rows)
+    assert rows[0]["pid"] == os.getpid()
+    assert memory_lines(rows[:1], target_mb=100000)[0].startswith(
+        f"  pytest maître (pid {os.getpid()}) : pic ")
+    assert not MemorySampler.report(sampler, target_mb=1)[0]["met"]
 
 
 @pytest.fixture
