@@ -11,11 +11,20 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/anct_bench \\
 
 ``--keep`` builds into the database of DATABASE_URL itself (migrated, built once) and keeps
 it, so later runs skip the twelve minutes of building and only time the pages.
+
+``--no-build`` times the pages of an existing seeded database as it is (e.g. the one of
+``seed_national --scale 1``: DATABASE_URL=postgres://…/anct_national, or
+``--database-url``): nothing is migrated nor built (only a TOTP authenticator for the
+administrator, as ``bench/pages.py`` does). With ``--targets`` (on by default with
+``--no-build``) it prints issue 21's targets for a dashboard's first view after a change
+(cold): national < 200 ms, régional and départemental < 100 ms, with ✓ or ✗, and the
+server CPU each cold view took (the wall time on a loaded machine counts other processes).
 """
 
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -27,6 +36,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# --database-url must be known before Django reads its settings.
+_url = re.search(r"--database-url[= ](\S+)", " ".join(sys.argv[1:]))
+if _url:
+    os.environ["DATABASE_URL"] = _url.group(1)
 
 import django  # noqa: E402
 
@@ -183,30 +196,56 @@ def build_once(reports_wanted):
     return build(reports_wanted)
 
 
+def existing(url=None):
+    """``--no-build``: the database as it is; its ANCT administrator, with a TOTP
+    authenticator (required before the dashboards)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.roles import Role
+
+    admin = (User.objects.filter(email="admin@seed-national.anct.test").first()
+             or User.objects.filter(email="admin@bench.fr").first()
+             or Group.objects.get(name=Role.ANCT_ADMIN).user_set.order_by("pk").first())
+    if admin is None:
+        sys.exit("No ANCT administrator in this database: seed it first (seed_national).")
+    return with_totp(admin)
+
+
+CPU = {}  # url: median server CPU of a cold view (ms)
+
+
 def timed_get(client, url):
     """Query count of a first computation, then the median and worst of RUNS requests with
     the dashboards' cache just emptied (every figure computed) and of RUNS ordinary ones
     (deployment figures read back from the cache, activity from the rollups)."""
     from dashboards.cache import VERSION
 
-    client.get(url)  # warm-up (sessions, site, templates)
+    client.get(url, secure=True)  # warm-up (sessions, site, templates)
     VERSION.renew()
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = client.get(url, secure=True)
     count = len(queries)  # read now: later requests clear the query log
     assert response.status_code == 200, (url, response.status_code)
     results = []
     for forget in (True, False):
-        timings = []
+        timings, cpu = [], []
         for _ in range(RUNS):
             if forget:
                 VERSION.renew()
-            started = time.perf_counter()
-            client.get(url)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            client.get(url, secure=True)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        if forget:
+            CPU[url] = statistics.median(cpu)
         timings.sort()
         results += [statistics.median(timings), timings[-1]]
     return (count, *results)
+
+
+# Issue 21, target 3: a dashboard's first view after a change (cold), in ms.
+TARGETS = {"national": 200, "régional (32)": 100, "départemental (60)": 100}
 
 
 # The page's activity figures as raw SQL over the rollups (what the page reads), for the
@@ -289,6 +328,12 @@ def main():
     parser.add_argument("--reports", type=int, default=2_000_000)
     parser.add_argument("--keep", action="store_true",
                         help="build into DATABASE_URL's own database once and keep it")
+    parser.add_argument("--no-build", action="store_true",
+                        help="time an existing seeded database (DATABASE_URL) as it is")
+    parser.add_argument("--database-url",
+                        help="the database to time (instead of DATABASE_URL)")
+    parser.add_argument("--targets", action=argparse.BooleanOptionalAction, default=None,
+                        help="print the cold-view targets with ✓/✗ (default with --no-build)")
     parser.add_argument("--profile", action="store_true",
                         help="print where the national page spends its time, then stop")
     options = parser.parse_args()
@@ -296,7 +341,12 @@ def main():
         sys.exit("Set DATABASE_URL to a PostgreSQL server: the benchmark is about its scale.")
     setup_test_environment()
     settings.DEBUG = False
-    if options.keep:
+    if options.targets is None:
+        options.targets = options.no_build
+    if options.no_build:
+        old_name = None
+        admin = existing()
+    elif options.keep:
         old_name = None
         admin = build_once(options.reports)
     else:
@@ -324,12 +374,17 @@ def main():
             ("départemental (60)", client, "/tableau-de-bord/departement/60/"),
             ("directory: Beauvais", public, "/conseillers/?q=Beauvais"),
         ]
-        print(f"\n{options.reports:,} activity reports, PostgreSQL, {RUNS} runs each")
+        from advisors.models import ActivityReport
+
+        reports = ActivityReport.objects.count() if options.no_build else options.reports
+        print(f"\n{reports:,} activity reports ({connection.settings_dict['NAME']}), "
+              f"PostgreSQL, {RUNS} runs each")
         print("cold: the dashboards' cache emptied before each request; warm: as served")
         print("raw SQL: the page's main activity aggregates computed from the reports; "
               "rollups: the same read from the rollups, as the page does")
         print(f"{'page':<22} {'queries':>7} {'cold median':>12} {'max':>9} "
               f"{'warm median':>12} {'max':>9}   {'raw SQL median':>14} {'max':>9}")
+        colds = {}
         for label, who, url in pages:
             count, cold, cold_worst, warm, warm_worst = timed_get(who, url)
             raw = RAW.get(label)
@@ -338,6 +393,15 @@ def main():
                 sql += f"   rollups: {timed_sql(ROLLUP_RAW[label], params)[0]:.1f} ms"
             print(f"{label:<22} {count:>7} {cold:>9.1f} ms {cold_worst:>6.1f} ms "
                   f"{warm:>9.1f} ms {warm_worst:>6.1f} ms   {sql}", flush=True)
+            if label in TARGETS:
+                colds[label] = (cold, CPU[url])
+        if options.targets:
+            print("\nTarget 3 (issue 21): a dashboard's first view after a change (cold median)")
+            for label, limit in TARGETS.items():
+                cold, cpu = colds[label]
+                mark = "✓" if cold < limit else "✗"
+                print(f"  {mark} {label:<20} {cold:>7.1f} ms < {limit} ms "
+                      f"(server CPU {cpu:.1f} ms)")
     finally:
         if old_name is not None:
             connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -47,6 +47,8 @@ def cached(parts, compute, *, with_activity=False):
 def connect_signals():
     """Any saved or deleted record the cached figures are computed from bumps the version;
     so do the advisors app's own signals (bulk writes, activity totals)."""
+    from django.db.models.signals import m2m_changed
+
     from academy.models import Attendance, Enrolment, Session
     from academy.models.funding import DifFunding
     from advisors import signals
@@ -71,3 +73,10 @@ def connect_signals():
                                      dispatch_uid="dashboards:contracts-turned")
     signals.activity_totals_changed.connect(ACTIVITY_VERSION.bump, weak=False,
                                             dispatch_uid="dashboards:activity-changed")
+    # Who is listed at a place decides whether it is open (``ServicePoint.public``).
+    m2m_changed.connect(VERSION.bump, sender=ServicePoint.advisors.through, weak=False,
+                        dispatch_uid="dashboards:advisors-listed")
+    # The rollups the figures are read from, kept in the writers' transactions.
+    from . import rollups
+
+    rollups.connect_signals()

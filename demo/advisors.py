@@ -37,6 +37,7 @@ from advisors.models import (
 )
 from advisors.models.activity import ActivityTheme
 from dashboards import cache as dashboard_cache
+from dashboards import rollups as dashboard_rollups
 from territories.models import Commune, Department
 from territories.text import of_place
 
@@ -296,6 +297,7 @@ def create_demo_deployment():
     ActivityReport.objects.bulk_create(reports)
     rollups.rebuild()  # bulk-created reports bypass the service that counts them
     dashboard_cache.bump()  # and bulk-created hours send no signal
+    dashboard_rollups.rebuild()  # nor do they reach the deployment rollups
     counts["reports"] = len(reports)
     return counts
 

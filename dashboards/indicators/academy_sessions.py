@@ -3,10 +3,10 @@ attendance."""
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from .base import Territory, _prefixed, _ratio
+from .base import Territory, _ratio
 
 
 def sessions_held(territory: Territory, start, end):
@@ -25,35 +25,21 @@ def sessions_held(territory: Territory, start, end):
 
 def academy(territory: Territory, start, end):
     """Sessions held in the territory during the period, their confirmed enrolments and
-    attendance: each table counted by its own aggregate (no join fanning rows out, so no
-    distinct counts), in total and by département. Six queries."""
-    from academy.models import Attendance, Enrolment, Session
+    attendance, in total and by département: the sessions summed with their totals
+    (``SessionTotals``, kept at each enrolment or mark by ``dashboards/rollups.py``), never
+    the marks themselves. Two queries."""
+    from ..cache import cached
+    from ..rollups import session_figures
 
     if territory.level == "structure":
         return None
-    held = sessions_held(territory, start, end)
-    parts = [
-        ("", Session.objects.filter(held), {"sessions": Count("pk")}),
-        ("session__", Enrolment.objects.filter(_prefixed(held, "session"),
-                                               status=Enrolment.Status.CONFIRMED),
-         {"enrolments": Count("pk")}),
-        ("enrolment__session__", Attendance.objects.filter(_prefixed(held, "enrolment__session")),
-         {"present": Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
-          "marked": Count("pk")}),
-    ]
-    totals = {}
-    departments = {}
-    for path, rows, counts in parts:
-        totals.update(rows.aggregate(**counts))
-        for row in (rows.filter(**{f"{path}commune__isnull": False}).order_by()
-                    .values(code=F(f"{path}commune__department__code"),
-                            name=F(f"{path}commune__department__name"))
-                    .annotate(**counts)):  # one aggregated row per département
-            departments.setdefault(row["code"], {"sessions": 0, "enrolments": 0, "present": 0,
-                                                 "marked": 0}).update(row)
-    totals["attendance_rate"] = _ratio(totals["present"], totals["marked"])
-    by_department = [departments[code] for code in sorted(departments)]
-    for row in by_department:  # ~100 aggregated rows at most: a rate per row
-        row["attendance_rate"] = _ratio(row["present"], row["marked"])
-    totals["by_department"] = by_department
-    return totals
+    totals, rows = cached(("sessions", territory, start, end),
+                          lambda: session_figures(sessions_held(territory, start, end)))
+    names = ("sessions", "enrolments", "present", "marked")
+    result = {name: totals[name] for name in names}
+    result["attendance_rate"] = _ratio(result["present"], result["marked"])
+    result["by_department"] = [
+        {"code": row["code"], "name": row["name"], **{name: row[name] for name in names},
+         "attendance_rate": _ratio(row["present"], row["marked"])}
+        for row in rows]  # ~100 aggregated rows at most
+    return result

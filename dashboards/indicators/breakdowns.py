@@ -1,16 +1,13 @@
 """The figures of a territory broken down by région or département (tables and map), and
 the structures table of a département."""
 
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from advisors import rollups
-from advisors.models import Contract, Structure
+from advisors.models import Structure
 
 from ..cache import cached
 from .base import PER_INHABITANTS, Territory, _ratio
-from .deployment import _contract_counts, _open_service_points, post_totals
 
 BREAKDOWN_COLUMNS = [
     ("name", "Territoire"),
@@ -52,7 +49,11 @@ def breakdown(by: str, territory: Territory, start, end, on=None):
 
 
 def _deployment_breakdown(by, key, territory, on):
-    from territories.models import Commune, Department, Region
+    """The deployment's columns of each unit, from the rollups (``dashboards/rollups.py``):
+    two grouped queries, plus the units' names."""
+    from territories.models import Department, Region
+
+    from ..rollups import DEPLOYMENT_FIELDS, deployment_grouped
 
     if by == "region":
         units = Region.objects.all()
@@ -60,28 +61,14 @@ def _deployment_breakdown(by, key, territory, on):
             units = units.filter(pk=territory.obj.pk)
     else:
         units = Department.objects.filter(territory.departments())
-    rows = {unit["id"]: {**unit, "granted": 0, "occupied": 0, "vacant": 0, "recruited": 0,
-                         "active": 0, "in_training": 0, "active_small_communes": 0,
-                         "ruptures": 0, "population": 0, "service_points": 0,
-                         "accompaniments": 0, "people": 0}
+    empty = dict.fromkeys((*DEPLOYMENT_FIELDS, "recruited", "vacant", "accompaniments",
+                           "people"), 0)
+    rows = {unit["id"]: {**unit, **empty}
             for unit in units.values("id", "code", "name").order_by("code")}
-
-    def merge(queryset):
-        for row in queryset:  # one aggregated row per unit
-            unit = row.pop("unit")
-            if unit in rows:
-                rows[unit].update(row)
-
-    for unit, totals in post_totals(territory, on, unit=key).items():
+    for unit, figures in deployment_grouped(territory.departments("department"), on,
+                                            key).items():  # one aggregated row per unit
         if unit in rows:
-            rows[unit].update(totals)
-    merge(Contract.objects.filter(territory.structures("structure", "structure__commune"))
-          .order_by().values(unit=F(f"structure__commune__{key}"))
-          .annotate(**_contract_counts(on)))
-    merge(Commune.objects.filter(territory.departments("department")).order_by()
-          .values(unit=F(key)).annotate(population=Coalesce(Sum("population"), 0)))
-    merge(_open_service_points().filter(territory.structures("structure", "commune"))
-          .order_by().values(unit=F(f"commune__{key}")).annotate(service_points=Count("pk")))
+            rows[unit].update(figures)
     return rows
 
 
@@ -93,21 +80,17 @@ def map_rows(territory: Territory, on=None):
 
 
 def _map_rows(territory: Territory, on):
-    from territories.models import Commune, Department
+    from territories.models import Department
+
+    from ..rollups import deployment_grouped
 
     rows = {unit["id"]: {**unit, "active": 0, "population": 0}
             for unit in Department.objects.filter(territory.departments())
             .values("id", "code", "name").order_by("code")}
-    active = (Contract.objects.filter(territory.structures("structure", "structure__commune"))
-              .order_by().values(unit=F("structure__commune__department_id"))
-              .annotate(active=_contract_counts(on)["active"]))
-    population = (Commune.objects.filter(territory.departments("department")).order_by()
-                  .values(unit=F("department_id"))
-                  .annotate(population=Coalesce(Sum("population"), 0)))
-    for queryset in (active, population):
-        for row in queryset:  # one aggregated row per département
-            if row["unit"] in rows:
-                rows[row.pop("unit")].update(row)
+    for unit, figures in deployment_grouped(territory.departments("department"), on,
+                                            "department_id").items():
+        if unit in rows:  # one aggregated row per département
+            rows[unit].update(active=figures["active"], population=figures["population"])
     result = list(rows.values())
     for row in result:
         row["per_100000"] = _ratio(row["active"], row["population"],
@@ -122,10 +105,18 @@ def structures_table(territory: Territory, on=None):
 
 
 def _structures_table(territory: Territory, on):
-    return list(Structure.objects.with_posts(on).filter(territory.filter("commune"))
+    from .deployment import posts_by_structure
+
+    posts = posts_by_structure(territory, on)
+    empty = {"granted": 0, "occupied": 0, "vacant": 0}
+    rows = list(Structure.objects.filter(territory.filter("commune"))
                 .with_validated_application()
-                .values("pk", "name", "commune__name", "granted_posts", "occupied_posts",
-                        "vacant_posts").order_by("name", "pk"))
+                .values("pk", "name", "commune__name").order_by("name", "pk"))
+    for row in rows:
+        figures = posts.get(row["pk"], empty)
+        row.update(granted_posts=figures["granted"], occupied_posts=figures["occupied"],
+                   vacant_posts=figures["vacant"])
+    return rows
 
 
 def sort_rows(rows, sort: str):

@@ -31,9 +31,9 @@ def _contract_counts(on):
     }
 
 
-def _open_service_points():
-    """Public service points with opening hours."""
-    return ServicePoint.objects.public().filter(
+def _open_service_points(on=None):
+    """Public service points with opening hours (on that day, today by default)."""
+    return ServicePoint.objects.public(on).filter(
         Exists(OpeningRange.objects.filter(service_point=OuterRef("pk"))))
 
 
@@ -74,6 +74,44 @@ def post_totals(territory: Territory, on=None, unit=None):
     return totals
 
 
+def posts_by_structure(territory: Territory, on=None):
+    """``{structure id: {"granted", "occupied", "pending", "vacant"}}`` for the structures of
+    the territory with a post granted or held, as ``Structure.objects.with_posts`` defines
+    them ("vacant" may be negative, as there), from three grouped queries over the
+    territory's applications, amendments and contracts rather than three subqueries for
+    each structure."""
+    on = on or timezone.localdate()
+    result = {}
+
+    def row(pk):
+        return result.setdefault(pk, {"granted": 0, "occupied": 0, "pending": 0})
+
+    for item in (Application.objects.filter(
+            territory.structures("structure", "structure__commune"),
+            status=Application.Status.VALIDATED).order_by().values("structure_id")
+            .annotate(posts=Coalesce(Sum("posts_granted"), 0))):
+        row(item["structure_id"])["granted"] += item["posts"]
+    for item in (Amendment.objects.filter(
+            territory.structures("convention__structure", "convention__structure__commune"),
+            status=Amendment.Status.VALIDATED).order_by()
+            .values(pk=F("convention__structure_id"))
+            .annotate(added=Coalesce(Sum("posts", filter=Q(kind=Amendment.Kind.ADD)), 0),
+                      withdrawn=Coalesce(Sum("posts", filter=Q(kind=Amendment.Kind.WITHDRAW)),
+                                         0))):
+        row(item["pk"])["granted"] += item["added"] - item["withdrawn"]
+    for item in (Contract.objects.holding_posts(on).filter(
+            territory.structures("structure", "structure__commune")).order_by()
+            .values("structure_id").annotate(
+                posts=Count("pk"),
+                pending=Count("pk", filter=Q(status=Contract.Status.SUBMITTED)))):
+        into = row(item["structure_id"])
+        into["occupied"] += item["posts"]
+        into["pending"] += item["pending"]
+    for figures in result.values():
+        figures["vacant"] = figures["granted"] - figures["occupied"]
+    return result
+
+
 def posts(territory: Territory, on=None):
     return post_totals(territory, on)[None]
 
@@ -94,13 +132,19 @@ def population(territory: Territory):
         total=Coalesce(Sum("population"), 0))["total"]
 
 
-def service_points(territory: Territory):
-    return _open_service_points().filter(
+def service_points(territory: Territory, on=None):
+    return _open_service_points(on).filter(
         territory.structures("structure", "commune")).count()
 
 
 def deployment(territory: Territory, on):
-    """Posts, advisors, population and open service points of the territory on a day."""
+    """Posts, advisors, population and open service points of the territory on a day: for
+    a région, a département or the country, summed from the deployment rollups
+    (``dashboards/rollups.py``, two queries); for one structure, counted from its records."""
+    if territory.level != "structure":
+        from ..rollups import deployment_totals
+
+        return deployment_totals(territory.departments("department"), on)
     return {**posts(territory, on), **advisors(territory, on),
             "population": population(territory),
-            "service_points": service_points(territory)}
+            "service_points": service_points(territory, on)}

@@ -7,7 +7,7 @@ validated, an amendment adding posts) and the day after a contract's last day (i
 a rupture's date). Recruitments only fill them. So when a structure has a vacant post
 today, one has been vacant since the latest of those days: a post granted in March and
 filled in April, whose advisor left on 30 November, is "vacant depuis le 1er décembre".
-Four aggregate queries, whatever the number of structures (reads advisors, never the
+Five aggregate queries, whatever the number of structures (reads advisors, never the
 reverse)."""
 
 import datetime
@@ -40,11 +40,18 @@ def vacancies(territory: Territory, on=None) -> list[Vacancy]:
 
 
 def _vacancies(territory: Territory, on) -> list[Vacancy]:
-    rows = list(Structure.objects.with_posts(on)
-                .filter(territory.structures("pk", "commune"), vacant_posts__gt=0)
-                .values("pk", "name", "commune__name", "granted_posts", "vacant_posts"))
-    if not rows:
+    from .deployment import posts_by_structure
+
+    posts = {pk: figures for pk, figures in posts_by_structure(territory, on).items()
+             if figures["vacant"] > 0}
+    if not posts:
         return []
+    rows = list(Structure.objects.filter(territory.structures("pk", "commune"),
+                                         pk__in=list(posts))
+                .values("pk", "name", "commune__name"))
+    for row in rows:
+        row.update(granted_posts=posts[row["pk"]]["granted"],
+                   vacant_posts=posts[row["pk"]]["vacant"])
     ids = [row["pk"] for row in rows]
     granted = dict(Application.objects.filter(
         structure_id__in=ids, status=Application.Status.VALIDATED, decided_on__lte=on)

@@ -99,6 +99,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  agrégats d'activité reconstruits : "
                               f"{time.perf_counter() - step:.1f} s")
         step = time.perf_counter()
+        from dashboards import rollups as dashboard_rollups
+
+        dashboard_rollups.rebuild()  # sessions' and départements' totals (COPY sends no signal)
+        self.stdout.write(f"  agrégats des sessions et du déploiement reconstruits : "
+                          f"{time.perf_counter() - step:.1f} s")
+        step = time.perf_counter()
         from dashboards.tasks import take_daily_snapshots
 
         rows = take_daily_snapshots(timezone.localdate().isoformat())
