@@ -170,6 +170,9 @@ def summarize(report):
         "lighthouse": report.get("lighthouseVersion"),
         "form_factor": (report.get("configSettings") or {}).get("formFactor"),
         "runtime_error": (report.get("runtimeError") or {}).get("message"),
+        # Lighthouse's measure of this machine's speed (a recent desktop: 1,500–2,500); the
+        # CPU slowdown of the mobile profile (4×) assumes such a machine.
+        "benchmark_index": round((report.get("environment") or {}).get("benchmarkIndex") or 0),
         "warnings": report.get("runWarnings", []),
         "scores": {cid: score_of(categories.get(cid)) for cid, _, _ in CATEGORIES},
         "failing": {cid: failing_audits(report, cid) for cid, _, _ in CATEGORIES},
@@ -323,6 +326,9 @@ def parse_args(argv=None):
                         help="Lighthouse runs per page; the median performance is kept")
     parser.add_argument("--chrome-path", default=os.environ.get("CHROME_PATH",
                                                                "/usr/bin/chromium"))
+    parser.add_argument("--map-tiles", action="store_true",
+                        help="keep the directory map's IGN tiles (needs network; default: the "
+                             "map draws its own département outlines)")
     parser.add_argument("--static-root", type=Path,
                         default=Path(tempfile.gettempdir()) / "anct-lighthouse-static")
     parser.add_argument("--no-collectstatic", action="store_true",
@@ -346,6 +352,10 @@ def main(argv=None):
     # Lighthouse fetches robots.txt without the extra headers: with the redirect on, it got
     # a 301 to https://127.0.0.1 (no TLS there) and could not score SEO.
     env["SECURE_SSL_REDIRECT"] = "0"
+    if not args.map_tiles:
+        # No base map tiles (as tests/crawl does): production's come from IGN (data.geopf.fr),
+        # out of reach of a machine without network, where each one failed as a console error.
+        env["DIRECTORY_TILE_URL"] = ""
     django_setup(env)
     if not args.no_collectstatic:
         print(f"collectstatic → {args.static_root} …", end=" ", flush=True)
@@ -413,6 +423,11 @@ def main(argv=None):
         print(findings)
     met = all_met([result for result in results])
     print()
+    load1, load5, _ = os.getloadavg()
+    print(f"Machine : {os.cpu_count()} cœurs, charge moyenne {load1:.1f} / {load5:.1f} (1/5 min) ; "
+          "indice de Lighthouse (benchmarkIndex, ~1 500–2 500 sur un poste récent non chargé) : "
+          + ", ".join(str(result["benchmark_index"]) for result in results)
+          + ". Sur une machine chargée, les durées de calcul (TBT, FCP) sont gonflées.")
     print("Objectifs atteints." if met else "Objectifs non atteints.")
     json_path.write_text(json.dumps({
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -420,6 +435,8 @@ def main(argv=None):
         "targets": {cid: minimum for cid, _, minimum in CATEGORIES}
         | {"console_errors": MAX_CONSOLE_ERRORS},
         "met": met, "pages": results, "reports": str(reports_dir),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "map_tiles": args.map_tiles,
     }, indent=2, ensure_ascii=False))
     print(f"JSON : {json_path} ; rapports de Lighthouse : {reports_dir}/")
     return 0 if met else 1

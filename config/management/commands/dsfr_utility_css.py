@@ -1,6 +1,7 @@
 """Writes ``static/css/dsfr-utility.css``: the rules of the DSFR's utility stylesheet
 (icons ``fr-icon-*``, colours ``fr-background-*``…) for the utility classes this project's
-templates, Python and scripts name, instead of the whole of it (458 kB, a thousand icons).
+templates, Python and scripts name, instead of the whole of it (458 kB, a thousand icons),
+followed by django-dsfr's overrides (error lists), so that pages load one file for both.
 
 Run it again after using a new icon or utility class (``manage.py dsfr_utility_css``);
 ``--check`` only says whether the file is up to date (tests/config/test_dsfr_utility_css.py
@@ -16,6 +17,9 @@ from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandError
 
 SOURCE = "dsfr/dist/utility/utility.min.css"  # django-dsfr's DsfrStaticAssets.DSFR_UTILITY_CSS
+# django-dsfr's few rules for Django's error lists (DsfrStaticAssets.DSFR_OVERRIDES_CSS),
+# appended: one render-blocking request fewer.
+OVERRIDES = "css/dsfr-django-overrides.css"
 OUTPUT = Path("static") / "css" / "dsfr-utility.css"
 # Where the source's url(../icons/…) point, seen from static/css/.
 URL_FROM, URL_TO = "url(../", "url(../dsfr/dist/"
@@ -84,14 +88,21 @@ def serialize(blocks):
         for prelude, body in blocks)
 
 
-def build(root, source_css):
+def minify(css):
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};:,])\s*", r"\1", css).replace(";}", "}").strip()
+
+
+def build(root, source_css, overrides_css=""):
     used = used_classes(root)
     css = re.sub(r"/\*.*?\*/", "", source_css, flags=re.S).replace('@charset "UTF-8";', "")
     version = re.search(r"DSFR v([\d.]+)", source_css)
     rules = serialize(subset(parse_blocks(css), used)).replace(URL_FROM, URL_TO)
     return (f"/*! DSFR v{version.group(1) if version else '?'} | SPDX-License-Identifier: MIT "
             "| License-Filename: LICENSE.md — utility classes this project uses, taken from "
-            f"{SOURCE} by manage.py dsfr_utility_css (do not edit) */\n{rules}\n")
+            f"{SOURCE} by manage.py dsfr_utility_css (do not edit), then {OVERRIDES} */\n"
+            f"{rules}\n{minify(overrides_css)}\n")
 
 
 class Command(BaseCommand):
@@ -106,7 +117,9 @@ class Command(BaseCommand):
         if not source:
             raise CommandError(f"{SOURCE} not found (django-dsfr installed?)")
         root = Path(settings.BASE_DIR)
-        content = build(root, Path(source).read_text())
+        overrides = finders.find(OVERRIDES)
+        content = build(root, Path(source).read_text(),
+                        Path(overrides).read_text() if overrides else "")
         output = root / OUTPUT
         if check:
             if not output.exists() or output.read_text() != content:
