@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from calendars.dates import long_date
 
-from .. import services
+from .. import fragments, services
 from ..forms import ActivityReportForm
 from ..models import AGE_BANDS, STATUS_BANDS, ActivityReport, ActivityTheme, ServicePoint
 from ..models.activity import CORRECTION_RULE, FIRST_REPORT_DATE
@@ -226,12 +228,22 @@ def report_delete(request, pk):
 
 @login_required
 def report_list(request):
+    """The advisor's reports, newest first: rendered once per version of their reports,
+    of the places, reader and day (``advisors.fragments``)."""
     advisor = _advisor_or_403(request.user)
+    body = fragments.kept("reports", request.user, [f"advisor:{advisor.pk}", "places"],
+                          sorted(request.GET.lists()),
+                          lambda: _report_list_body(request, advisor))
+    return render(request, "advisors/reports.html",
+                  {"body": mark_safe(body)})  # noqa: S308 (our own template)
+
+
+def _report_list_body(request, advisor):
     reports = (ActivityReport.objects.editable_by(request.user).filter(advisor=advisor)
                .select_related("commune", "service_point"))
     page = paginate(request, reports)
     today = timezone.localdate()
     for report in page:
         report.correctable = report.can_be_corrected(today)
-    return render(request, "advisors/reports.html", {"reports": page,
-                                                     "rule": CORRECTION_RULE})
+    return render_to_string("advisors/includes/reports_body.html",
+                            {"reports": page, "rule": CORRECTION_RULE}, request=request)

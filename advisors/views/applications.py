@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from calendars.dates import long_date
 
-from .. import permissions, services, sirene
+from .. import fragments, permissions, services, sirene
 from ..forms import ApplicationFilterForm, ApplicationForm, TransitionForm
 from ..forms.applications import AppointCoordinatorForm, CoordinatorPostForm
 from ..models import Advisor, Amendment, Application, Contract, Structure
@@ -74,6 +76,16 @@ def prefect_applications(request):
     scope = permissions.scope_of(request.user)
     if not (scope.is_prefect or scope.is_admin):
         raise PermissionDenied("Cette page est réservée aux préfets.")
+    body = fragments.kept("prefect-applications", request.user, ["applications"],
+                          sorted(request.GET.lists()),
+                          lambda: _prefect_applications_body(request, scope))
+    return render(request, "advisors/prefect_applications.html",
+                  {"body": mark_safe(body)})  # noqa: S308 (our own template)
+
+
+def _prefect_applications_body(request, scope):
+    """The list, its filters and the amendments awaiting an opinion: rendered once per
+    version of the applications, reader and query (``advisors.fragments``)."""
     applications = Application.objects.visible_to(request.user)
     territory = scope.territory("structure__commune")
     if territory is not None:
@@ -81,14 +93,14 @@ def prefect_applications(request):
     form = ApplicationFilterForm(request.GET or None)
     applications = form.filter(applications).select_related(
         "structure__commune", "opinion")
-    return render(request, "advisors/prefect_applications.html", {
+    return render_to_string("advisors/includes/prefect_applications_body.html", {
         "form": form,
         "applications": paginate(request, applications),
         "awaiting": Application.objects.awaiting_opinion_of(request.user).count(),
         "amendments": Amendment.objects.awaiting_opinion_of(request.user).select_related(
             "convention__structure__commune"),
         "assignment": permissions.prefect_assignment(request.user),
-    })
+    }, request=request)
 
 
 @login_required

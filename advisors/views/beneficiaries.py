@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from calendars.dates import elide
 
-from .. import imports
+from .. import fragments, imports
 from ..forms.beneficiaries import (
     BeneficiaryFilterForm,
     BeneficiaryForm,
@@ -81,19 +83,31 @@ def _visible(request, pk, *, editable=False):
 
 @login_required
 def beneficiary_list(request):
+    """The records of the structures where the person is an advisor under contract today
+    (read on every request): rendered once per version of those structures' records,
+    reader, query and day (``advisors.fragments``)."""
     if own_advisor(request.user) is None:
         raise PermissionDenied(NOT_ADVISOR)
     structures = list(structures_followed_by(request.user))
+    body = fragments.kept("beneficiaries", request.user,
+                          [f"followed:{structure.pk}" for structure in structures],
+                          sorted(request.GET.lists()),
+                          lambda: _beneficiary_list_body(request, structures))
+    return render(request, "advisors/beneficiaries/list.html",
+                  {"body": mark_safe(body)})  # noqa: S308 (our own template)
+
+
+def _beneficiary_list_body(request, structures):
     form = BeneficiaryFilterForm(request.GET or None)
     visible = Beneficiary.objects.visible_to(request.user)
     rows = (form.filter(visible).with_last_visit().select_related("commune__department")
             .order_by("anonymised_at", "search_name", "pk"))
     page = paginate(request, rows)
-    return render(request, "advisors/beneficiaries/list.html", {
+    return render_to_string("advisors/beneficiaries/list_body.html", {
         "form": form, "beneficiaries": page, "structures": structures,
         "duplicates": visible.duplicate_groups(), "filtered": form.is_bound,
         "retention_years": RETENTION_YEARS,
-    })
+    }, request=request)
 
 
 @login_required

@@ -3,8 +3,10 @@ conventions, contracts and advisors."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from .. import permissions
+from .. import fragments, permissions
 from ..models import Advisor, Contract, Convention, Structure
 from .common import paginate
 
@@ -21,23 +23,34 @@ def my_structures(request):
 
 @login_required
 def structure_detail(request, pk):
-    structure = get_object_or_404(
-        Structure.objects.visible_to(request.user).with_posts().select_related(
-            "commune__department"), pk=pk)
+    """A structure's page: who may open it is checked here on every request; what it shows
+    (posts, applications, conventions, contracts, advisors) is rendered once per version of
+    the structure, reader and day (``advisors.fragments``)."""
+    structure = get_object_or_404(Structure.objects.visible_to(request.user).only("pk", "name"),
+                                  pk=pk)
+    body = fragments.kept("structure", request.user, [f"structure:{structure.pk}"],
+                          sorted(request.GET.lists()),
+                          lambda: _structure_body(request, structure.pk))
+    return render(request, "advisors/structure.html", {
+        "structure": structure, "body": mark_safe(body)})  # noqa: S308 (our own template)
+
+
+def _structure_body(request, pk):
+    structure = (Structure.objects.with_posts().select_related("commune__department")
+                 .get(pk=pk))
     contracts = (Contract.objects.visible_to(request.user).filter(structure=structure)
                  .select_related("advisor").prefetch_related("extensions"))
     can_edit = permissions.can_edit(request.user, structure)
     conventions = paginate(request, structure.conventions.with_renewed().order_by(
         "-start", "-pk"), "conventions", 10)
     validated = structure.applications.validated().exists()
-    return render(request, "advisors/structure.html", {
+    return render_to_string("advisors/includes/structure_body.html", {
         "structure": structure,
         # granted = in post (validated contracts) + awaiting validation + vacant, never < 0
         "in_post": structure.occupied_posts - structure.pending_posts,
         "vacant": max(structure.vacant_posts, 0),
         "can_edit": can_edit,
-        "applications": paginate(request, structure.applications.select_related("opinion"),
-                                 "candidatures", 10),
+        "applications": paginate(request, structure.applications.all(), "candidatures", 10),
         "conventions": conventions,
         "can_start_convention": can_edit and Convention.may_start_for(structure),
         "contracts": paginate(request, contracts, "contrats", 20),
@@ -46,4 +59,4 @@ def structure_detail(request, pk):
         "can_recruit": validated,
         "can_request_coordinator": can_edit and not (
             structure.applications.coordinator_posts().open().exists()),
-    })
+    }, request=request)
