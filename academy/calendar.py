@@ -250,8 +250,9 @@ def _events(sessions, private=False):
             for event in session_events(session, private=private, course_urls=course_urls)]
 
 
+# Every change to what it lists renews the person's version (academy.space_cache).
 personal_source = PersonalSource(name="academy", stamp=_personal_stamp,
-                                  events=_personal_events)
+                                  events=_personal_events, kept_per_person=True)
 
 
 def invitation(enrolment, method, *, events=None):

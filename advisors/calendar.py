@@ -19,7 +19,7 @@ from calendars.opening_hours import (
 )
 from calendars.registry import PersonalSource
 
-from .models import ServicePoint
+from .models import Advisor, ServicePoint
 from .models.places import staffing_links
 
 UID_KIND = "permanence"
@@ -114,5 +114,8 @@ def _personal_events(user):
     return [event for point in service_points for event in service_point_events(point)]
 
 
+# Only a person with an Advisor row may have places (advisors.space_cache renews their
+# version when they gain or lose one).
 personal_source = PersonalSource(name="advisors", stamp=_personal_stamp,
-                                 events=_personal_events)
+                                 events=_personal_events,
+                                 concerns=lambda user: Advisor.objects.filter(user=user).exists())

@@ -1,9 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+
+from accounts import space_cache
 
 from . import registry
 from .events import Feed
@@ -19,12 +22,13 @@ def personal_feed(request, token):
     if not owner.is_active:
         raise Http404
     sources = registry.sources()
-    stamps = [(source.name, *source.stamp(owner)) for source in sources]
+    stamps = _stamps(sources, owner)
     changes = [latest for _, _, latest in stamps if latest]
     today = timezone.localdate()  # weekly events' holidays look a year ahead from today
 
     def build():
-        events = [event for source in sources for event in source.events(owner)]
+        events = [event for source, stamp in zip(sources, stamps, strict=True)
+                  if stamp[1:] != NOT_CONCERNED for event in source.events(owner)]
         return Feed(
             name="Mon agenda — ANCT",
             description=("Vos formations de l'Académie des territoires et vos permanences, "
@@ -37,6 +41,39 @@ def personal_feed(request, token):
         last_modified=max(changes, default=None),
         build=build, filename="mon-agenda.ics", private=True,
     )
+
+
+NOT_CONCERNED = ((), None)
+
+
+def _stamps(sources, owner):
+    """Each source's (fingerprint, latest change). What may be kept per version of the
+    person's (``accounts.space_cache``) is: the stamps of ``kept_per_person`` sources, and
+    the answer of ``concerns`` (a source that lists nothing for the person has no stamp
+    to read)."""
+    current = space_cache.versions(owner.pk)
+    key = f"calendars:stamps:{owner.pk}:{current[0]}:{current[1]}" if current else None
+    kept = (cache.get(key) if key else None) or {}
+    missing = {}
+    stamps = []
+    for source in sources:
+        concerned = f"concerns:{source.name}"
+        if source.concerns is not None:
+            if concerned not in kept:
+                missing[concerned] = kept[concerned] = bool(source.concerns(owner))
+            if not kept[concerned]:
+                stamps.append((source.name, *NOT_CONCERNED))
+                continue
+        if source.kept_per_person:
+            if source.name not in kept:
+                missing[source.name] = kept[source.name] = source.stamp(owner)
+            stamp = kept[source.name]
+        else:
+            stamp = source.stamp(owner)
+        stamps.append((source.name, *stamp))
+    if key and missing:
+        cache.set(key, kept, space_cache.BODY_TIMEOUT)
+    return stamps
 
 
 @login_required
