@@ -189,14 +189,29 @@ def test_a_wrong_position_is_refused_in_french_and_never_kept(places, query):
     assert len(near_me.ANSWERS) == 0
 
 
-def test_the_memory_is_bounded():
-    answers = near_me.Answers(size=3)
-    for n in range(5):
-        answers.set(n, ("page", "text/html"))
-    assert len(answers) == 3 and answers.get(0) is None and answers.get(4) is not None
-
-
 def test_rounding_keeps_what_is_not_a_number_as_it_came():
     query = near_me.with_rounded_position(QueryDict("lat=49.43049&lon=abc&q=Beauvais&lat=nan"))
     assert query.getlist("lat") == ["49.430", "nan"] and query["lon"] == "abc"
     assert query["q"] == "Beauvais"
+
+
+def test_the_embedded_map_is_kept_per_address_and_renewed_by_a_change(
+        places, django_assert_num_queries, django_capture_on_commit_callbacks):
+    from advisors.directory import embed
+
+    embed.LOCAL.clear()
+    url = "/conseillers/carte-integree/"
+    query = {"departement": "60", "service": "aide-aux-demarches-administratives"}
+    first = Client().get(url, query)
+    with django_assert_num_queries(0):  # the copy of this process: not even Redis
+        again = Client().get(url, query)
+    assert without_nonce(again) == without_nonce(first)
+    nonce = re.search(r"'nonce-([^']+)'", again["Content-Security-Policy"])[1]
+    assert f'nonce="{nonce}"' in again.content.decode()
+    embed.LOCAL.clear()  # another process reads the shared entry
+    with django_assert_num_queries(0):
+        assert without_nonce(Client().get(url, query)) == without_nonce(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        places[2].name = "Médiathèque renommée"
+        places[2].save()
+    assert "Médiathèque renommée" in Client().get(url, query).content.decode()
