@@ -369,7 +369,7 @@ def deployment_totals(department_filter: Q, on) -> dict:
         dict.fromkeys((*DEPLOYMENT_FIELDS, "recruited"), 0))
 
 
-def deployment_grouped(department_filter: Q, on, key) -> dict:
+def deployment_grouped(department_filter: Q, on, key, recruited=True) -> dict:
     """``{unit: figures}`` with ``key`` a path from a row such as ``department_id`` or
     ``department__region_id`` (None: one unit, None, for the whole filter). Three queries
     (one more for each other day some totals are kept at, none in the usual case)."""
@@ -391,12 +391,13 @@ def deployment_grouped(department_filter: Q, on, key) -> dict:
             into = result[unit]
             for field, value in changes.items():
                 into[field] += value
-    recruited = RecruitedAdvisor.objects.filter(department_filter).order_by()
-    if key is None:
-        result[None]["recruited"] = recruited.aggregate(
-            n=Count("advisor_id", distinct=True))["n"]
+    pairs = RecruitedAdvisor.objects.filter(department_filter).order_by()
+    if not recruited:
+        pass  # not asked for (the map): no distinct count
+    elif key is None:
+        result[None]["recruited"] = pairs.aggregate(n=Count("advisor_id", distinct=True))["n"]
     else:
-        for row in recruited.values(unit=F(key)).annotate(
+        for row in pairs.values(unit=F(key)).annotate(
                 recruited=Count("advisor_id", distinct=True)):
             result[row["unit"]]["recruited"] = row["recruited"]
     return {unit: _with_vacant(figures) for unit, figures in result.items()}
@@ -430,11 +431,24 @@ def _session_of_enrolment(enrolment_id):
     return Enrolment.objects.filter(pk=enrolment_id).values_list("session_id", flat=True).first()
 
 
+def _add_one(session_filter: Q, **counters):
+    """A new row counted by an increment (one statement, which waits for the row's lock as a
+    recount does): exact, since the row was not counted before. False when the session has
+    no row yet (then it is recounted)."""
+    return SessionTotals.objects.filter(session_filter).update(
+        **{name: F(name) + 1 for name, value in counters.items() if value}) > 0
+
+
 def _on_enrolment_saved(sender, instance, created, update_fields=None, raw=False, **kwargs):
     if raw:
         return
-    if created and instance.status != instance.Status.CONFIRMED:
-        return  # a new enrolment not confirmed: no mark, no DIF request, nothing counted
+    if created:
+        # A new enrolment has no mark nor DIF request yet: only a confirmed one counts, and
+        # in a rush of enrolments one statement is all it adds under the session's lock.
+        if instance.status == instance.Status.CONFIRMED and not _add_one(
+                Q(session_id=instance.session_id), enrolments=True):
+            refresh_sessions([instance.session_id])
+        return
     if update_fields is not None and not {"status", "session", "session_id"} & set(update_fields):
         return
     refresh_sessions([instance.session_id, getattr(instance, "_totals_session_before", None)])
@@ -461,8 +475,23 @@ def _on_mark_or_funding(sender, instance, raw=False, update_fields=None, **kwarg
             update_fields):
         return
     field = sender._meta.get_field("enrolment")
-    session_id = (instance.enrolment.session_id if field.is_cached(instance)
-                  else _session_of_enrolment(instance.enrolment_id))
+    cached_session = (instance.enrolment.session_id if field.is_cached(instance) else None)
+    if kwargs.get("created"):  # counted by an increment (not a DIF row without a request)
+        from academy.models import Enrolment
+
+        session = (Q(session_id=cached_session) if cached_session else Q(
+            session_id=Subquery(Enrolment.objects.filter(pk=instance.enrolment_id)
+                                .values("session_id")[:1])))
+        if sender._meta.label == "academy.Attendance":
+            counters = {"marked": True, "present": instance.status == "present"}
+        else:
+            counters = {f"dif_{instance.status}": instance.status in (
+                "requested", "granted", "refused")}
+            if not any(counters.values()):
+                return
+        if _add_one(session, **counters):
+            return
+    session_id = cached_session or _session_of_enrolment(instance.enrolment_id)
     refresh_sessions([session_id])
 
 
@@ -480,6 +509,12 @@ DEPARTMENT_PATHS = {
 # Fields whose change alone moves no figure: a save changing only others recounts nothing.
 COUNTED_FIELDS = {
     "advisors.Structure": ("commune_id",),
+    "advisors.Application": ("status", "posts_granted", "structure_id"),
+    "advisors.Amendment": ("status", "kind", "posts", "convention_id"),
+    "advisors.Contract": ("status", "start", "end", "rupture_status", "rupture_date",
+                          "structure_id", "advisor_id"),
+    "advisors.ServicePoint": ("commune_id", "is_public", "structure_id"),
+    "advisors.OpeningRange": ("service_point_id",),  # its hours count in no figure
     "territories.Commune": ("department_id", "population"),
     "advisors.Advisor": ("training_start", "training_end"),
 }

@@ -105,9 +105,11 @@ def _render_figures(level, territory, start, end, today, sort):
     if level in ("national", "region"):
         departments = (context["breakdown"] if by == "department" else
                        indicators.map_rows(territory, on=today))
+        # One reverse() for the ~100 départements' links (codes are letters and digits).
+        link = reverse("dashboards:department", args=["CODE"])
         context["map"] = choropleth(
             departments, "active", "Conseillers en poste",
-            lambda code: reverse("dashboards:department", args=[code]))
+            lambda code: link.replace("/CODE/", f"/{code}/"))
     return {"sort": context["sort"],
             "top": render_to_string("dashboards/includes/figures_top.html", context),
             "bottom": render_to_string("dashboards/includes/figures_bottom.html",

@@ -88,7 +88,7 @@ def _map_rows(territory: Territory, on):
             for unit in Department.objects.filter(territory.departments())
             .values("id", "code", "name").order_by("code")}
     for unit, figures in deployment_grouped(territory.departments("department"), on,
-                                            "department_id").items():
+                                            "department_id", recruited=False).items():
         if unit in rows:  # one aggregated row per département
             rows[unit].update(active=figures["active"], population=figures["population"])
     result = list(rows.values())
