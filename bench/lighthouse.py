@@ -293,21 +293,34 @@ def lighthouse_binary():
     return binary
 
 
-def run_lighthouse(url, headers, output, chrome_path):
-    """One Lighthouse run (mobile, its default) of ``url``; its report, read back."""
+def run_lighthouse(url, headers, output, chrome_path, attempts=2):
+    """One Lighthouse run (mobile, its default) of ``url``; its report, read back. A run that
+    ends without a report (Lighthouse's own errors, e.g. NO_NAVSTART on a loaded machine) is
+    tried again once; then the report only says what went wrong."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(headers, handle)
+    command = [str(lighthouse_binary()), url, "--output=json", f"--output-path={output}",
+               "--quiet", f"--chrome-flags={CHROME_FLAGS}",
+               "--only-categories=" + ",".join(cid for cid, _, _ in CATEGORIES),
+               f"--extra-headers={handle.name}", "--locale=fr"]
+    failure = "no report"
     try:
-        command = [str(lighthouse_binary()), url, "--output=json",
-                   f"--output-path={output}", "--quiet",
-                   f"--chrome-flags={CHROME_FLAGS}",
-                   "--only-categories=" + ",".join(cid for cid, _, _ in CATEGORIES),
-                   f"--extra-headers={handle.name}", "--locale=fr"]
-        subprocess.run(command, cwd=ROOT, check=True, timeout=300,
-                       env={**os.environ, "CHROME_PATH": chrome_path})
+        for _ in range(attempts):
+            Path(output).unlink(missing_ok=True)
+            try:
+                result = subprocess.run(command, cwd=ROOT, timeout=300,
+                                        env={**os.environ, "CHROME_PATH": chrome_path})
+            except subprocess.TimeoutExpired:
+                failure = "Lighthouse did not finish within 300 s"
+                continue
+            report = json.loads(Path(output).read_text()) if Path(output).exists() else None
+            if report and not report.get("runtimeError"):
+                return report
+            failure = ((report or {}).get("runtimeError") or {}).get(
+                "message") or f"Lighthouse exited with status {result.returncode}"
     finally:
         os.unlink(handle.name)
-    return json.loads(Path(output).read_text())
+    return {"runtimeError": {"message": failure}, "categories": {}, "audits": {}}
 
 
 def parse_args(argv=None):
