@@ -15,8 +15,12 @@ rendered again from that instant. A section may also ask to be rendered on every
 (``live``) or to fill in some figures on every request (``late``, see ``accounts.spaces``).
 """
 
+import hashlib
 import uuid
+from functools import cache as once
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.middleware.csrf import get_token
@@ -24,7 +28,7 @@ from django.utils import timezone
 
 PERSON_KEY = "space:person:{}"
 EVERYONE_KEY = "space:everyone"
-BODY_KEY = "space:body:{}:{}:{}"
+BODY_KEY = "space:body:{}:{}:{}:{}"
 # A version lives longer than any body kept under it; a version gone (evicted) is replaced
 # by a new one, which leaves the old bodies unused.
 VERSION_TIMEOUT = 30 * 24 * 3600
@@ -78,8 +82,22 @@ def versions(user_id):
     return found[keys[0]], found[keys[1]]
 
 
+@once
+def code_version():
+    """A digest of the project's templates and code as this process runs them (read once):
+    a body rendered by other templates (before a deployment) is never served after it."""
+    root = Path(settings.BASE_DIR)
+    apps = [path.parent for path in sorted(root.glob("*/apps.py"))]
+    digest = hashlib.sha256()
+    for folder in [root / "templates", *apps]:
+        for path in sorted([*folder.rglob("*.html"), *folder.rglob("*.py")]):
+            if "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def body_key(user_id, current):
-    return BODY_KEY.format(user_id, *current)
+    return BODY_KEY.format(code_version(), user_id, *current)
 
 
 def kept_body(user_id, current):
