@@ -5,6 +5,7 @@ freed seat goes to the first waitlisted person in the same transaction."""
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -20,8 +21,10 @@ class EnrolmentError(Exception):
 
 
 def _locked_session(session_id):
+    # of=("self",): only the session's row; its course page (joined) is not locked, so
+    # enrolments in the other sessions of a course never wait for this one.
     try:
-        return (Session.objects.select_for_update().select_related("course")
+        return (Session.objects.select_for_update(of=("self",)).select_related("course")
                 .get(pk=session_id))
     except Session.DoesNotExist as error:
         raise EnrolmentError("Cette session n'existe pas.") from error
@@ -32,11 +35,16 @@ def _confirmed_count(session):
     return session.enrolments.filter(status__in=Session.HELD_STATUSES).count()
 
 
-def audience_refusal(course, user):
-    """Why this person may not enrol in sessions of this course, or None."""
+def audience_refusal(course, user, mandates=None):
+    """Why this person may not enrol in sessions of this course, or None. ``mandates``: the
+    person's mandates when the caller has already read them."""
     if course.audience == Audience.ELECTED_OFFICIALS:
-        profile = getattr(user, "official_profile", None)
-        if profile is None or not profile.mandates.exists():
+        if mandates is not None:
+            has_mandate = bool(mandates)
+        else:
+            profile = getattr(user, "official_profile", None)
+            has_mandate = profile is not None and profile.mandates.exists()
+        if not has_mandate:
             return ("Cette formation est réservée aux élus locaux : renseignez au moins un "
                     "mandat dans votre profil.")
     if course.audience == Audience.ADVISORS:
@@ -46,13 +54,13 @@ def audience_refusal(course, user):
     return None
 
 
-def priority_hint(session, user):
+def priority_hint(session, user, mandates=None):
     """0–3: first mandate, a commune under 3,500 inhabitants, an authority in the session's
-    département (its territory). Staff sort pending requests by it."""
-    profile = getattr(user, "official_profile", None)
-    if profile is None:
-        return 0
-    mandates = list(profile.mandates.select_related("commune", "epci", "department"))
+    département (its territory). Staff sort pending requests by it. ``mandates``: the
+    person's mandates with their communes, when the caller has already read them."""
+    if mandates is None:
+        mandates = list(Mandate.objects.filter(profile__user=user)
+                        .select_related("commune", "epci", "department"))
     score = 0
     if any(m.is_first_mandate for m in mandates):
         score += 1
@@ -73,12 +81,16 @@ def enrolment_warnings(session, user):
     session of the same course, or a session at the same time. [] when nothing clashes."""
     warnings = []
     now = timezone.now()
-    for other in Enrolment.objects.clashing_with(session, user):
-        when = dates.long_datetime(other.session.start, space=dates.NBSP)  # shown on a page
-        if other.session.end < now and other.status != Enrolment.Status.CONFIRMED:
+    # Values, not objects: this runs before every "S'inscrire", and finds nothing mostly.
+    clashing = Enrolment.objects.clashing_with(session, user).values_list(
+        "status", "session__start", "session__end", "session__course_id",
+        "session__course__title")
+    for status, start, end, course_id, title in clashing:
+        when = dates.long_datetime(start, space=dates.NBSP)  # shown on a page
+        if end < now and status != Enrolment.Status.CONFIRMED:
             continue  # an old request or waiting list that came to nothing
-        if other.session.course_id == session.course_id:
-            if other.session.end < now:
+        if course_id == session.course_id:
+            if end < now:
                 warnings.append(f"Vous étiez déjà inscrit à cette formation, pour la session "
                                 f"du {when}.")
             else:
@@ -86,8 +98,7 @@ def enrolment_warnings(session, user):
                                 f"formation, le {when}.")
         else:
             warnings.append(f"Cette session a lieu en même temps que « "
-                            f"{other.session.course.title} » ({when}), à laquelle vous êtes "
-                            "inscrit.")
+                            f"{title} » ({when}), à laquelle vous êtes inscrit.")
     return warnings
 
 
@@ -101,27 +112,57 @@ def _attendance_mode(session, requested, by_staff):
     return ""  # added by staff: the person's choice is not known
 
 
-def _counted_mandate(user, mandate):
+def _counted_mandate(mandates, mandate):
     """The mandate the training will count under: the one chosen, which must be the
     person's own, or their only one."""
-    mandates = Mandate.objects.filter(profile__user=user)
     if mandate is not None:
-        if not mandates.filter(pk=mandate.pk).exists():
+        if mandate.pk not in {m.pk for m in mandates}:
             raise EnrolmentError("Ce mandat n'est pas l'un des vôtres.")
         return mandate
-    only = list(mandates[:2])
-    return only[0] if len(only) == 1 else None
+    return mandates[0] if len(mandates) == 1 else None
 
 
-def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None):
+def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None,
+          mandates=None):
     """Enrols the person: confirmed, pending (approval mode) or waitlisted when full.
 
     ``attendance_mode`` ("on_site" or "remote") is required from the person for a hybrid
     session; ``mandate``, one of theirs, is the mandate the training's hours count under
     (their only mandate when not given). Staff adding someone manually skip the enrolment
-    window and the audience check."""
+    window and the audience check.
+
+    ``session_id`` may be the session itself as the caller read it (with its course and
+    commune), and ``mandates`` the person's mandates with their communes: fewer queries.
+
+    In a rush every enrolment of a session waits for the one before it (the session's row
+    lock), so the lock is held for as little as possible: what concerns the person (their
+    mandates, audience, priority) is read before it; under it, only the rules that depend
+    on the session's row, the person's existing enrolment, the seats count and the insert;
+    the email (rendered with its calendar invitation) is queued once the enrolment is
+    committed: in the caller's transaction when there is one, so a rollback still sends
+    nothing."""
+    if isinstance(session_id, Session):
+        known = session_id
+    else:
+        known = (Session.objects.select_related("course", "commune__department")
+                 .filter(pk=session_id).first())
+        if known is None:
+            raise EnrolmentError("Cette session n'existe pas.")
+    if mandates is None:
+        mandates = list(Mandate.objects.filter(profile__user=user)
+                        .select_related("commune", "epci", "department"))
+    if by_staff is None and (refusal := audience_refusal(known.course, user, mandates)):
+        raise EnrolmentError(refusal)
+    counted = _counted_mandate(mandates, mandate)
+    priority = priority_hint(known, user, mandates)
+
     with transaction.atomic():
-        session = _locked_session(session_id)
+        session = (Session.objects.select_for_update().filter(pk=known.pk).first())
+        if session is None:
+            raise EnrolmentError("Cette session n'existe pas.")
+        session.course = known.course  # the same page; read above, not locked
+        if session.commune_id == known.commune_id:
+            session.commune = known.commune
         if session.is_cancelled:
             raise EnrolmentError("Cette session a été annulée.")
         now = timezone.now()
@@ -131,14 +172,19 @@ def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None):
                     "Les inscriptions ne sont pas encore ouvertes pour cette session.")
             if now >= session.enrolment_closes:
                 raise EnrolmentError("Les inscriptions à cette session sont closes.")
-            if refusal := audience_refusal(session.course, user):
-                raise EnrolmentError(refusal)
         elif now >= session.end:
             raise EnrolmentError("Cette session est terminée.")
         mode = _attendance_mode(session, attendance_mode, by_staff)
-        counted = _counted_mandate(user, mandate)
 
-        enrolment = Enrolment.objects.filter(session=session, user=user).first()
+        # One statement after the lock (so it sees every enrolment committed before it):
+        # the seats held, the waiting list up to now, and this person's enrolment if any.
+        seen = session.enrolments.aggregate(
+            held=Count("pk", filter=Q(status__in=Session.HELD_STATUSES)),
+            waiting=Count("pk", filter=Q(status=Enrolment.Status.WAITLISTED,
+                                         waitlisted_at__lte=now)),
+            mine=Max("pk", filter=Q(user=user)),
+        )
+        enrolment = Enrolment.objects.get(pk=seen["mine"]) if seen["mine"] else None
         if enrolment and enrolment.is_active:
             raise EnrolmentError("Vous êtes déjà inscrit à cette session."
                                  if by_staff is None else
@@ -146,24 +192,28 @@ def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None):
         if enrolment:  # coming back after a cancellation: a newer invitation
             enrolment.invitation_sequence += 1
         enrolment = enrolment or Enrolment(session=session, user=user)
-        enrolment.priority = priority_hint(session, user)
+        enrolment.session = session
+        enrolment.priority = priority
         enrolment.waitlisted_at = None
         enrolment.attendance_mode = mode
         enrolment.mandate = counted
         if session.requires_approval and by_staff is None:
             enrolment.status = Enrolment.Status.PENDING
-        elif _confirmed_count(session) < session.capacity:
+        elif seen["held"] < session.capacity:
             enrolment.status = Enrolment.Status.CONFIRMED
         else:
             enrolment.status = Enrolment.Status.WAITLISTED
             enrolment.waitlisted_at = now
+            # Its rank, as waitlist_position() would count it now: everyone on the list
+            # came before (under this lock) with an earlier or equal time and a smaller id.
+            enrolment.position_when_enrolled = seen["waiting"] + 1
         try:
-            with transaction.atomic():
-                enrolment.save()
+            # No savepoint of its own: a failed insert rolls this whole block back.
+            enrolment.save()
         except IntegrityError as error:  # the same person, twice at the same instant
             raise EnrolmentError("Vous êtes déjà inscrit à cette session.") from error
-        emails.notify(enrolment, enrolment.status)
-        return enrolment
+    emails.notify(enrolment, enrolment.status)
+    return enrolment
 
 
 def fill_from_waitlist(session):

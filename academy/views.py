@@ -79,19 +79,19 @@ def enrol(request, session_id):
     course_url = session.course.url or "/"
     if not request.user.is_authenticated:
         return redirect_to_login(course_url)
-    refusal = services.audience_refusal(session.course, request.user)
+    mandates = list(Mandate.objects.filter(profile__user=request.user).select_related(
+        "commune__department", "epci", "department", "region"))
+    refusal = services.audience_refusal(session.course, request.user, mandates)
     if refusal and session.course.audience == Audience.ELECTED_OFFICIALS:
         messages.info(request, "Avant de vous inscrire, indiquez vos mandats d'élu.")
         return redirect(f"{reverse('official_profile')}?{urlencode({'next': course_url})}")
-    mandates = list(Mandate.objects.filter(profile__user=request.user).select_related(
-        "commune__department", "epci", "department", "region"))
     confirming = request.method == "POST" and "confirm" in request.POST
     form = EnrolmentForm(session, mandates, request.POST if confirming else None)
     warnings = services.enrolment_warnings(session, request.user)
     if request.method == "POST" and not confirming and not form.fields and not warnings:
-        return _enrol(request, session, course_url)
+        return _enrol(request, session, course_url, mandates)
     if confirming and form.is_valid():
-        return _enrol(request, session, course_url, **form.cleaned_data)
+        return _enrol(request, session, course_url, mandates, **form.cleaned_data)
     if request.method == "POST" and not confirming:
         return redirect("academy:enrol", session.pk)  # the questions, as a page of its own
     if Enrolment.objects.active().filter(session=session, user=request.user).exists():
@@ -108,9 +108,10 @@ def enrol(request, session_id):
     })
 
 
-def _enrol(request, session, course_url, **choices):
+def _enrol(request, session, course_url, mandates, **choices):
     try:
-        enrolment = services.enrol(session.pk, request.user, **choices)
+        # The session and mandates as read above: the service does not read them again.
+        enrolment = services.enrol(session, request.user, mandates=mandates, **choices)
     except services.EnrolmentError as error:
         messages.error(request, str(error))
         return redirect(f"{course_url}#session-{session.pk}")
@@ -123,7 +124,8 @@ ENROLMENT_MESSAGES = {
         f"Votre inscription à « {e.session.course.title} » est confirmée. Un courriel de "
         "confirmation vous a été envoyé."),
     Enrolment.Status.WAITLISTED: lambda e: (
-        f"La session est complète : vous êtes en position {e.waitlist_position()} sur la liste "
+        "La session est complète : vous êtes en position "
+        f"{getattr(e, 'position_when_enrolled', None) or e.waitlist_position()} sur la liste "
         "d'attente. Vous serez prévenu si une place se libère."),
     Enrolment.Status.PENDING: lambda e: (
         "Votre demande d'inscription est enregistrée : l'équipe de l'Académie vous répondra "
