@@ -1,32 +1,32 @@
-""""Autour de moi" searches: the visitor's position rounded, and the answers kept a minute in
-this process's memory only.
+""""Autour de moi" searches: the visitor's position rounded, and the answers kept in this
+process's memory only, while they hold.
 
 The position is rounded to ``DECIMALS`` decimals of a degree (111 m north to south, less
 east to west) before anything reads it, and the search measures from that rounded point: every
 visitor in the same cell gets the same page, so it can be kept without being wrong for any of
 them. The page echoes the rounded position (hidden fields, page links), never the raw one.
 
-It is kept in this process's memory (``core.local_copies``: bounded, the oldest dropped first;
-never in Redis nor in the browser, as the page promises), for anonymous visitors only, and
-under:
-
-- the public records' version (``advisors.public_records``): a service point added, moved,
-  hidden or closed, its hours changed, an advisor's contract ended… renew it;
-- the minute: "Ouvert maintenant", "Ferme à 12 h" and the filter "ouvert maintenant" are
-  computed for the start of that minute (opening hours are minutes), and the public places
-  of the day (contracts) with it. The next minute is another key.
+It is kept in this process's memory (``core.local_copies``: bounded, the oldest dropped first,
+ten minutes at most; never in Redis nor in the browser, as the page promises), for anonymous
+visitors only, under the public records' version (``advisors.public_records``: a service point
+added, moved, hidden or closed, its hours changed, an advisor's contract ended… renew it), and
+for as long as the clock changes nothing on it (``valid_until``): the page is computed for the
+start of the current minute (opening hours are minutes) and holds until a place listed opens
+or closes or the day turns; with the filter "ouvert maintenant", for that minute only.
 
 A kept answer is thus the very page the same address would render in that minute."""
 
 import hashlib
 import math
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 
 from django.conf import settings
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 
+from calendars.open_now import PARIS
 from cms.page_cache import NONCE_PLACEHOLDER
 from core.local_copies import LocalCopies
 
@@ -36,6 +36,7 @@ DECIMALS = 3
 POSITION_FIELDS = ("lat", "lon")
 # About 30 kB a page: 250 pages at most per process, the oldest dropped first.
 SIZE_BYTES = 8 << 20
+MAX_SECONDS = 600
 
 
 def carries_position(request) -> bool:
@@ -80,7 +81,7 @@ ANSWERS = LocalCopies(max_bytes=SIZE_BYTES)
 PLACEHOLDER = NONCE_PLACEHOLDER.encode()
 
 
-def key(request, minute: datetime) -> str | None:
+def key(request) -> str | None:
     """The key of an anonymous "Autour de moi" search (``request.GET`` already rounded), or
     None when the answer must not be kept: a signed-in visitor (or one with pending
     messages) sees a page of their own."""
@@ -89,24 +90,49 @@ def key(request, minute: datetime) -> str | None:
             or "messages" in request.COOKIES):
         return None
     address = f"{request.get_host()}{request.path}?{request.GET.urlencode()}"
-    return (f"{public_records.VERSION.current()}:{int(minute.timestamp()) // 60}:"
+    return (f"{public_records.VERSION.current()}:"
             f"{hashlib.sha256(address.encode()).hexdigest()}")
 
 
-def kept(request, key):
-    """The page kept under ``key``, with this request's CSP nonce, or None."""
+def next_midnight(moment: datetime, zone) -> datetime:
+    local = moment.astimezone(zone)
+    return datetime.combine(local.date() + timedelta(days=1), dt_time(), tzinfo=zone)
+
+
+def valid_until(minute: datetime, states, *, open_now_filter: bool) -> datetime:
+    """Until when the page computed for ``minute`` stays the same, the data unchanged (the
+    version sees to that): with the filter "ouvert maintenant", the minute (any place around
+    may open or close); else the first change of a label shown (``states``: (OpenState, time
+    zone) of each place listed: it opens, it closes, or the day turns in its zone, which
+    rewrites "demain" and holidays) or the day turning in Paris (contracts, the places
+    staffed that day)."""
+    if open_now_filter:
+        return minute + timedelta(minutes=1)
+    until = next_midnight(minute, PARIS)
+    for state, zone in states:
+        for change in (state.opens_at, state.closes_at, next_midnight(minute, zone)):
+            if change is not None and change < until:
+                until = change
+    return max(until, minute + timedelta(minutes=1))
+
+
+def kept(request, key, minute: datetime):
+    """The page kept under ``key``, still the one ``minute`` shows, with this request's CSP
+    nonce; or None."""
     entry = ANSWERS.get(key) if key else None
     if entry is None:
         return None
-    content, content_type = entry
+    content, content_type, computed, until = entry
+    if not computed <= minute < until:
+        return None
     if PLACEHOLDER in content:
         content = content.replace(PLACEHOLDER, str(request.csp_nonce).encode())
     return HttpResponse(content, content_type=content_type)
 
 
-def keep(request, key, response):
-    """Keeps a page every visitor in the same cell, that minute, would get alike: a 200
-    that set no cookie and asked for no CSRF token."""
+def keep(request, key, response, minute: datetime, until: datetime):
+    """Keeps a page every visitor in the same cell would get alike from ``minute`` to
+    ``until``: a 200 that set no cookie and asked for no CSRF token."""
     if (not key or response.status_code != 200 or response.streaming or response.cookies
             or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             or request.user.is_authenticated):
@@ -115,5 +141,7 @@ def keep(request, key, response):
     nonce = getattr(request, "_csp_nonce", None)
     if isinstance(nonce, str) and nonce:
         content = content.replace(nonce.encode(), PLACEHOLDER)
-    # The key holds the minute: past it the copy is never read again; dropped a minute on.
-    ANSWERS.put(key, (content, response["Content-Type"]), len(content), time.time() + 60)
+    # Held in memory ten minutes at most, whatever its validity.
+    seconds = min(MAX_SECONDS, (until - minute).total_seconds())
+    ANSWERS.put(key, (content, response["Content-Type"], minute, until), len(content),
+                time.time() + seconds)

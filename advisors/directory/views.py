@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from calendars.open_now import timezone_of
 from territories.text import of_place
 
 from ..calendar import hours_in_words, osm_hours
@@ -29,23 +30,23 @@ def distance_label(kilometres):
 @require_GET
 def search(request):
     # "Autour de moi": the position rounded to about 100 m before anything reads it, used for
-    # this answer (kept a minute in this process only, ``near_me``), never stored.
+    # this answer (kept in this process only while it holds, ``near_me``), never stored.
     request.GET = near_me.with_rounded_position(request.GET)
     minute = near_me.this_minute()
-    key = near_me.key(request, minute)
-    response = near_me.kept(request, key)  # only answers around a position are kept
+    key = near_me.key(request)
+    response = near_me.kept(request, key, minute)  # only answers around a position are kept
     if response is None:
-        response, position = render_search(request, minute)
+        response, position, until = render_search(request, minute)
         if not position:
             return response
-        near_me.keep(request, key, response)
+        near_me.keep(request, key, response, minute, until)
     # The visitor's position is kept nowhere: not in a shared cache, not in the browser's.
     patch_cache_control(response, private=True, no_store=True)
     return response
 
 
 def render_search(request, minute):
-    """(the page, the position searched around or None)."""
+    """(the page, the position searched around or None, until when that page holds)."""
     form = DirectoryForm(request.GET)
     form.is_valid()
     position = form.position()
@@ -73,6 +74,9 @@ def render_search(request, minute):
             point.distance_text = distance_label(getattr(point, "distance_km", None))
             point.opening = queries.opening_state(point, now)
             point.open_now = point.opening.is_open
+    until = near_me.valid_until(
+        minute, [(p.opening, timezone_of(p.commune.department.code)) for p in points or []],
+        open_now_filter=form.filters()["open_now"]) if position else None
     markers = [
         {"name": p.name, "url": reverse("directory:service_point", args=[p.pk]),
          "lat": p.latitude, "lon": p.longitude, "distance": p.distance_text,
@@ -88,7 +92,7 @@ def render_search(request, minute):
         "position_refused": form.position_refused(),
         "map_data": {"tiles": settings.DIRECTORY_TILE_URL, "markers": markers,
                      "origin": [origin.latitude, origin.longitude] if origin else None},
-    }), position
+    }), position, until
 
 
 @require_GET

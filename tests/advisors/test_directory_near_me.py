@@ -167,6 +167,25 @@ def test_open_labels_and_the_open_now_filter_follow_the_clock(places, clock):
     assert names(search(**NEIGHBOUR, open_now="on")) == ["Lieu à 8 km"]
 
 
+def test_a_page_holds_until_a_place_listed_opens_or_closes_or_the_day_turns(
+        places, clock, django_assert_num_queries):
+    first = search(**NEIGHBOUR)  # Monday 10:00: open until 12 h
+    assert f"Ferme à{NBSP}12{NBSP}h" in first.content.decode()
+    clock["now"] = datetime(2026, 11, 23, 11, 59, 59, tzinfo=PARIS)
+    with django_assert_num_queries(0):
+        assert without_nonce(search(**NEIGHBOUR)) == without_nonce(first)
+    clock["now"] = datetime(2026, 11, 23, 12, 0, 0, tzinfo=PARIS)
+    page = search(**NEIGHBOUR).content.decode()
+    assert f"Ferme à{NBSP}12{NBSP}h" not in page
+    assert f"Ouvre demain à{NBSP}9{NBSP}h" in page  # the 8 km one, on Tuesday
+    clock["now"] = datetime(2026, 11, 23, 23, 59, 30, tzinfo=PARIS)
+    with django_assert_num_queries(0):
+        assert f"Ouvre demain à{NBSP}9{NBSP}h" in search(**NEIGHBOUR).content.decode()
+    clock["now"] = datetime(2026, 11, 24, 0, 0, 0, tzinfo=PARIS)  # the day turns
+    page = search(**NEIGHBOUR).content.decode()
+    assert f"Ouvre demain à{NBSP}9{NBSP}h" not in page and f"Ouvre à{NBSP}9{NBSP}h" in page
+
+
 def test_signed_in_visitors_get_their_own_page_never_kept(places, django_assert_num_queries):
     signed_in = Client()
     signed_in.force_login(make.user(email="habitante@beauvais.fr"))
