@@ -97,6 +97,7 @@ def _trainers_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 def connect():
     from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.models import Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from .models import (
@@ -132,6 +133,8 @@ def connect():
     both(bump_everyone, TrainingBody, "training-body")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(bump_everyone, dispatch_uid=f"space-pages-{signal}")
+    # The courses' links follow the site's root page.
+    both(bump_everyone, Site, "site")
 
 
 # --- the waiting-list ranks, on every request ---------------------------------------------
