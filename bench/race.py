@@ -127,7 +127,7 @@ def press(port, path, entrant, referer_path, timeout=120):
         response = connection.getresponse()
         response.read()
         outcome = classify(response.status, response.getheader("Location"))
-    except (OSError, http.client.HTTPException) as error:
+    except Exception as error:  # noqa: BLE001 - socket errors, bad answers: counted, shown
         outcome = type(error).__name__
     finally:
         connection.close()
@@ -147,7 +147,11 @@ def race(ports, people, seats, login_keys):
     barrier = threading.Barrier(len(entrants) + 1)
 
     def one(index, entrant):
-        barrier.wait()
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            outcomes[index] = "BrokenBarrierError"
+            return
         outcomes[index] = press(ports[index % len(ports)], path, entrant, course.url)[0]
 
     threads = [threading.Thread(target=one, args=(i, e)) for i, e in enumerate(entrants)]
@@ -162,7 +166,7 @@ def race(ports, people, seats, login_keys):
         statuses = {status: session.enrolments.filter(status=status).count()
                     for status in (Enrolment.Status.CONFIRMED, Enrolment.Status.WAITLISTED,
                                    Enrolment.Status.PENDING)}
-        errors = [o for o in outcomes if o != "ok"]
+        errors = [str(o) for o in outcomes if o != "ok"]  # None: the thread died
         return {
             "people": len(entrants), "seats": seats, "course": course.title,
             "ports": ports,

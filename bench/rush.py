@@ -89,7 +89,7 @@ def rush(ports, people=2000, sessions=5, seats=30, seconds=20.0, login_keys=None
             for status in session.enrolments.values_list("status", flat=True):
                 statuses[status] += 1
             by_session.append(statuses)
-        errors = [o for o in outcomes if o != "ok"]
+        errors = [str(o) for o in outcomes if o != "ok"]  # None: never sent
         done = [x for x in latencies if x is not None]
         return {
             "people": count, "sessions": len(created), "seats": seats, "seconds": seconds,
