@@ -107,7 +107,8 @@ def structures_table(territory: Territory, on=None):
 def _structures_table(territory: Territory, on):
     from .deployment import posts_by_structure
 
-    posts = posts_by_structure(territory, on)
+    posts = cached(("structure-posts", territory, on),
+                   lambda: posts_by_structure(territory, on))
     empty = {"granted": 0, "occupied": 0, "vacant": 0}
     rows = list(Structure.objects.filter(territory.filter("commune"))
                 .with_validated_application()

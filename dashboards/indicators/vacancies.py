@@ -42,8 +42,9 @@ def vacancies(territory: Territory, on=None) -> list[Vacancy]:
 def _vacancies(territory: Territory, on) -> list[Vacancy]:
     from .deployment import posts_by_structure
 
-    posts = {pk: figures for pk, figures in posts_by_structure(territory, on).items()
-             if figures["vacant"] > 0}
+    every = cached(("structure-posts", territory, on),
+                   lambda: posts_by_structure(territory, on))  # shared with the table
+    posts = {pk: figures for pk, figures in every.items() if figures["vacant"] > 0}
     if not posts:
         return []
     rows = list(Structure.objects.filter(territory.structures("pk", "commune"),
