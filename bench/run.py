@@ -108,13 +108,16 @@ def parse_args(argv=None):
     parser.add_argument("--only", default="",
                         help="comma-separated page keys to measure (default: all), e.g. "
                              "catalogue,my_space; the bare view is always measured")
-    parser.add_argument("--no-race", action="store_true", help="skip the enrolment race")
+    parser.add_argument("--no-race", action="store_true",
+                        help="skip the enrolment race and the second rush")
     parser.add_argument("--rush-people", type=int, default=2000)
     parser.add_argument("--rush-sessions", type=int, default=5)
     parser.add_argument("--rush-seats", type=int, default=30)
     parser.add_argument("--rush-seconds", type=float, default=20.0,
                         help="the rush's arrivals are spread evenly over this time")
-    parser.add_argument("--no-rush", action="store_true", help="skip the second rush")
+    parser.add_argument("--no-rush", action="store_true",
+                        help="skip the second rush (2,000 logged-in élus: minutes on a "
+                             "loaded machine), keep the race")
     parser.add_argument("--celery", action="store_true",
                         help="run a Celery worker during the bench (its memory is sampled; "
                              "it delivers the race's emails with the dummy backend)")
@@ -209,7 +212,7 @@ def main(argv=None):
             print(f"Course aux inscriptions : {args.people} personnes, {args.seats} places …",
                   flush=True)
             race_result = race(port, args.people, args.seats, login_keys)
-        if not args.no_rush:
+        if not (args.no_race or args.no_rush):
             print(f"Ruée : {args.rush_people} élus en {args.rush_seconds:g} s, "
                   f"{args.rush_sessions} sessions × {args.rush_seats} places …", flush=True)
             rush_result = rush(port, args.rush_people, args.rush_sessions, args.rush_seats,
