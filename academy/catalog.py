@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time
 
+from django.db import connection
 from django.utils import timezone
 
 from calendars import dates
@@ -73,15 +74,22 @@ def search_courses(filters):
 
 
 def attach_next_sessions(courses, sessions=None):
-    """Sets ``next_session`` on each course (with seats_left), in one query."""
+    """Sets ``next_session`` on each course (with seats_left), in two queries: each course's
+    first upcoming session (its id only: one row per course with PostgreSQL's DISTINCT ON,
+    without counting seats), then those sessions with their seats. At national scale,
+    counting the seats of every upcoming session of the page's courses to keep the first
+    of each was most of the catalogue's rendering."""
     base = sessions if sessions is not None else Session.objects.scheduled().upcoming()
-    candidates = (
-        base.filter(course__in=[c.pk for c in courses]).with_seats()
-        .select_related("commune__department").order_by("course_id", "start")
-    )
-    first = {}
-    for session in candidates:
-        first.setdefault(session.course_id, session)
+    firsts = (base.filter(course__in=[c.pk for c in courses])
+              .order_by("course_id", "start", "pk").values_list("course_id", "pk"))
+    if connection.features.can_distinct_on_fields and not firsts.query.annotations:
+        firsts = firsts.distinct("course_id")  # not with "places disponibles" (seats counted)
+    first_ids = {}
+    for course_id, session_id in firsts:
+        first_ids.setdefault(course_id, session_id)
+    first = {session.course_id: session for session in (
+        Session.objects.filter(pk__in=first_ids.values()).with_seats()
+        .select_related("commune__department"))}
     for course in courses:
         course.next_session = first.get(course.pk)
     return courses
