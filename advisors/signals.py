@@ -5,7 +5,8 @@ them: they connect their receivers in their ``AppConfig.ready``.
   inside the transaction that moved them (one report recorded or taken back, or a rebuild).
   Arguments: ``department_id`` and ``day`` for one report, ``None`` for a rebuild.
 - ``records_bulk_changed``: rows of ``model`` were written by a bulk operation, which sends
-  no ``post_save`` (e.g. a service point's opening hours replaced at once).
+  no ``post_save`` (e.g. a service point's opening hours replaced at once: then also
+  ``service_point``, so the dashboards' rollups recount its département only).
 - ``contracts_turned``: who is under contract changed with the date alone (a contract's
   last day went by, a rupture took effect, a contract started), which no model signal
   tells; sent by the daily ``advisors.tasks.apply_contract_ends`` (``advisors/offboarding.py``).

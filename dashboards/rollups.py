@@ -589,7 +589,7 @@ def _on_bulk_change(sender, model=None, service_point=None, **kwargs):
     if model in (ServicePoint, Structure):
         return  # positions written by the geocoder: no figure depends on them
     if model is OpeningRange and service_point is not None:
-        refresh_departments({service_point.commune.department_id})
+        refresh_departments(_departments_of(ServicePoint, [service_point.pk]))
         return
     rebuild_deployment()
 

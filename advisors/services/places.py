@@ -160,7 +160,8 @@ def _replace_ranges(service_point, ranges):
     service_point.opening_ranges.all().delete()
     OpeningRange.objects.bulk_create(rows)
     # bulk_create sends no post_save: the open service points change (dashboards' figures).
-    records_bulk_changed.send(sender=OpeningRange, model=OpeningRange)
+    records_bulk_changed.send(sender=OpeningRange, model=OpeningRange,
+                              service_point=service_point)
     return True
 
 
