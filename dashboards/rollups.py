@@ -349,6 +349,14 @@ def _changes_between(department_filter, as_of, on, key=None):
             for row in found}
 
 
+def _on_geography_imported(**_signal_arguments):
+    with transaction.atomic():
+        rebuild_deployment()
+    from .cache import VERSION
+
+    VERSION.bump()
+
+
 def rebuild():
     """Every rollup of this module recomputed (after bulk writes, which send no signal).
     Idempotent. Returns (sessions with something counted, départements)."""
@@ -630,3 +638,8 @@ def connect_signals():
     signals.records_bulk_changed.connect(_on_bulk_change, dispatch_uid=f"{uid}-bulk")
     # The date turned: the totals move to today (cheaper reading; figures unchanged).
     signals.contracts_turned.connect(roll, dispatch_uid=f"{uid}-roll")
+    # An import of the geography (bulk, no signal per commune): populations and
+    # départements recounted.
+    from territories.signals import geography_imported
+
+    geography_imported.connect(_on_geography_imported, dispatch_uid=f"{uid}-geography")

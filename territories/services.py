@@ -168,4 +168,8 @@ def import_territories(data_dir: Path, progress: Callable[[str], None] = lambda 
              "search_name"],
             "communes", report,
         )
+    if report.changed:
+        from .signals import geography_imported
+
+        transaction.on_commit(lambda: geography_imported.send(sender=None))
     return report

@@ -369,3 +369,26 @@ def test_structure_posts_as_with_posts_defines_them(data, communes):
         found = {pk: (row["granted"], row["occupied"], row["vacant"])
                  for pk, row in posts_by_structure(territory, TODAY()).items()}
         assert found == expected
+
+
+def test_an_import_of_the_geography_recounts_populations(data, communes):
+    from territories.models import Commune
+    from territories.signals import geography_imported
+
+    # An import writes communes in bulk (no post_save per commune), then says so.
+    Commune.objects.filter(pk=communes["Compiègne"].pk).update(population=123456)
+    geography_imported.send(sender=None)
+    assert_same(data)
+
+
+def test_the_migration_fills_empty_rollups_of_an_existing_database(data, communes):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    fill = import_module("dashboards.migrations.0003_fill_rollups").fill
+    kept = sorted(DeploymentTotal.objects.values_list("department_id", "population"))
+    DeploymentTotal.objects.all().delete()
+    fill(apps, None)
+    assert sorted(DeploymentTotal.objects.values_list("department_id", "population")) == kept
+    assert_same(data)

@@ -169,3 +169,24 @@ def test_skip_if_loaded_still_places_communes_loaded_before_coordinates(dataset,
     out = StringIO()
     call_command("import_territories", data_dir=dataset, skip_if_loaded=True, stdout=out)
     assert "Coordonnées" not in out.getvalue()
+
+
+def test_an_import_that_changes_the_geography_says_so_once_and_an_unchanged_one_does_not(
+        dataset, django_capture_on_commit_callbacks):
+    from territories.signals import geography_imported
+
+    heard = []
+
+    def listener(**kwargs):
+        heard.append(kwargs)
+
+    geography_imported.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(dataset)
+        assert len(heard) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(dataset)  # nothing changed
+        assert len(heard) == 1
+    finally:
+        geography_imported.disconnect(listener)
