@@ -15,6 +15,8 @@ import os
 from django import template
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.html import format_html
 
 register = template.Library()
@@ -52,8 +54,28 @@ def served_integrity(name):
     return _digest(path, stat.st_size, stat.st_mtime_ns)
 
 
+# Under a manifest storage the served copies are named by their content and the manifest is
+# read once per process: the attribute of each name is worked out once per process (every
+# page prints four of them). Without a manifest (development) the file is looked at again.
+_manifest_attributes = {}
+
+
+@receiver(setting_changed)
+def _forget_attributes(*, setting, **_kwargs):
+    if setting in {"STORAGES", "STATIC_ROOT", "STATIC_URL"}:
+        _manifest_attributes.clear()
+
+
 @register.simple_tag
 def integrity_of(name):
     """`` integrity="sha384-…"`` for the static file ``name``, or nothing."""
+    manifest = isinstance(staticfiles_storage, ManifestFilesMixin)
+    if manifest:
+        attribute = _manifest_attributes.get(name)
+        if attribute is not None:
+            return attribute
     digest = served_integrity(name)
-    return format_html(' integrity="{}"', digest) if digest else ""
+    attribute = format_html(' integrity="{}"', digest) if digest else ""
+    if manifest and digest:
+        _manifest_attributes[name] = attribute
+    return attribute
