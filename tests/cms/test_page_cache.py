@@ -195,7 +195,8 @@ def test_pending_messages_are_shown_not_a_kept_page(client, course):
     assert "Votre compte est supprimé." in response.content.decode()
 
 
-def test_a_change_made_through_another_instance_shows_once_the_version_is_read_again(client, course):
+def test_a_change_made_through_another_instance_shows_once_the_version_is_read_again(
+        client, course):
     """Each process keeps a copy of what it read; a version renewed elsewhere (written to the
     shared cache only) makes it unused once this process reads the version again."""
     from django.core.cache import cache
