@@ -31,8 +31,10 @@ class AdvisorsConfig(AppConfig):
         # The personal pages' kept parts (structure page, reports, beneficiaries, préfets'
         # applications), renewed in the writers' transactions.
         fragments.connect_signals()
-        # Except "Autour de moi" (a position): never in Redis, kept by the view in the
-        # process's memory (directory.near_me).
+        # Except "Autour de moi" (a position): never in Redis, kept in the process's memory
+        # (directory.near_me) and answered as early as the page cache's own.
         page_cache.keep_route("directory:search", public_records.VERSION, seconds=60,
                               never=near_me.carries_position)
+        page_cache.answer_early("directory:search", near_me.carries_position, near_me.lookup,
+                                near_me.keep)
         page_cache.keep_route("directory:service_point", public_records.VERSION, seconds=60)

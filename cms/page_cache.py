@@ -39,6 +39,14 @@ HSTS, nosniff, referrer policy) run around it as around any answer.
 Each process also keeps a copy of the entries it read (``core.local_copies``): a hit then
 costs no Redis round trip at all, with the same freshness (the key holds the version, read
 back every ``core.cache_versions.LOCAL_SECONDS``).
+
+A feature app may also keep the answers of a route itself, in its own process's memory and
+by its own rules (``answer_early``: "Autour de moi", ``advisors.directory.near_me``, whose
+pages carry a position and are never stored in Redis). The same conditions apply (a GET
+without the session or messages cookie); the app looks its answer up here, before sessions
+and authentication, and is handed the finished answer (with the inner middleware's headers)
+to keep; a kept answer is sent like this cache's own, with a new nonce (and without the
+header ``X-Page-Cache``: it is the app's answer, not this cache's).
 """
 
 import base64
@@ -88,6 +96,27 @@ def keep_route(view_name, version=None, seconds=None, never=None):
     _routes[view_name] = KeptRoute(version, seconds, never)
 
 
+@dataclass(frozen=True)
+class EarlyRoute:
+    applies: object  # request -> True: a request of the route the app keeps itself
+    lookup: object  # request -> Kept or None: the app's kept answer for that request
+    keep: object  # (request, response) -> None: the finished answer, to keep or not
+
+
+_early_routes = {}
+
+
+def answer_early(view_name, applies, lookup, keep):
+    """Lets a feature app answer anonymous GETs of a route (those for which
+    ``applies(request)`` is true; the others are handled as usual) from what it keeps itself
+    (in this process's memory), here, before sessions, CSRF, authentication and the header
+    middleware: ``lookup(request)`` returns a ``Kept`` (made by ``kept_answer``) or None,
+    and, when it returns None, ``keep(request, response)`` is given the finished answer (the
+    rendered one with the inner middleware's headers). The app decides what is kept and for
+    how long."""
+    _early_routes[view_name] = EarlyRoute(applies, lookup, keep)
+
+
 _view_names = {}  # (urlconf, path) -> view name or None: URL resolution, remembered
 _VIEW_NAMES_MAX = 4096
 
@@ -109,12 +138,25 @@ def _view_name(path_info):
     return name
 
 
+def _anonymous_get(request, methods=("GET", "HEAD")):
+    return (request.method in methods
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES)
+
+
+def _early_route(request):
+    """The EarlyRoute of an anonymous GET (never HEAD: those views answer GET only) to a
+    route registered with ``answer_early`` that the app keeps itself, else None."""
+    if not _early_routes or not _anonymous_get(request, ("GET",)):
+        return None
+    route = _early_routes.get(_view_name(request.path_info))
+    return route if route is not None and route.applies(request) else None
+
+
 def _kept_route(request):
     """The KeptRoute of an anonymous GET to a route that may be kept, else None: other
     addresses (API, feeds, personal pages…) never reach the cache, not even for a lookup."""
-    if (request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or "messages" in request.COOKIES):
+    if not _anonymous_get(request):
         return None
     route = _routes.get(_view_name(request.path_info))
     return None if route is None or (route.never and route.never(request)) else route
@@ -146,7 +188,7 @@ def new_nonce():
     return base64.b64encode(os.urandom(16)).decode("ascii")  # as django-csp makes them
 
 
-class _Kept:
+class Kept:
     """A stored answer made ready to be sent many times: the body split where the nonce
     goes, the headers in the form HttpResponse keeps them."""
 
@@ -161,7 +203,7 @@ class _Kept:
                               if NONCE_PLACEHOLDER in value]
         self.size = len(content) + sum(len(name) + len(value) for name, value in headers)
 
-    def answer(self):
+    def answer(self, hit="hit"):
         response = HttpResponse()
         store = response.headers._store  # already validated when the page was rendered
         for name, value in self.headers:
@@ -174,8 +216,16 @@ class _Kept:
         else:
             response.content = self.parts[0]
         store["content-length"] = ("Content-Length", str(len(response.content)))
-        store[HIT_HEADER.lower()] = (HIT_HEADER, "hit")
+        if hit:
+            store[HIT_HEADER.lower()] = (HIT_HEADER, hit)
         return response
+
+
+def kept_answer(request, response, expires):
+    """The finished ``response`` to ``request`` as a ``Kept`` (its nonce swapped for the
+    placeholder, the per-answer headers left out), held until ``expires`` (a time.time())."""
+    content, headers, _ = _stored(request, response, 0)
+    return Kept((content, headers, expires))
 
 
 def _stored(request, response, seconds):
@@ -198,6 +248,14 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        early = _early_route(request)
+        if early is not None:
+            kept = early.lookup(request)
+            if kept is not None:
+                return kept.answer(hit=None)  # the very answer the view gave, but the nonce
+            response = self.get_response(request)
+            early.keep(request, response)
+            return response
         route = _kept_route(request)
         if route is None:
             return self.get_response(request)
@@ -206,7 +264,7 @@ class AnonymousPageCacheMiddleware:
         if kept is None:
             stored = cache.get(key)
             if isinstance(stored, tuple) and len(stored) == 3:
-                kept = _Kept(stored)
+                kept = Kept(stored)
                 LOCAL.put(key, kept, kept.size, kept.expires)
         if kept is not None:
             return kept.answer()
@@ -215,7 +273,7 @@ class AnonymousPageCacheMiddleware:
             seconds = route.seconds or settings.ANONYMOUS_PAGE_CACHE_SECONDS
             stored = _stored(request, response, seconds)
             cache.set(key, stored, timeout=seconds)
-            kept = _Kept(stored)
+            kept = Kept(stored)
             LOCAL.put(key, kept, kept.size, kept.expires)
             response[HIT_HEADER] = "miss"
         return response

@@ -7,12 +7,15 @@ visitor in the same cell gets the same page, so it can be kept without being wro
 them. The page echoes the rounded position (hidden fields, page links), never the raw one.
 
 It is kept in this process's memory (``core.local_copies``: bounded, the oldest dropped first,
-ten minutes at most; never in Redis nor in the browser, as the page promises), for anonymous
-visitors only, under the public records' version (``advisors.public_records``: a service point
-added, moved, hidden or closed, its hours changed, an advisor's contract ended… renew it), and
-for as long as the clock changes nothing on it (``valid_until``): the page is computed for the
-start of the current minute (opening hours are minutes) and holds until a place listed opens
-or closes or the day turns; with the filter "ouvert maintenant", for that minute only.
+ten minutes at most; never in Redis nor in the browser, as the page promises) as the
+middleware finished it (headers included), and answered early, before sessions and
+authentication (``cms.page_cache.answer_early``), with a new CSP nonce; for anonymous visitors
+only (a GET without the session or messages cookie, rendered for no signed-in person), under
+the public records' version (``advisors.public_records``: a service point added, moved, hidden
+or closed, its hours changed, an advisor's contract ended… renew it), and for as long as the
+clock changes nothing on it (``valid_until``): the page is computed for the start of the
+current minute (opening hours are minutes) and holds until a place listed opens or closes or
+the day turns; with the filter "ouvert maintenant", for that minute only.
 
 A kept answer is thus the very page the same address would render in that minute."""
 
@@ -23,11 +26,11 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
 from django.conf import settings
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.utils import timezone
 
 from calendars.open_now import PARIS
-from cms.page_cache import NONCE_PLACEHOLDER
+from cms.page_cache import kept_answer
 from core.local_copies import LocalCopies
 
 from .. import public_records
@@ -78,20 +81,22 @@ def this_minute(now: datetime | None = None) -> datetime:
 
 
 ANSWERS = LocalCopies(max_bytes=SIZE_BYTES)
-PLACEHOLDER = NONCE_PLACEHOLDER.encode()
 
 
-def key(request) -> str | None:
-    """The key of an anonymous "Autour de moi" search (``request.GET`` already rounded), or
-    None when the answer must not be kept: a signed-in visitor (or one with pending
-    messages) sees a page of their own."""
-    if (request.method not in ("GET", "HEAD") or not carries_position(request)
+def key(request, query: QueryDict | None = None) -> str | None:
+    """The key of an anonymous "Autour de moi" search (``query``: its rounded parameters,
+    ``request.GET`` by default), or None when the answer must not be kept: a signed-in
+    visitor (or one with pending messages) sees a page of their own."""
+    query = request.GET if query is None else query
+    if (request.method != "GET" or not any(name in query for name in POSITION_FIELDS)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or "messages" in request.COOKIES):
         return None
-    address = f"{request.get_host()}{request.path}?{request.GET.urlencode()}"
-    return (f"{public_records.VERSION.current()}:"
-            f"{hashlib.sha256(address.encode()).hexdigest()}")
+    try:
+        address = f"{request.get_host()}{request.path}?{query.urlencode()}".encode()
+    except UnicodeEncodeError:  # a lone surrogate, refused in French further in
+        return None
+    return f"{public_records.VERSION.current()}:{hashlib.sha256(address).hexdigest()}"
 
 
 def next_midnight(moment: datetime, zone) -> datetime:
@@ -116,32 +121,37 @@ def valid_until(minute: datetime, states, *, open_now_filter: bool) -> datetime:
     return max(until, minute + timedelta(minutes=1))
 
 
-def kept(request, key, minute: datetime):
-    """The page kept under ``key``, still the one ``minute`` shows, with this request's CSP
-    nonce; or None."""
-    entry = ANSWERS.get(key) if key else None
-    if entry is None:
-        return None
-    content, content_type, computed, until = entry
-    if not computed <= minute < until:
-        return None
-    if PLACEHOLDER in content:
-        content = content.replace(PLACEHOLDER, str(request.csp_nonce).encode())
-    return HttpResponse(content, content_type=content_type)
+def mark(response, key, minute: datetime, until: datetime):
+    """Says, on the page the view rendered, under which key it may be kept and from when to
+    when it holds; ``keep`` reads it once the inner middleware have finished the answer."""
+    response.near_me = (key, minute, until)
 
 
-def keep(request, key, response, minute: datetime, until: datetime):
-    """Keeps a page every visitor in the same cell would get alike from ``minute`` to
-    ``until``: a 200 that set no cookie and asked for no CSRF token."""
+def keep(request, response):
+    """Keeps the finished answer (body and the headers the middleware gave it: CSP,
+    no-store…) of a page every visitor in the same cell would get alike from its minute to
+    its ``until``: a 200 the view marked, that set no cookie, asked for no CSRF token and
+    was not rendered for a signed-in visitor. Called by ``cms.page_cache`` (``answer_early``,
+    registered in ``advisors.apps``)."""
+    marked = getattr(response, "near_me", None)
+    if marked is None:
+        return
+    key, minute, until = marked
     if (not key or response.status_code != 200 or response.streaming or response.cookies
             or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            or request.user.is_authenticated):
+            or getattr(request, "user", None) is None or request.user.is_authenticated):
         return
-    content = response.content
-    nonce = getattr(request, "_csp_nonce", None)
-    if isinstance(nonce, str) and nonce:
-        content = content.replace(nonce.encode(), PLACEHOLDER)
     # Held in memory ten minutes at most, whatever its validity.
-    seconds = min(MAX_SECONDS, (until - minute).total_seconds())
-    ANSWERS.put(key, (content, response["Content-Type"], minute, until), len(content),
-                time.time() + seconds)
+    expires = time.time() + min(MAX_SECONDS, (until - minute).total_seconds())
+    answer = kept_answer(request, response, expires)
+    ANSWERS.put(key, (answer, minute, until), answer.size, expires)
+
+
+def lookup(request):
+    """The answer kept for this anonymous GET (rounded the way the view rounds it), if the
+    page it holds is still the one the current minute shows; else None (the view renders)."""
+    entry = ANSWERS.get(key(request, with_rounded_position(request.GET)))
+    if entry is None:
+        return None
+    answer, computed, until = entry
+    return answer if computed <= this_minute() < until else None

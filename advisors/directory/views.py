@@ -30,16 +30,14 @@ def distance_label(kilometres):
 @require_GET
 def search(request):
     # "Autour de moi": the position rounded to about 100 m before anything reads it, used for
-    # this answer (kept in this process only while it holds, ``near_me``), never stored.
+    # this answer (kept in this process only while it holds, ``near_me``: the page cache's
+    # middleware answers the next ones early), never stored.
     request.GET = near_me.with_rounded_position(request.GET)
     minute = near_me.this_minute()
-    key = near_me.key(request)
-    response = near_me.kept(request, key, minute)  # only answers around a position are kept
-    if response is None:
-        response, position, until = render_search(request, minute)
-        if not position:
-            return response
-        near_me.keep(request, key, response, minute, until)
+    response, position, until = render_search(request, minute)
+    if not position:
+        return response
+    near_me.mark(response, near_me.key(request), minute, until)
     # The visitor's position is kept nowhere: not in a shared cache, not in the browser's.
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -1,13 +1,15 @@
 """"Autour de moi" answers kept a minute in the process (advisors/directory/near_me.py): the
 position rounded to about 100 m and searched from the rounded point, so a kept page is exactly
-the one rendered; renewed at once by every change the page shows, and by the clock."""
+the one rendered; renewed at once by every change the page shows, and by the clock; answered
+early by the page cache's middleware (before sessions and authentication), with the headers
+of the rendered answer and a nonce of its own."""
 
 import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.http import QueryDict
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from advisors import signals
@@ -73,19 +75,38 @@ def search(client=None, **query):
     return (client or Client()).get("/conseillers/", query)
 
 
+def served_early(response):
+    """Answered by cms.page_cache's middleware from near_me's memory: neither sessions nor
+    authentication ran for that request (and the shared cache's header is not sent)."""
+    assert "X-Page-Cache" not in response
+    return not hasattr(response.wsgi_request, "user")
+
+
+def nonce_of(response):
+    nonce = re.search(r'nonce="([^"]+)"', response.content.decode())[1]
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    return nonce
+
+
+def headers_but_nonce(response):
+    return {name: value.replace(nonce_of(response), "") for name, value in response.items()
+            if name not in ("X-Page-Cache", "X-Request-ID")}
+
+
 def test_neighbours_in_one_cell_get_the_same_page_the_second_from_memory(
         places, django_assert_num_queries):
     first = search(**HERE)
     assert names(first) == ["Lieu à 2 km", "Lieu à 4 km", "Lieu à 8 km"]
     with django_assert_num_queries(0):
         second = search(**NEIGHBOUR)
+    assert not served_early(first) and served_early(second)
+    # The very answer the view gave (body and headers), but for the nonce: each answer carries
+    # its own CSP nonce, and is never stored by a browser or a proxy.
     assert without_nonce(second) == without_nonce(first)
-    # Each answer carries its own CSP nonce, and is never stored by a browser or a proxy.
-    nonces = {re.search(r'nonce="([^"]+)"', r.content.decode())[1] for r in (first, second)}
-    assert len(nonces) == 2
+    assert headers_but_nonce(second) == headers_but_nonce(first)
+    assert nonce_of(first) != nonce_of(second)
     for response in (first, second):
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-        assert "X-Page-Cache" not in response
     # The page echoes the rounded position, never the visitor's own.
     page = first.content.decode()
     assert "49.43012" not in page and "2.08031" not in page and "2.0797" not in page
@@ -97,7 +118,9 @@ def test_a_kept_answer_is_the_page_rendered_without_the_memory(places):
     again = search(**NEIGHBOUR, service="aide-aux-demarches-administratives", weekday="0")
     near_me.ANSWERS.clear()
     rendered = search(**NEIGHBOUR, service="aide-aux-demarches-administratives", weekday="0")
+    assert served_early(again) and not served_early(rendered)
     assert without_nonce(kept) == without_nonce(again) == without_nonce(rendered)
+    assert headers_but_nonce(again) == headers_but_nonce(rendered)
     assert f"Ferme à{NBSP}12{NBSP}h" in rendered.content.decode()
 
 
@@ -119,6 +142,7 @@ def test_every_change_the_page_shows_is_shown_at_once(places, structure, manager
         return django_capture_on_commit_callbacks(execute=True)
 
     assert shown() == ["Lieu à 2 km", "Lieu à 4 km", "Lieu à 8 km"]
+    assert served_early(search(**NEIGHBOUR))  # what the next lookups would have answered
     with changed():  # a place added
         advisor = make.advisor()
         make.contract(structure, advisor)
@@ -193,6 +217,18 @@ def test_signed_in_visitors_get_their_own_page_never_kept(places, django_assert_
     assert len(near_me.ANSWERS) == 0
     search(**HERE)
     assert len(near_me.ANSWERS) == 1
+    assert served_early(search(**HERE))
+    # A page kept for the cell is never served to a signed-in visitor, nor to one with
+    # messages waiting, nor answered to another method than GET.
+    own = search(signed_in, **HERE)
+    assert not served_early(own) and own.wsgi_request.user.is_authenticated
+    with_messages = Client()
+    with_messages.cookies["messages"] = "x"
+    assert not served_early(search(with_messages, **HERE))
+    assert Client().head("/conseillers/", HERE).status_code == 405
+    posted = Client().post("/conseillers/?" + "&".join(f"{k}={v}" for k, v in HERE.items()))
+    assert posted.status_code == 405
+    assert len(near_me.ANSWERS) == 1
 
 
 @pytest.mark.parametrize("query", [
@@ -201,11 +237,25 @@ def test_signed_in_visitors_get_their_own_page_never_kept(places, django_assert_
     {"lat": "49.43", "lon": "-999"},
 ])
 def test_a_wrong_position_is_refused_in_french_and_never_kept(places, query):
-    response = search(q="Beauvais", **query)
-    assert response.status_code == 200
-    assert "Votre position n'a pas pu être lue : indiquez votre commune." in (
-        response.content.decode())
+    for _ in range(2):  # the second too reaches the view
+        response = search(q="Beauvais", **query)
+        assert response.status_code == 200 and not served_early(response)
+        assert "Votre position n'a pas pu être lue : indiquez votre commune." in (
+            response.content.decode())
     assert len(near_me.ANSWERS) == 0
+
+
+def test_unreadable_input_still_gets_the_french_refusal(places):
+    for _ in range(2):
+        response = Client().get("/conseillers/?lat=49.43&lon=2.08&q=%00")
+        assert response.status_code == 400 and not served_early(response)
+        assert "caractère invisible" in response.content.decode()
+    assert len(near_me.ANSWERS) == 0
+    # A lone surrogate makes no key (nothing kept, nothing looked up), not an error before
+    # the refusal.
+    request = RequestFactory().get("/conseillers/")
+    assert near_me.key(request, QueryDict("lat=1&lon=2&q=\ud800")) is None
+    assert near_me.lookup(request) is None
 
 
 def test_rounding_keeps_what_is_not_a_number_as_it_came():
