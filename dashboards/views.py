@@ -2,6 +2,7 @@
 which one is ``access.py``, the period ``period.py``, the charts ``charts.py``, the exports
 ``export_views.py``."""
 
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -98,22 +99,46 @@ def _render_figures(level, territory, start, end, today, sort):
             indicators.breakdown(by, territory, start, end, on=today), sort)
         context.update(breakdown=rows, sort=sort, breakdown_by=by,
                        columns=_columns(sort))
-    if level == "department":
-        context["structures"] = indicators.structures_table(territory, on=today)
+    if by:
+        # One reverse() for every row's link (codes are letters and digits), instead of a
+        # {% url %} per row; rows are copied (the cached ones are shared).
+        unit_link = _link(f"dashboards:{by}")
+        context["breakdown"] = [{**row, "url": unit_link(row["code"])}
+                                for row in context["breakdown"]]
     if level in ("department", "structure"):
-        context["vacancies"] = vacancies(territory, on=today)
+        structure_link = _link("dashboards:structure", 0)
+    if level == "department":
+        # The three posts' cells written here: the same digits as the template's number
+        # formatting (integers, no thousands separator), without its cost for ~100 rows.
+        context["structures"] = [
+            {**row, "url": structure_link(row["pk"]),
+             "posts_cells": mark_safe("".join(  # noqa: S308 (integers only)
+                 f"<td>{int(row[name])}</td>"
+                 for name in ("granted_posts", "occupied_posts", "vacant_posts")))}
+            for row in indicators.structures_table(territory, on=today)]
+    if level in ("department", "structure"):
+        context["vacancies"] = [
+            {**vars(vacancy), "url": structure_link(vacancy.structure_id)}
+            for vacancy in vacancies(territory, on=today)]
     if level in ("national", "region"):
+        link = _link("dashboards:department")
         departments = (context["breakdown"] if by == "department" else
-                       indicators.map_rows(territory, on=today))
-        # One reverse() for the ~100 départements' links (codes are letters and digits).
-        link = reverse("dashboards:department", args=["CODE"])
-        context["map"] = choropleth(
-            departments, "active", "Conseillers en poste",
-            lambda code: link.replace("/CODE/", f"/{code}/"))
+                       [{**row, "url": link(row["code"])}
+                        for row in indicators.map_rows(territory, on=today)])
+        context["map"] = choropleth(departments, "active", "Conseillers en poste", link)
     return {"sort": context["sort"],
             "top": render_to_string("dashboards/includes/figures_top.html", context),
             "bottom": render_to_string("dashboards/includes/figures_bottom.html",
                                        context)}
+
+
+def _link(name, placeholder="CODE"):
+    """A function giving the URL of ``name`` for one code or pk: reverse() once with a
+    placeholder, then a replacement per row (the same URL as reverse() for codes and pks
+    made of letters and digits)."""
+    prefix, _placeholder, suffix = reverse(name, args=[placeholder]).rpartition(
+        f"/{placeholder}/")
+    return lambda value: f"{prefix}/{value}/{suffix}"
 
 
 def _columns(sort):

@@ -438,3 +438,16 @@ def test_the_academy_csv_writes_rates_with_a_decimal_comma_for_french_spreadshee
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Département;Sessions;Inscriptions;Taux de présence (%)"
     assert "Oise (60);1;1;50,0" in lines
+
+
+def test_department_page_links_and_posts_written_once_per_row(client, data):
+    """The structures' links and posts cells are prepared in the view (one reverse(), no
+    number formatting per row): the same HTML as {% url %} and the integers."""
+    client.force_login(make.prefect(department=data["oise"]))
+    response = client.get(reverse("dashboards:department", args=["60"]))
+    html = response.content.decode()
+    s1 = data["s1"]
+    row = next(r for r in response.context["structures"] if r["pk"] == s1.pk)
+    assert f'<a href="{reverse("dashboards:structure", args=[s1.pk])}">{s1.name}</a>' in html
+    assert (f"<td>{row['granted_posts']}</td><td>{row['occupied_posts']}</td>"
+            f"<td>{row['vacant_posts']}</td>") in html
