@@ -239,3 +239,53 @@ def test_a_registered_route_is_kept_per_normalized_address(client, test_routes):
     assert client.get("/essai/simple/?nom=Ana&x=")[HIT_HEADER] == "miss"
     response = client.get("/essai/simple/?nom=L%C3%A9a")
     assert response[HIT_HEADER] == "miss" and "Léa" in response.content.decode()
+
+
+# --- Routes whose app keeps its answers itself (answer_early) ------------------------------
+
+@pytest.fixture
+def early_route(test_routes):
+    """test_plain answered early from a dict when ``?tot`` is asked (the other requests of
+    the route go through the shared cache as before)."""
+    from cms import page_cache
+
+    kept = {}
+
+    def keep(request, response):
+        if response.status_code == 200 and not request.user.is_authenticated:
+            kept[request.get_full_path()] = page_cache.kept_answer(request, response, 2e9)
+
+    page_cache.answer_early("test_plain", lambda request: "tot" in request.GET,
+                            lambda request: kept.get(request.get_full_path()), keep)
+    yield kept
+    page_cache._early_routes.pop("test_plain", None)
+
+
+def test_an_app_answers_its_route_before_sessions_with_the_rendered_headers(
+        client, early_route):
+    first = client.get("/essai/simple/?tot=1&nom=Ana")
+    assert HIT_HEADER not in first and hasattr(first.wsgi_request, "user")
+    second = client.get("/essai/simple/?tot=1&nom=Ana")
+    assert not hasattr(second.wsgi_request, "user")  # neither sessions nor authentication ran
+    assert HIT_HEADER not in second and second.content == first.content
+    assert ({k: v for k, v in second.items() if k != "X-Request-ID"}
+            == {k: v for k, v in first.items() if k != "X-Request-ID"})
+    # The route's other requests: the shared cache as before.
+    assert client.get("/essai/simple/?nom=Ana")[HIT_HEADER] == "miss"
+    assert client.get("/essai/simple/?nom=Ana")[HIT_HEADER] == "hit"
+
+
+def test_an_app_answer_is_never_given_to_a_signed_in_person_a_head_or_messages(
+        client, early_route):
+    client.get("/essai/simple/?tot=1&nom=Ana")
+    assert len(early_route) == 1
+    head = client.head("/essai/simple/?tot=1&nom=Ana")
+    assert head.status_code == 200 and hasattr(head.wsgi_request, "user")
+    client.cookies["messages"] = "x"
+    assert hasattr(client.get("/essai/simple/?tot=1&nom=Ana").wsgi_request, "user")
+    del client.cookies["messages"]
+    client.force_login(get_user_model().objects.create_user(
+        email="lea@exemple.fr", password="x" * 16))
+    response = client.get("/essai/simple/?tot=1&nom=Ana")
+    assert response.wsgi_request.user.is_authenticated
+    assert len(early_route) == 1
