@@ -65,7 +65,9 @@ def test_a_resident_finds_the_nearest_open_service_point_on_a_phone(live_server,
     assert "Ouvert maintenant" in first.text_content()
     assert "Bureau interne" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    # The map is an enhancement below the list: markers on a plain background.
+    # The map is an enhancement below the list: markers on a plain background, built when
+    # it is scrolled to.
+    page.locator('aside[aria-label="Carte des lieux"]').scroll_into_view_if_needed()
     page.wait_for_selector("#directory-map .leaflet-marker-icon")
     # The nearest and the origin: Compiègne's, 54 km away, is beyond the 20 km radius.
     assert page.locator("#directory-map .leaflet-marker-icon").count() == 2

@@ -46,14 +46,16 @@
     fetch(config.outlines, { headers: { Accept: "application/geo+json, application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (outlines) {
+        // One canvas for the hundred-odd outlines (not one SVG path each): far less
+        // layout and painting on the main thread. Not interactive, so nothing is lost.
         var layer = L.geoJSON(outlines, {
           interactive: false,
-          style: {
-            className: "directory-outline", color: "#6a6af4", weight: 1,
-            fillColor: "#f5f5fe", fillOpacity: 1
-          }
+          renderer: L.canvas({ padding: 0.2 }),
+          style: { color: "#6a6af4", weight: 1, fillColor: "#f5f5fe", fillOpacity: 1 }
         }).addTo(map);
         layer.bringToBack();
+        map.getContainer().setAttribute(
+          "data-outlines", String(layer.getLayers().length));
       })
       .catch(function () { /* the markers and the list remain */ });
   }
@@ -246,9 +248,47 @@
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", showMap);
-  } else {
+  // The list is the page's content: the map is built only when its box nears the viewport
+  // (at once beside the list on a wide screen, after some scrolling on a phone, where it
+  // comes under the list), so Leaflet's work never delays the list's first paint or input.
+  // Without IntersectionObserver: once the page has loaded and the browser is idle. The
+  // embedded map (no data-map-lazy) is built at once.
+  var started = false;
+  function start() {
+    if (started) return;
+    started = true;
     showMap();
+  }
+  function schedule() {
+    var element = document.getElementById("directory-map");
+    var box = element && element.parentNode;
+    if (!box) return;
+    if (!element.hasAttribute("data-map-lazy")) {  // the embedded map is the page itself
+      start();
+      return;
+    }
+    if (window.IntersectionObserver) {
+      var observer = new IntersectionObserver(function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) {
+          observer.disconnect();
+          start();
+        }
+      }, { rootMargin: "400px 0px" });
+      observer.observe(box);
+      return;
+    }
+    var idle = window.requestIdleCallback || function (callback) {
+      return window.setTimeout(callback, 200);
+    };
+    if (document.readyState === "complete") {
+      idle(start);
+    } else {
+      window.addEventListener("load", function () { idle(start); });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", schedule);
+  } else {
+    schedule();
   }
 })();

