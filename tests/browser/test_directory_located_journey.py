@@ -112,12 +112,14 @@ def test_a_place_located_from_its_address_is_found_first_within_10_km(
         .inner_text()
     assert page.locator("[data-directory-point]").count() == 2
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    show_map(page)
     screenshot(page, "search-10-km")
 
     search_from(page, base, "Pointe-à-Pitre")
     first = page.locator("[data-directory-point]").first
     assert "Cyber-base de Pointe-à-Pitre" in first.inner_text()
     assert page.locator("[data-directory-point]").count() == 1
+    show_map(page)
     screenshot(page, "overseas")
     visitor_context.close()
 
@@ -152,3 +154,10 @@ def test_around_me_uses_the_browsers_position_and_falls_back_to_the_commune(
     status.filter(has_text="indiquez votre commune").wait_for()
     assert page.evaluate("document.activeElement.id") == "id_q"
     refused.close()
+
+
+def show_map(page):
+    """Scroll to the map (built when it nears the viewport) and wait for it, so that a
+    screenshot's change of viewport does not build it during the capture."""
+    page.locator('aside[aria-label="Carte des lieux"]').scroll_into_view_if_needed()
+    page.locator("#directory-map[data-outlines]").wait_for(state="attached")
