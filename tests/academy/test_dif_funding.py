@@ -20,7 +20,7 @@ from academy.services import EnrolmentError
 from dashboards import indicators
 from dashboards.indicators import Territory
 from tests import factories as make
-from tests.academy.factories import EnrolmentFactory, MandateFactory
+from tests.academy.factories import EnrolmentFactory, MandateFactory, session_dates
 from tests.advisors import factories as people
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,14 @@ def course(body):
 
 @pytest.fixture
 def session(course, communes):
-    session = make.session(course, communes["Beauvais"], days=40, trainers="Claire Dubois")
+    # 9 h to 17 h, Paris time (7 hours planned, the lunch hour left out): a session built
+    # from the clock's hour crossed midnight when the suite ran after 17 h, and its longer
+    # dates squeezed the PDF's trainer column out of the text.
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) \
+        + timedelta(days=40)
+    session = make.session(course, communes["Beauvais"], days=40, trainers="Claire Dubois",
+                           **{**session_dates(start), "start": start,
+                              "end": start + timedelta(hours=8)})
     return session
 
 
