@@ -166,7 +166,8 @@ def test_a_visitor_reads_a_course_with_the_site_styled_under_production_settings
         page.wait_for_url(re.compile(r"/formations/$"))
         assert page.get_by_role("heading", name="Formations", level=1).is_visible()
         screenshot(page, "production-catalogue")
-        page.locator("main a[href^='/formations/']").first.click()
+        # A course card's title (the breadcrumb's current page is also a link to /formations/).
+        page.locator("main .fr-card__title a[href^='/formations/']").first.click()
         page.wait_for_url(re.compile(r"/formations/[\w-]+/$"))
         log.where = page.url
         assert page.get_by_role("heading", level=1).is_visible()
