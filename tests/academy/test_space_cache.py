@@ -231,11 +231,19 @@ def test_questionnaires_show_until_answered(communes):
     session = make.session(make.course("Budget communal"), communes["Beauvais"], days=-3)
     enrolment = Enrolment.objects.create(session=session, user=user, status=Status.CONFIRMED,
                                          attendance_mode="on_site")
+    # The default question sets, as their data migration writes them (an earlier
+    # transactional test's flush may have emptied them).
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("academy.migrations.0011_surveys").create_default_sets(apps, None)
     client = signed_in(user)
     assert "Questionnaires à remplir" not in page(client)
-    invitation, created = surveys.invite(enrolment, "after")
-    if invitation is None:
-        pytest.skip("no default questionnaire in this database")
+    from academy.models.surveys import Stage
+
+    invitation, created = surveys.invite(enrolment, Stage.END)
+    assert invitation is not None
     assert "Questionnaires à remplir" in page(client)
     surveys.submit(invitation.token, {})
     assert "Questionnaires à remplir" not in page(client)
