@@ -49,31 +49,32 @@ to keep; a kept answer is sent like this cache's own, with a new nonce (and with
 header ``X-Page-Cache``: it is the app's answer, not this cache's).
 """
 
-import base64
 import hashlib
 import os
-import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.urls import Resolver404, get_urlconf, resolve
 
 from core.cache_versions import CacheVersion
+from core.kept_answers import (  # noqa: F401 (kept_answer, Kept: this module's interface too)
+    HIT_HEADER,
+    NONCE_PLACEHOLDER,
+    Kept,
+    kept_answer,
+    new_nonce,
+    stored_answer,
+    view_name,
+)
 from core.local_copies import LocalCopies
 
 VERSION_KEY = "pages:anonymous:version"
-NONCE_PLACEHOLDER = "__csp_nonce__"
-HIT_HEADER = "X-Page-Cache"
 
 
 VERSION = CacheVersion(VERSION_KEY)
 bump = VERSION.bump
 WAGTAIL_ROUTE = "wagtail_serve"
-# Headers never kept: set per answer (length, cache status) or by the outer middleware.
-NOT_KEPT_HEADERS = {"content-length", HIT_HEADER.lower(), "x-request-id", "set-cookie"}
 # A page that varies on anything else than these request headers is not kept.
 KEPT_VARY = {"accept-language", "cookie"}
 LOCAL = LocalCopies(max_bytes=int(os.environ.get("ANONYMOUS_PAGE_LOCAL_BYTES", 24 << 20)))
@@ -117,27 +118,6 @@ def answer_early(view_name, applies, lookup, keep):
     _early_routes[view_name] = EarlyRoute(applies, lookup, keep)
 
 
-_view_names = {}  # (urlconf, path) -> view name or None: URL resolution, remembered
-_VIEW_NAMES_MAX = 4096
-
-
-def _view_name(path_info):
-    urlconf = get_urlconf()
-    known = (urlconf, path_info)
-    try:
-        return _view_names[known]
-    except KeyError:
-        pass
-    try:
-        name = resolve(path_info, urlconf).view_name
-    except Resolver404:
-        name = None
-    if len(_view_names) >= _VIEW_NAMES_MAX:
-        _view_names.clear()  # addresses made up by crawlers do not pile up
-    _view_names[known] = name
-    return name
-
-
 def _anonymous_get(request, methods=("GET", "HEAD")):
     return (request.method in methods
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -149,7 +129,7 @@ def _early_route(request):
     route registered with ``answer_early`` that the app keeps itself, else None."""
     if not _early_routes or not _anonymous_get(request, ("GET",)):
         return None
-    route = _early_routes.get(_view_name(request.path_info))
+    route = _early_routes.get(view_name(request.path_info))
     return route if route is not None and route.applies(request) else None
 
 
@@ -158,7 +138,7 @@ def _kept_route(request):
     addresses (API, feeds, personal pages…) never reach the cache, not even for a lookup."""
     if not _anonymous_get(request):
         return None
-    route = _routes.get(_view_name(request.path_info))
+    route = _routes.get(view_name(request.path_info))
     return None if route is None or (route.never and route.never(request)) else route
 
 
@@ -177,67 +157,6 @@ def _key(request, route):
         version += "-" + route.version.current()
     address = normalized_address(request).encode("utf-8", "surrogatepass")
     return f"pages:anonymous:{version}:{hashlib.sha256(address).hexdigest()}"
-
-
-def _nonce(request):
-    nonce = getattr(request, "_csp_nonce", None)  # set once django-csp's nonce was used
-    return nonce if isinstance(nonce, str) else None
-
-
-def new_nonce():
-    return base64.b64encode(os.urandom(16)).decode("ascii")  # as django-csp makes them
-
-
-class Kept:
-    """A stored answer made ready to be sent many times: the body split where the nonce
-    goes, the headers in the form HttpResponse keeps them."""
-
-    __slots__ = ("parts", "headers", "nonce_headers", "size", "expires")
-
-    def __init__(self, stored):
-        content, headers, self.expires = stored
-        self.parts = content.split(NONCE_PLACEHOLDER.encode())
-        self.headers = [(name, value) for name, value in headers
-                        if NONCE_PLACEHOLDER not in value]
-        self.nonce_headers = [(name, value.split(NONCE_PLACEHOLDER)) for name, value in headers
-                              if NONCE_PLACEHOLDER in value]
-        self.size = len(content) + sum(len(name) + len(value) for name, value in headers)
-
-    def answer(self, hit="hit"):
-        response = HttpResponse()
-        store = response.headers._store  # already validated when the page was rendered
-        for name, value in self.headers:
-            store[name.lower()] = (name, value)
-        if len(self.parts) > 1 or self.nonce_headers:
-            nonce = new_nonce()
-            for name, parts in self.nonce_headers:
-                store[name.lower()] = (name, nonce.join(parts))
-            response.content = nonce.encode().join(self.parts)
-        else:
-            response.content = self.parts[0]
-        store["content-length"] = ("Content-Length", str(len(response.content)))
-        if hit:
-            store[HIT_HEADER.lower()] = (HIT_HEADER, hit)
-        return response
-
-
-def kept_answer(request, response, expires):
-    """The finished ``response`` to ``request`` as a ``Kept`` (its nonce swapped for the
-    placeholder, the per-answer headers left out), held until ``expires`` (a time.time())."""
-    content, headers, _ = _stored(request, response, 0)
-    return Kept((content, headers, expires))
-
-
-def _stored(request, response, seconds):
-    content = response.content
-    headers = list(response.items())
-    nonce = _nonce(request)
-    if nonce:
-        content = content.replace(nonce.encode(), NONCE_PLACEHOLDER.encode())
-        headers = [(name, value.replace(nonce, NONCE_PLACEHOLDER)) for name, value in headers]
-    headers = tuple((name, value) for name, value in headers
-                    if name.lower() not in NOT_KEPT_HEADERS)
-    return (content, headers, time.time() + seconds)
 
 
 class AnonymousPageCacheMiddleware:
@@ -271,7 +190,7 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if self._keepable(request, response):
             seconds = route.seconds or settings.ANONYMOUS_PAGE_CACHE_SECONDS
-            stored = _stored(request, response, seconds)
+            stored = stored_answer(request, response, seconds)
             cache.set(key, stored, timeout=seconds)
             kept = Kept(stored)
             LOCAL.put(key, kept, kept.size, kept.expires)
