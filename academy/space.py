@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.roles import Role
+from cms import page_cache
 
 from . import offers
 from .models import Attestation, Enrolment, Mandate, OfficialProfile
@@ -76,6 +77,9 @@ def space_section(request):
         # instants comes, and the waiting-list ranks filled in on every request.
         "valid_until": next_change(upcoming, now),
         "late": [e.pk for e in upcoming if e.status == Enrolment.Status.WAITLISTED],
+        # The ranks move with anyone's enrolment in those sessions: a page kept whole
+        # (core.personal_pages) holds while the enrolments' version does.
+        "late_versions": [page_cache.VERSION_KEY],
         "upcoming": upcoming,
         "past": past,
         "profile": profile,

@@ -17,6 +17,10 @@ class AccountsConfig(AppConfig):
         from . import space_cache
 
         space_cache.connect()
+        # Signed-in pages kept whole (core.personal_pages) hold while the person is unchanged.
+        from core import personal_pages
+
+        personal_pages.always_depend_on(space_cache.person_keys)
 
         from django.core.checks import register
         from django.db.models.signals import post_migrate

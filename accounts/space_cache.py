@@ -15,16 +15,14 @@ rendered again from that instant. A section may also ask to be rendered on every
 (``live``) or to fill in some figures on every request (``late``, see ``accounts.spaces``).
 """
 
-import hashlib
 import uuid
-from functools import cache as once
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils import timezone
+
+from core.kept_answers import code_version
 
 PERSON_KEY = "space:person:{}"
 EVERYONE_KEY = "space:everyone"
@@ -80,20 +78,6 @@ def versions(user_id):
         if len(found) < len(keys):
             return None
     return found[keys[0]], found[keys[1]]
-
-
-@once
-def code_version():
-    """A digest of the project's templates and code as this process runs them (read once):
-    a body rendered by other templates (before a deployment) is never served after it."""
-    root = Path(settings.BASE_DIR)
-    apps = [path.parent for path in sorted(root.glob("*/apps.py"))]
-    digest = hashlib.sha256()
-    for folder in [root / "templates", *apps]:
-        for path in sorted([*folder.rglob("*.html"), *folder.rglob("*.py")]):
-            if "migrations" not in path.parts:
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def body_key(user_id, current):
@@ -159,6 +143,17 @@ def _authenticator_changed(sender, instance, **kwargs):
     bump_person(instance.user_id)
 
 
+def _user_deleted(sender, instance, **kwargs):
+    # Their login sessions outlive them in the table: no page kept for them is served.
+    bump_person(instance.pk)
+
+
+def person_keys(user_id):
+    """The person's version, on which every page kept for them depends
+    (``core.personal_pages``): their password, flags, groups, authenticators."""
+    return [PERSON_KEY.format(user_id)]
+
+
 def connect():
     from allauth.mfa.models import Authenticator
     from django.contrib.auth.models import Group, Permission
@@ -167,6 +162,7 @@ def connect():
     from .models import User
 
     post_save.connect(_user_saved, sender=User, dispatch_uid="space-user")
+    post_delete.connect(_user_deleted, sender=User, dispatch_uid="space-user-deleted")
     for through in (User.groups.through, User.user_permissions.through):
         m2m_changed.connect(_user_m2m_changed, sender=through,
                             dispatch_uid=f"space-user-{through._meta.label}")

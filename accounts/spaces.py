@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from core import personal_pages
+
 from . import space_cache
 
 
@@ -63,7 +65,7 @@ def build_body(request, head, tail):
     """The body to keep: {"parts": [...], "valid_until": instant or None}. A part is HTML, or
     ("live", template) or ("late", template, html, data). ``head`` and ``tail`` are
     (template, context) rendered before and after the sections (always kept)."""
-    parts, limits = [], []
+    parts, limits, late_versions = [], [], []
     template, context = head
     parts.append(render_to_string(template, {**context,
                                              "csrf_token": space_cache.CSRF_PLACEHOLDER},
@@ -80,13 +82,15 @@ def build_body(request, head, tail):
         html = render_section(request, section.template, context)
         if section.late is not None and context.get("late"):
             parts.append(("late", section.template, html, context["late"]))
+            late_versions.extend(context.get("late_versions", ()))
         else:
             parts.append(html)
     template, context = tail
     parts.append(render_to_string(template, {**context,
                                              "csrf_token": space_cache.CSRF_PLACEHOLDER},
                                   request))
-    return {"parts": _joined(parts), "valid_until": min(limits, default=None)}
+    return {"parts": _joined(parts), "valid_until": min(limits, default=None),
+            "late_versions": late_versions}
 
 
 def _joined(parts):
@@ -98,6 +102,17 @@ def _joined(parts):
         else:
             joined.append(part)
     return joined
+
+
+def keep_whole(request, body):
+    """Tells ``core.personal_pages`` whether the whole page may be kept: not with a live
+    section (rendered on every request), until the body's ``valid_until``, and while the
+    versions its late figures follow hold."""
+    if any(isinstance(part, tuple) and part[0] == "live" for part in body["parts"]):
+        personal_pages.never(request)
+        return
+    personal_pages.depend(request, *body.get("late_versions", ()))
+    personal_pages.valid_until(request, body.get("valid_until"))
 
 
 def serve_body(request, body):

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from core import personal_pages
+
 from . import lockout, notices, space_cache, spaces
 
 
@@ -14,6 +16,9 @@ def account_home(request):
     version (``accounts.space_cache``); the page around it (header, messages) is rendered
     for each request."""
     user = request.user
+    # The whole page may be kept for this session (core.personal_pages) while the person's
+    # version (always) and everyone's hold, read before anything the page shows.
+    personal_pages.depend(request, space_cache.EVERYONE_KEY)
     current = space_cache.versions(user.pk)
     body = space_cache.kept_body(user.pk, current)
     if body is None:
@@ -24,6 +29,7 @@ def account_home(request):
                 "roles": user.role_names,
                 "has_optional_notices": bool(notices.for_user(user))}))
         space_cache.keep_body(user.pk, current, body)
+    spaces.keep_whole(request, body)
     return render(request, "accounts/home.html",
                   {"body": mark_safe(spaces.serve_body(request, body))})  # noqa: S308
 

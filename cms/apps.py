@@ -21,10 +21,13 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .page_cache import connect_signals
+        from core import personal_pages
+
+        from .page_cache import connect_signals, header_keys
 
         # Pages kept for anonymous visitors are forgotten on publishing and snippet edits.
         connect_signals()
+        personal_pages.always_depend_on(header_keys)
         # Runs once per migrate.
         post_migrate.connect(_apply_editorial_permissions, sender=self,
                              dispatch_uid="cms-editorial-permissions")

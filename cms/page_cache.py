@@ -227,6 +227,12 @@ def connect_signals():
     post_delete.connect(_page_deleted, dispatch_uid="page-cache-page-deleted")
 
 
+def header_keys(user_id):
+    """The header's navigation (menus, published pages) is in every signed-in page kept
+    whole (``core.personal_pages``): those hold while this version does."""
+    return [VERSION_KEY]
+
+
 def _page_deleted(sender, instance, **kwargs):
     from wagtail.models import Page
 

@@ -10,9 +10,13 @@ headers, so that inline scripts keep matching the header and no two answers shar
 the route whether a request may be looked up at all, before URL routing runs)."""
 
 import base64
+import hashlib
 import os
 import time
+from functools import cache as once
+from pathlib import Path
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 
@@ -104,3 +108,18 @@ def kept_answer(request, response, expires):
     time.time())."""
     content, headers, _ = stored_answer(request, response, 0)
     return Kept((content, headers, expires))
+
+
+@once
+def code_version():
+    """A digest of the project's templates and code as this process runs them (read once):
+    an answer or a part rendered by other templates (before a deployment) is never served
+    after it."""
+    root = Path(settings.BASE_DIR)
+    apps = [path.parent for path in sorted(root.glob("*/apps.py"))]
+    digest = hashlib.sha256()
+    for folder in [root / "templates", *apps]:
+        for path in sorted([*folder.rglob("*.html"), *folder.rglob("*.py")]):
+            if "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

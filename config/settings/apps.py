@@ -73,6 +73,10 @@ MIDDLEWARE = [
     # them when they were rendered (cms/page_cache.py).
     "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Signed-in pages kept whole for the session that saw them, while the versions of what
+    # they show hold (core/personal_pages.py): answered here, with the headers the middleware
+    # below gave them, a new nonce and the request's own CSRF token.
+    "core.personal_pages.PersonalPageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +96,8 @@ MIDDLEWARE = [
 # Wagtail pages kept for anonymous visitors (cms/page_cache.py); publishing and enrolments
 # forget them at once, the clock after this long.
 ANONYMOUS_PAGE_CACHE_SECONDS = int(env("ANONYMOUS_PAGE_CACHE_SECONDS", "300"))
+# Signed-in pages kept whole (core/personal_pages.py): at most this long, never past midnight.
+PERSONAL_PAGE_CACHE_SECONDS = int(env("PERSONAL_PAGE_CACHE_SECONDS", "300"))
 
 if PRODUCTION:
     # Static files are collected and served by WhiteNoise; runserver serves them in development.

@@ -1,0 +1,281 @@
+"""Signed-in pages kept whole, for the session that saw them, until something they show changes.
+
+A signed-in person's page ("Mon espace", an advisor's reports, a structure's page, a préfet's
+applications, the statistics, the dashboards) costs a full pass through authentication,
+the view and the templates: 10 to 15 ms of Python when its figures are already kept. Most
+visits see the very page they saw a moment ago. ``PersonalPageCacheMiddleware`` keeps the
+finished answer and sends it again, right after the session is read, while three things
+hold:
+
+- **the same session, as it was**: an entry is found under the session's key *and* a digest
+  of its content (who is signed in, their authentication hash, pending messages, allauth's
+  state…); a session logged out, expired, or changed in any way finds nothing;
+- **the same versions**: a view that lets its page be kept names, before reading anything,
+  the versions of what it shows (``depend``): the person's own version
+  (``accounts.space_cache``, renewed by any change of the person: password, roles, groups,
+  two-factor authentication, deactivation, deletion), the header's (``cms``), and the
+  view's own (a structure's, the applications', the dashboards' figures…). They are read
+  back from the cache on every request: one changed and the page is rendered again;
+- **the same day and not too old**: an entry lives ``PERSONAL_PAGE_CACHE_SECONDS`` at most,
+  never past midnight (dates read "aujourd'hui"), nor past the instant a view gives
+  (``valid_until``).
+
+Only GET requests to routes whose view asked to be kept are looked up (the first request of
+a route in a process renders it: the route is known from then on). What the middleware
+below does for a rendered page is done for a kept one too: its headers are the rendered
+page's (CSP, frames, permissions policy, Vary), with a new CSP nonce, and the CSRF token of
+the forms (the header's logout button) is the request's own, masked anew, with the cookie
+set as Django's CSRF middleware sets it.
+
+A page is never kept when its rendering set a cookie other than CSRF's, changed the session,
+used messages, or answered anything but 200; nor when a view says so (``never``: a part
+read on every request). A view's permission checks run when the page is rendered; a kept
+page is served only while the versions that decided them hold (the person's and the view's).
+"""
+
+import hashlib
+import json
+import os
+import re
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.middleware.csrf import (
+    InvalidTokenFormat,
+    _check_token_format,
+    _get_new_csrf_string,
+    _mask_cipher_secret,
+    _unmask_cipher_token,
+)
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from .kept_answers import Kept, code_version, stored_answer, view_name
+from .local_copies import LocalCopies
+
+HIT = "personal"
+CSRF_PLACEHOLDER = b"__personal_csrf_token__"
+VERSION_TIMEOUT = 30 * 24 * 3600
+LOCAL = LocalCopies(max_bytes=int(os.environ.get("PERSONAL_PAGE_LOCAL_BYTES", 16 << 20)))
+_TOKEN_RE = re.compile(rb"[A-Za-z0-9]{64}")
+
+_routes = set()  # view names whose view called ``depend``: looked up from then on
+_always = []  # functions user id -> version keys every kept page depends on
+
+
+def always_depend_on(keys_of_user):
+    """``keys_of_user(user_id)``: version keys every kept page of that person depends on
+    (registered by the apps at start: the person's own version, the header's)."""
+    if keys_of_user not in _always:
+        _always.append(keys_of_user)
+
+
+def _state(request):
+    return request.__dict__.get("_personal_page")
+
+
+def depend(request, *keys):
+    """The page may be kept while these version keys hold their current value. Called by
+    the view *before* it reads what they cover; may be called again as the view learns
+    more (the advisor's own version once it knows who the advisor is)."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and request.method == "GET":
+        _routes.add(match.view_name)
+    state = _state(request)
+    if state is None or state["never"]:
+        return
+    missing = [key for key in keys if key not in state["versions"]]
+    if missing:
+        found = _read(missing)
+        if found is None:
+            state["never"] = True
+        else:
+            state["versions"].update(found)
+    state["asked"] = True
+
+
+def valid_until(request, instant):
+    """What the page shows changes at ``instant`` with the clock alone (an aware datetime)."""
+    state = _state(request)
+    if state is not None and instant is not None:
+        state["until"] = instant if state["until"] is None else min(state["until"], instant)
+
+
+def never(request):
+    """This request's page must not be kept (a part of it is read on every request)."""
+    state = _state(request)
+    if state is not None:
+        state["never"] = True
+
+
+def _read(keys):
+    """{key: current value} for ``keys``, a value made for each one missing (never set or
+    evicted); None when the cache does not answer."""
+    found = cache.get_many(keys)
+    absent = [key for key in keys if key not in found]
+    if absent:
+        for key in absent:
+            cache.add(key, uuid.uuid4().hex, VERSION_TIMEOUT)
+        found.update(cache.get_many(absent))
+        if any(key not in found for key in keys):
+            return None
+    return found
+
+
+def _secret_digest():
+    return hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:8]
+
+
+def _entry_key(request, session_key, session_data):
+    digest = hashlib.sha256()
+    for part in (session_key, json.dumps(session_data, sort_keys=True, default=str),
+                 request.scheme, request.get_host(), request.path_info,
+                 request.META.get("QUERY_STRING", "")):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return f"pages:personal:{code_version()}:{_secret_digest()}:{digest.hexdigest()}"
+
+
+def _next_midnight():
+    now = timezone.localtime()
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+    return timezone.make_aware(tomorrow, now.tzinfo).timestamp()
+
+
+class PersonalPageCacheMiddleware:
+    """Right after ``SessionMiddleware`` (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        looked = self._look_up(request)
+        if isinstance(looked, Kept):
+            return self._answer(request, looked)
+        response = self.get_response(request)
+        if looked is not None:
+            self._keep(request, response, *looked)
+        return response
+
+    # --- lookup ---------------------------------------------------------------------------
+    @staticmethod
+    def _look_up(request):
+        """A ``Kept`` to send, or (key, session key, session data) to keep the rendered page
+        under, or None (not a page that may be kept)."""
+        if (request.method != "GET" or settings.CSRF_USE_SESSIONS
+                or settings.SESSION_COOKIE_NAME not in request.COOKIES
+                or "messages" in request.COOKIES
+                or view_name(request.path_info) not in _routes):
+            return None
+        session = request.session
+        data = dict(session.items())  # one query; kept by the session for the view
+        user_id = data.get("_auth_user_id")
+        if not user_id or not session.session_key:
+            return None
+        key = _entry_key(request, session.session_key, data)
+        always = [k for keys_of_user in _always for k in keys_of_user(user_id)]
+        kept = LOCAL.get(key)
+        if kept is None:
+            stored = cache.get(key)
+            if isinstance(stored, tuple) and len(stored) == 5:
+                kept = _KeptPage(stored)
+        wanted = list(dict.fromkeys([*always, *(kept.versions if kept else ())]))
+        current = _read(wanted)
+        if current is None:
+            return None  # the cache does not answer: rendered, not kept
+        if kept is not None and all(current.get(k) == v for k, v in kept.versions.items()):
+            LOCAL.put(key, kept, kept.size, kept.expires)
+            return kept
+        if kept is not None:
+            LOCAL.discard(key)
+        # The versions as they are before the view reads anything: the page is kept under
+        # these (a change made while it renders leaves it unused, never stale).
+        request._personal_page = {"versions": {k: current[k] for k in always},
+                                  "never": False, "asked": False, "until": None,
+                                  "user_id": str(user_id)}
+        return key, session.session_key, data
+
+    # --- keeping --------------------------------------------------------------------------
+    def _keep(self, request, response, key, session_key, data):
+        state = _state(request)
+        user = getattr(request, "user", None)
+        if (state is None or state["never"] or not state["asked"]
+                or response.status_code != 200 or response.streaming
+                or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+                or getattr(request, "is_preview", False)
+                or user is None or not user.is_authenticated
+                or str(user.pk) != state["user_id"]
+                or request.session.modified or request.session.session_key != session_key
+                or getattr(getattr(request, "_messages", None), "used", False)):
+            return
+        vary = {part.strip().lower() for part in response.get("Vary", "").split(",")
+                if part.strip()}
+        if not vary <= {"accept-language", "cookie"}:
+            return
+        content, uses_csrf = response.content, False
+        secret = request.META.get("CSRF_COOKIE")
+        # The CSRF middleware sends its cookie whenever the page used a token (get_token).
+        if settings.CSRF_COOKIE_NAME in response.cookies and secret:
+            content, uses_csrf = _without_tokens(content, secret), True
+        expires = min(time.time() + settings.PERSONAL_PAGE_CACHE_SECONDS, _next_midnight())
+        if state["until"] is not None:
+            expires = min(expires, state["until"].timestamp())
+        seconds = int(expires - time.time())
+        if seconds < 1:
+            return
+        body, headers, _ = stored_answer(request, response, seconds, content=content)
+        stored = (body, headers, expires, dict(state["versions"]), uses_csrf)
+        cache.set(key, stored, timeout=seconds)
+        kept = _KeptPage(stored)
+        LOCAL.put(key, kept, kept.size, kept.expires)
+
+    # --- answering ------------------------------------------------------------------------
+    @staticmethod
+    def _answer(request, kept):
+        response = kept.answer(hit=HIT)
+        if kept.uses_csrf:
+            secret = _request_secret(request) or _get_new_csrf_string()
+            response.content = response.content.replace(
+                CSRF_PLACEHOLDER, _mask_cipher_secret(secret).encode())
+            response.headers["Content-Length"] = str(len(response.content))
+            # As CsrfViewMiddleware does whenever a page uses the token: the cookie is sent
+            # again (its expiry renewed), and the answer varies on cookies.
+            response.set_cookie(
+                settings.CSRF_COOKIE_NAME, secret, max_age=settings.CSRF_COOKIE_AGE,
+                domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
+                secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
+                samesite=settings.CSRF_COOKIE_SAMESITE)
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class _KeptPage(Kept):
+    __slots__ = ("versions", "uses_csrf")
+
+    def __init__(self, stored):
+        super().__init__(stored)
+        self.versions, self.uses_csrf = stored[3], stored[4]
+
+
+def _without_tokens(content, secret):
+    """The body with each CSRF token masked from ``secret`` swapped for the placeholder."""
+    def swap(match):
+        token = match.group(0).decode("ascii")
+        return CSRF_PLACEHOLDER if _unmask_cipher_token(token) == secret else match.group(0)
+
+    return _TOKEN_RE.sub(swap, content)
+
+
+def _request_secret(request):
+    """The CSRF secret of the request's cookie, as CsrfViewMiddleware reads it, or None."""
+    value = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not value:
+        return None
+    try:
+        _check_token_format(value)
+    except InvalidTokenFormat:
+        return None
+    return _unmask_cipher_token(value) if len(value) == 64 else value
