@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core import personal_pages
+
 VERSION_TIMEOUT = 30 * 24 * 3600
 PART_TIMEOUT = 24 * 3600
 VERSION_KEY = "advisors:fragment-version:{}"
@@ -55,6 +57,14 @@ def versions(names):
         if len(found) < len(keys):
             return None
     return [found[key] for key in keys]
+
+
+def depend(request, *names):
+    """The whole page may be kept for this session (``core.personal_pages``) while these
+    versions, the reader's and ``all`` hold: called before the view reads what they cover
+    (who may open the page first of all)."""
+    personal_pages.depend(request, *(VERSION_KEY.format(name) for name in
+                                     ("all", f"user:{request.user.pk}", *names)))
 
 
 def kept(part, user, names, params, render):

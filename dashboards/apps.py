@@ -14,10 +14,11 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from accounts import spaces
 
-        from . import cache
+        from . import cache, whole_pages
         from .personal_views import space_section
 
         # The cached figures are forgotten when what they count changes.
         cache.connect_signals()
+        whole_pages.connect_signals()
         # "Mon espace" links to the person's statistics (advisor, coordinator, manager).
         spaces.register("dashboards/space_section.html", space_section)

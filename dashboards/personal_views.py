@@ -19,6 +19,7 @@ from core.exports import export_response
 from . import personal
 from .cache import cached
 from .exports import PERSONAL_TABLES
+from .whole_pages import keep_whole_page
 
 
 def _page(request, subject, base_url, export_name, export_args=()):
@@ -69,6 +70,7 @@ def _export(request, subject_kind, fmt, **params):
 
 @login_required
 def my_statistics(request):
+    keep_whole_page(request)
     subject = personal.advisor_subject(request.user)
     if subject is None:
         raise PermissionDenied(personal.FORBIDDEN_ADVISOR)
@@ -85,6 +87,7 @@ def my_statistics_export(request, fmt):
 
 @login_required
 def team_statistics(request):
+    keep_whole_page(request)
     subject = personal.team_subject(request.user)
     if subject is None:
         raise PermissionDenied(personal.FORBIDDEN_TEAM)
@@ -101,6 +104,7 @@ def team_statistics_export(request, fmt):
 
 @login_required
 def structure_statistics(request, pk):
+    keep_whole_page(request)
     subject = personal.structure_subject(request.user, pk)
     if subject is None:
         raise PermissionDenied(personal.FORBIDDEN_STRUCTURE)

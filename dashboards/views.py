@@ -22,6 +22,7 @@ from .charts import bars, choropleth, history_chart
 from .indicators import BREAKDOWN_COLUMNS
 from .indicators.vacancies import vacancies
 from .period import period_of
+from .whole_pages import keep_whole_page
 
 
 @login_required
@@ -44,6 +45,7 @@ def index(request):
 
 
 def _dashboard(request, level, code=None):
+    keep_whole_page(request)
     territory = territory_of(request, level, code)
     form, start, end = period_of(request)
     today = timezone.localdate()

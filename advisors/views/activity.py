@@ -230,7 +230,9 @@ def report_delete(request, pk):
 def report_list(request):
     """The advisor's reports, newest first: rendered once per version of their reports,
     of the places, reader and day (``advisors.fragments``)."""
+    fragments.depend(request)  # who is an advisor: the reader's version
     advisor = _advisor_or_403(request.user)
+    fragments.depend(request, f"advisor:{advisor.pk}", "places")
     body = fragments.kept("reports", request.user, [f"advisor:{advisor.pk}", "places"],
                           sorted(request.GET.lists()),
                           lambda: _report_list_body(request, advisor))

@@ -73,6 +73,7 @@ def siret_lookup(request):
 @login_required
 def prefect_applications(request):
     """The applications of the préfet's territory, filtered by status or "sans avis"."""
+    fragments.depend(request, "applications")
     scope = permissions.scope_of(request.user)
     if not (scope.is_prefect or scope.is_admin):
         raise PermissionDenied("Cette page est réservée aux préfets.")

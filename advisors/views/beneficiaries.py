@@ -86,9 +86,11 @@ def beneficiary_list(request):
     """The records of the structures where the person is an advisor under contract today
     (read on every request): rendered once per version of those structures' records,
     reader, query and day (``advisors.fragments``)."""
+    fragments.depend(request)  # who is an advisor, under which contracts
     if own_advisor(request.user) is None:
         raise PermissionDenied(NOT_ADVISOR)
     structures = list(structures_followed_by(request.user))
+    fragments.depend(request, *(f"followed:{structure.pk}" for structure in structures))
     body = fragments.kept("beneficiaries", request.user,
                           [f"followed:{structure.pk}" for structure in structures],
                           sorted(request.GET.lists()),

@@ -25,7 +25,9 @@ def my_structures(request):
 def structure_detail(request, pk):
     """A structure's page: who may open it is checked here on every request; what it shows
     (posts, applications, conventions, contracts, advisors) is rendered once per version of
-    the structure, reader and day (``advisors.fragments``)."""
+    the structure, reader and day (``advisors.fragments``), and the whole page for the
+    session under the same versions."""
+    fragments.depend(request, f"structure:{int(pk)}")
     structure = get_object_or_404(Structure.objects.visible_to(request.user).only("pk", "name"),
                                   pk=pk)
     body = fragments.kept("structure", request.user, [f"structure:{structure.pk}"],
