@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import space_cache
+from core import personal_pages
 
 from . import registry
 from .events import Feed
@@ -18,11 +19,23 @@ from .models import CalendarToken
 def personal_feed(request, token):
     """The person's confirmed sessions (and, for an advisor, service points). The URL's
     token is the only key: no login, so calendar applications can subscribe."""
-    owner = get_object_or_404(CalendarToken.objects.select_related("user"), token=token).user
+    row = get_object_or_404(CalendarToken.objects.select_related("user"), token=token)
+    owner = row.user
     if not owner.is_active:
+        raise Http404
+    # The whole answer may be kept for this address (core.personal_pages) while the
+    # owner's versions hold: read now, then the token and the account confirmed (a link
+    # renewed or an account closed meanwhile is refused here rather than kept).
+    personal_pages.depend_on_address(request, *space_cache.person_keys(owner.pk),
+                                     space_cache.EVERYONE_KEY)
+    if not CalendarToken.objects.filter(pk=row.pk, token=token,
+                                        user__is_active=True).exists():
         raise Http404
     sources = registry.sources()
     stamps = _stamps(sources, owner)
+    if any(not source.kept_per_person and stamp[1:] != NOT_CONCERNED
+           for source, stamp in zip(sources, stamps, strict=True)):
+        personal_pages.never(request)  # a source read on every request (an advisor's places)
     changes = [latest for _, _, latest in stamps if latest]
     today = timezone.localdate()  # weekly events' holidays look a year ahead from today
 

@@ -63,6 +63,11 @@ LOCAL = LocalCopies(max_bytes=int(os.environ.get("PERSONAL_PAGE_LOCAL_BYTES", 16
 _TOKEN_RE = re.compile(rb"[A-Za-z0-9]{64}")
 
 _routes = set()  # view names whose view called ``depend``: looked up from then on
+# View names whose answer is a function of the address alone (a secret token in it, as a
+# calendar feed's): looked up for requests without a session too (``depend_on_address``).
+_address_routes = set()
+# A client revalidating its copy is answered by the view (304), never from here.
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE")
 _always = []  # functions user id -> version keys every kept page depends on
 
 
@@ -95,6 +100,15 @@ def depend(request, *keys):
         else:
             state["versions"].update(found)
     state["asked"] = True
+
+
+def depend_on_address(request, *keys):
+    """Like ``depend``, for a view whose answer is the same for whoever asks with this
+    address (a secret token in it, no session needed): kept for the address itself."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and request.method == "GET":
+        _address_routes.add(match.view_name)
+    depend(request, *keys)
 
 
 def valid_until(request, instant):
@@ -166,9 +180,11 @@ class PersonalPageCacheMiddleware:
         """A ``Kept`` to send, or (key, session key, session data) to keep the rendered page
         under, or None (not a page that may be kept)."""
         if (request.method != "GET" or settings.CSRF_USE_SESSIONS
-                or settings.SESSION_COOKIE_NAME not in request.COOKIES
-                or "messages" in request.COOKIES
-                or view_name(request.path_info) not in _routes):
+                or "messages" in request.COOKIES):
+            return None
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return PersonalPageCacheMiddleware._look_up_address(request)
+        if view_name(request.path_info) not in _routes:
             return None
         session = request.session
         data = dict(session.items())  # one query; kept by the session for the view
@@ -177,11 +193,7 @@ class PersonalPageCacheMiddleware:
             return None
         key = _entry_key(request, session.session_key, data)
         always = [k for keys_of_user in _always for k in keys_of_user(user_id)]
-        kept = LOCAL.get(key)
-        if kept is None:
-            stored = cache.get(key)
-            if isinstance(stored, tuple) and len(stored) == 5:
-                kept = _KeptPage(stored)
+        kept = _kept(key)
         wanted = list(dict.fromkeys([*always, *(kept.versions if kept else ())]))
         current = _read(wanted)
         if current is None:
@@ -198,18 +210,38 @@ class PersonalPageCacheMiddleware:
                                   "user_id": str(user_id)}
         return key, session.session_key, data
 
+    @staticmethod
+    def _look_up_address(request):
+        """The same, for a request without a session to an address-only route."""
+        if (view_name(request.path_info) not in _address_routes
+                or any(header in request.META for header in CONDITIONAL_HEADERS)):
+            return None
+        key = _entry_key(request, "", {})
+        kept = _kept(key)
+        if kept is not None:
+            current = _read(list(kept.versions))
+            if current is not None and all(current.get(k) == v
+                                           for k, v in kept.versions.items()):
+                LOCAL.put(key, kept, kept.size, kept.expires)
+                return kept
+            LOCAL.discard(key)
+        request._personal_page = {"versions": {}, "never": False, "asked": False,
+                                  "until": None, "user_id": None}
+        return key, None, None
+
     # --- keeping --------------------------------------------------------------------------
     def _keep(self, request, response, key, session_key, data):
         state = _state(request)
-        user = getattr(request, "user", None)
         if (state is None or state["never"] or not state["asked"]
                 or response.status_code != 200 or response.streaming
                 or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
                 or getattr(request, "is_preview", False)
-                or user is None or not user.is_authenticated
-                or str(user.pk) != state["user_id"]
-                or request.session.modified or request.session.session_key != session_key
                 or getattr(getattr(request, "_messages", None), "used", False)):
+            return
+        if session_key is None:  # an address-only route: nothing of a session in it
+            if response.cookies or request.session.modified:
+                return
+        elif not self._same_person(request, session_key, state):
             return
         vary = {part.strip().lower() for part in response.get("Vary", "").split(",")
                 if part.strip()}
@@ -232,6 +264,14 @@ class PersonalPageCacheMiddleware:
         kept = _KeptPage(stored)
         LOCAL.put(key, kept, kept.size, kept.expires)
 
+    @staticmethod
+    def _same_person(request, session_key, state):
+        user = getattr(request, "user", None)
+        return (user is not None and user.is_authenticated
+                and str(user.pk) == state["user_id"]
+                and not request.session.modified
+                and request.session.session_key == session_key)
+
     # --- answering ------------------------------------------------------------------------
     @staticmethod
     def _answer(request, kept):
@@ -250,6 +290,15 @@ class PersonalPageCacheMiddleware:
                 samesite=settings.CSRF_COOKIE_SAMESITE)
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def _kept(key):
+    kept = LOCAL.get(key)
+    if kept is None:
+        stored = cache.get(key)
+        if isinstance(stored, tuple) and len(stored) == 5:
+            kept = _KeptPage(stored)
+    return kept
 
 
 class _KeptPage(Kept):

@@ -42,13 +42,48 @@ def summaries(calendar):
     return sorted(str(event["SUMMARY"]) for event in calendar.events)
 
 
-def test_the_second_poll_reads_only_the_token(client, communes, django_assert_max_num_queries):
+def test_the_next_polls_read_the_token_then_nothing(client, communes,
+                                                    django_assert_max_num_queries):
     user = elu(communes)
     services.enrol(make.session(make.course("Budget communal"), communes["Beauvais"]).pk, user)
     url = f"/calendrier/perso/{CalendarToken.objects.for_user(user).token}.ics"
     assert summaries(Calendar.from_ical(client.get(url).content)) == ["Budget communal"]
-    with django_assert_max_num_queries(1):
+    # The token, then the token confirmed once the versions are read.
+    with django_assert_max_num_queries(2):
         assert summaries(Calendar.from_ical(client.get(url).content)) == ["Budget communal"]
+    # Then the answer kept for this address (core.personal_pages), until a version moves.
+    with django_assert_max_num_queries(0):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "personal"
+    assert summaries(Calendar.from_ical(response.content)) == ["Budget communal"]
+
+
+def test_a_renewed_link_or_a_closed_account_stops_the_kept_feed_at_once(client, communes):
+    user = elu(communes)
+    token = CalendarToken.objects.for_user(user)
+    url = f"/calendrier/perso/{token.token}.ics"
+    for _ in range(3):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "personal"
+    token.reset()
+    assert client.get(url).status_code == 404
+    url = f"/calendrier/perso/{token.token}.ics"
+    for _ in range(3):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "personal"
+    user.is_active = False
+    user.save()
+    assert client.get(url).status_code == 404
+
+
+def test_a_client_revalidating_its_copy_gets_the_views_304(client, communes):
+    user = elu(communes)
+    url = f"/calendrier/perso/{CalendarToken.objects.for_user(user).token}.ics"
+    for _ in range(3):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "personal"
+    again = client.get(url, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
 
 
 def test_enrolments_session_changes_and_course_titles_show_on_the_next_poll(client, communes):
