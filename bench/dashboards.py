@@ -328,16 +328,37 @@ def timed_sql(sql, params):
     return statistics.median(timings), timings[-1]
 
 
-def profile(admin):
+PAGES = {"national": "/tableau-de-bord/national/", "régional": "/tableau-de-bord/region/32/",
+         "départemental": "/tableau-de-bord/departement/60/"}
+
+
+def profile(admin, page="national", top=25):
+    """Where a cold view of ``page`` spends its time: its queries, slowest first (database
+    time), then the Python functions by cumulative time."""
     import cProfile
     import pstats
 
+    from dashboards.cache import VERSION
+
+    url = PAGES[page]
     client = Client()
     client.force_login(admin)
-    client.get("/tableau-de-bord/national/")
+    client.get(url, secure=True)  # warm-up (sessions, site, templates)
+    VERSION.renew()
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, secure=True)
+    total = (time.perf_counter() - started) * 1000
+    timings = sorted(((float(query["time"]) * 1000, query["sql"]) for query in queries),
+                     reverse=True)
+    print(f"cold {page}: {total:.1f} ms, {len(timings)} queries, "
+          f"{sum(t for t, _ in timings):.1f} ms in the database; slowest:")
+    for spent, sql in timings[:top]:
+        print(f"  {spent:7.1f} ms  {sql[:400]}")
+    VERSION.renew()
     profiler = cProfile.Profile()
-    profiler.runcall(client.get, "/tableau-de-bord/national/")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    profiler.runcall(client.get, url, secure=True)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
 
 
 def main():
@@ -351,8 +372,9 @@ def main():
                         help="the database to time (instead of DATABASE_URL)")
     parser.add_argument("--targets", action=argparse.BooleanOptionalAction, default=None,
                         help="print the cold-view targets with ✓/✗ (default with --no-build)")
-    parser.add_argument("--profile", action="store_true",
-                        help="print where the national page spends its time, then stop")
+    parser.add_argument("--profile", nargs="?", const="national", choices=list(PAGES),
+                        help="print where a cold view of a page (national by default) "
+                        "spends its time (queries, slowest first; functions), then stop")
     options = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server: the benchmark is about its scale.")
@@ -373,7 +395,7 @@ def main():
         if old_name is not None:
             admin = build(options.reports)
         if options.profile:
-            profile(admin)
+            profile(admin, options.profile)
             return
         client = Client()
         client.force_login(admin)

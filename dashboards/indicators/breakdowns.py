@@ -4,7 +4,6 @@ the structures table of a département."""
 from django.utils import timezone
 
 from advisors import rollups
-from advisors.models import Structure
 
 from ..cache import cached
 from .base import PER_INHABITANTS, Territory, _ratio
@@ -99,25 +98,18 @@ def _map_rows(territory: Territory, on):
 
 
 def structures_table(territory: Territory, on=None):
-    """The structures of a département with their posts (one query, cached)."""
-    return cached(("structures", territory, on or timezone.localdate()),
-                  lambda: _structures_table(territory, on))
+    """The structures of a département with a validated application, with their posts (one
+    query, shared with the vacant posts, cached)."""
+    from .deployment import structures_with_posts
 
-
-def _structures_table(territory: Territory, on):
-    from .deployment import posts_by_structure
-
-    posts = cached(("structure-posts", territory, on),
-                   lambda: posts_by_structure(territory, on))
-    empty = {"granted": 0, "occupied": 0, "vacant": 0}
-    rows = list(Structure.objects.filter(territory.filter("commune"))
-                .with_validated_application()
-                .values("pk", "name", "commune__name").order_by("name", "pk"))
-    for row in rows:
-        figures = posts.get(row["pk"], empty)
-        row.update(granted_posts=figures["granted"], occupied_posts=figures["occupied"],
-                   vacant_posts=figures["vacant"])
-    return rows
+    on = on or timezone.localdate()
+    return cached(("structures", territory, on), lambda: [
+        {"pk": row["pk"], "name": row["name"], "commune__name": row["commune__name"],
+         "granted_posts": row["granted_posts"], "occupied_posts": row["occupied_posts"],
+         "vacant_posts": row["vacant_posts"]}
+        for row in cached(("structure-posts", territory, on),
+                          lambda: structures_with_posts(territory, on))
+        if row["validated"]])
 
 
 def sort_rows(rows, sort: str):

@@ -1,11 +1,18 @@
 """The deployment of one territory on a day: posts, advisors, population and open service
 points, each from aggregate queries."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from advisors.models import Amendment, Application, Contract, OpeningRange, ServicePoint
+from advisors.models import (
+    Amendment,
+    Application,
+    Contract,
+    OpeningRange,
+    ServicePoint,
+    Structure,
+)
 from territories.models import SMALL_COMMUNE_POPULATION
 
 from .base import Territory, _running
@@ -74,42 +81,48 @@ def post_totals(territory: Territory, on=None, unit=None):
     return totals
 
 
-def posts_by_structure(territory: Territory, on=None):
-    """``{structure id: {"granted", "occupied", "pending", "vacant"}}`` for the structures of
-    the territory with a post granted or held, as ``Structure.objects.with_posts`` defines
-    them ("vacant" may be negative, as there), from three grouped queries over the
-    territory's applications, amendments and contracts rather than three subqueries for
-    each structure."""
+def structures_with_posts(territory: Territory, on=None):
+    """The territory's structures (``pk``, ``name``, ``commune__name``), by name, each with
+    its posts on that day as ``Structure.objects.with_posts`` defines them
+    (``granted_posts``, ``occupied_posts``, ``vacant_posts``, which may be negative),
+    whether it has a validated application (``validated``), and the days a post of it
+    last became vacant (``vacancies.py``): its last grant (``granted_on``), its last
+    amendment adding posts (``added_at``, a moment), the last day of its last contract
+    ended (``last_end``) and its last rupture (``last_rupture``), up to that day.
+
+    One query: the structures of the territory, each figure a subquery on the structure's
+    own rows through their indexed foreign key, rather than one grouped query per figure
+    joining every application, amendment and contract to its commune (the structures
+    table and the vacant posts read it, ``breakdowns.py``)."""
     on = on or timezone.localdate()
-    result = {}
 
-    def row(pk):
-        return result.setdefault(pk, {"granted": 0, "occupied": 0, "pending": 0})
+    def latest(queryset, path, field, condition=None):
+        return Subquery(queryset.filter(**{path: OuterRef("pk")}).order_by().values(path)
+                        .annotate(latest=Max(field, filter=condition)).values("latest")[:1])
 
-    for item in (Application.objects.filter(
-            territory.structures("structure", "structure__commune"),
-            status=Application.Status.VALIDATED).order_by().values("structure_id")
-            .annotate(posts=Coalesce(Sum("posts_granted"), 0))):
-        row(item["structure_id"])["granted"] += item["posts"]
-    for item in (Amendment.objects.filter(
-            territory.structures("convention__structure", "convention__structure__commune"),
-            status=Amendment.Status.VALIDATED).order_by()
-            .values(pk=F("convention__structure_id"))
-            .annotate(added=Coalesce(Sum("posts", filter=Q(kind=Amendment.Kind.ADD)), 0),
-                      withdrawn=Coalesce(Sum("posts", filter=Q(kind=Amendment.Kind.WITHDRAW)),
-                                         0))):
-        row(item["pk"])["granted"] += item["added"] - item["withdrawn"]
-    for item in (Contract.objects.holding_posts(on).filter(
-            territory.structures("structure", "structure__commune")).order_by()
-            .values("structure_id").annotate(
-                posts=Count("pk"),
-                pending=Count("pk", filter=Q(status=Contract.Status.SUBMITTED)))):
-        into = row(item["structure_id"])
-        into["occupied"] += item["posts"]
-        into["pending"] += item["pending"]
-    for figures in result.values():
-        figures["vacant"] = figures["granted"] - figures["occupied"]
-    return result
+    ruptured = Q(rupture_status=Contract.Rupture.VALIDATED)
+    holding = Contract.objects.filter(status__in=Contract.HOLDING_STATUSES)
+    rows = list(
+        Structure.objects.filter(territory.structures("pk", "commune")).with_posts(on)
+        .annotate(
+            validated=latest(Application.objects.filter(status=Application.Status.VALIDATED),
+                             "structure", "pk"),
+            granted_on=latest(Application.objects.filter(
+                status=Application.Status.VALIDATED, decided_on__lte=on),
+                "structure", "decided_on"),
+            added_at=latest(Amendment.objects.filter(
+                status=Amendment.Status.VALIDATED, kind=Amendment.Kind.ADD,
+                decided_at__isnull=False), "convention__structure", "decided_at"),
+            last_end=latest(holding, "structure", "end", ~ruptured & Q(end__lt=on)),
+            last_rupture=latest(holding, "structure", "rupture_date",
+                                ruptured & Q(rupture_date__lte=on)))
+        .values("pk", "name", "commune__name", "granted_posts", "occupied_posts",
+                "validated", "granted_on", "added_at", "last_end", "last_rupture")
+        .order_by("name", "pk"))
+    for row in rows:  # not selected as with_posts writes it: its subqueries would run twice
+        row["vacant_posts"] = row["granted_posts"] - row["occupied_posts"]
+        row["validated"] = row["validated"] is not None
+    return rows
 
 
 def posts(territory: Territory, on=None):

@@ -24,8 +24,8 @@ from dashboards.indicators.deployment import (
     advisors,
     population,
     posts,
-    posts_by_structure,
     service_points,
+    structures_with_posts,
 )
 from dashboards.models import DeploymentChange, DeploymentTotal, RecruitedAdvisor, SessionTotals
 from tests import factories as site
@@ -357,6 +357,8 @@ def test_structure_posts_as_with_posts_defines_them(data, communes):
     convention = make.convention(data["s1"])
     Amendment.objects.create(convention=convention, kind=Amendment.Kind.WITHDRAW, posts=1,
                              reason="Un poste rendu.", status=Amendment.Status.VALIDATED)
+    Amendment.objects.create(convention=convention, kind=Amendment.Kind.ADD, posts=2,
+                             reason="Deux postes de plus.", status=Amendment.Status.VALIDATED)
     from advisors.models import Structure
 
     for territory in territories(data)[1:]:
@@ -364,10 +366,10 @@ def test_structure_posts_as_with_posts_defines_them(data, communes):
                                 row["vacant_posts"])
                     for row in Structure.objects.with_posts(TODAY()).filter(
                         territory.filter("commune")).values(
-                        "pk", "granted_posts", "occupied_posts", "vacant_posts")
-                    if row["granted_posts"] or row["occupied_posts"]}
-        found = {pk: (row["granted"], row["occupied"], row["vacant"])
-                 for pk, row in posts_by_structure(territory, TODAY()).items()}
+                        "pk", "granted_posts", "occupied_posts", "vacant_posts")}
+        found = {row["pk"]: (row["granted_posts"], row["occupied_posts"],
+                             row["vacant_posts"])
+                 for row in structures_with_posts(territory, TODAY())}
         assert found == expected
 
 

@@ -93,3 +93,27 @@ def test_a_contract_ending_makes_its_post_vacant_the_next_day(client, oise,
         table = client.get(url).content.decode().split('id="postes-vacants"')[1]
         assert "Centre social" in table.split("</table>")[0]
         assert f"vacant depuis le {long_date(timezone.localdate(tomorrow))}" in table
+
+
+def test_a_post_is_vacant_since_a_rupture_or_since_posts_were_added(oise, communes):
+    """The other two kinds of day a post becomes vacant: an effective rupture (that day)
+    and an amendment adding posts (the day it was decided, in Paris time)."""
+    from advisors.models import Amendment
+
+    today = oise["today"]
+    hugo = oise["beauvais"].contracts.get(advisor__first_name="Hugo")
+    hugo.rupture_status, hugo.rupture_date = Contract.Rupture.VALIDATED, today - 5 * DAY
+    hugo.rupture_reason = Contract.RuptureReason.RESIGNATION
+    hugo.save()
+    full = oise["full"]
+    granted_on(full, today - 300 * DAY)
+    Amendment.objects.create(
+        convention=make.convention(full), kind=Amendment.Kind.ADD, posts=2,
+        reason="Deux postes de plus.", status=Amendment.Status.VALIDATED,
+        decided_at=timezone.now() - 3 * DAY)
+    rows = vacancies(Territory("department", full.commune.department))
+    assert [(row.name, row.granted, row.vacant, row.since) for row in rows] == [
+        ("CCAS de Compiègne", 1, 1, today - 50 * DAY),
+        ("Mairie de Beauvais", 2, 2, today - 5 * DAY),  # Hugo's rupture
+        ("Centre social", 3, 2, timezone.localdate(timezone.now() - 3 * DAY)),
+    ]
