@@ -32,7 +32,8 @@ def space_section(request):
     now = timezone.now()
     enrolments = list(
         Enrolment.objects.for_user(user).prefetch_related(
-            "attendances", Prefetch("attestations", Attestation.objects.valid(),
+            "attendances", "session__documents",
+            Prefetch("attestations", Attestation.objects.valid(),
                                     to_attr="valid_attestations"))
         .order_by("session__start")
     )

@@ -172,6 +172,13 @@ class Enrolment(models.Model):
     def present_half_days(self):
         return sum(1 for a in self.attendances.all() if a.status == Attendance.Status.PRESENT)
 
+    def was_present(self):
+        """Marked present on at least one half-day (from the prefetched attendances when
+        they were read with the enrolment)."""
+        if "attendances" in getattr(self, "_prefetched_objects_cache", {}):
+            return self.present_half_days() > 0
+        return self.attendances.filter(status=Attendance.Status.PRESENT).exists()
+
     def hours_attended(self):
         """Hours credited for the half-days marked present: the session's planned hours
         (see Session.planned_hours) shared equally between its half-days."""

@@ -222,24 +222,31 @@ class Session(ClusterableModel):
             return None
         return self.enrolments.filter(user=user, status="confirmed").first()
 
-    def materials_visible_to(self, user, now=None):
+    def _viewers_enrolment(self, user, enrolment):
+        """The viewer's confirmed enrolment: ``enrolment`` when the caller has it (the
+        person's own, read with its attendances), else read."""
+        if enrolment:
+            return enrolment if enrolment.status == "confirmed" else None
+        return self._confirmed_enrolment(user)
+
+    def materials_visible_to(self, user, now=None, enrolment=None):
         """The session's documents are for the team, and for confirmed participants: until
         the end to prepare, then for those marked present on at least one half-day."""
         if user.is_authenticated and user.has_perm("academy.change_session"):
             return True
-        enrolment = self._confirmed_enrolment(user)
+        enrolment = self._viewers_enrolment(user, enrolment)
         if enrolment is None:
             return False
         if (now or timezone.now()) <= self.end:
             return True
-        return enrolment.attendances.filter(status="present").exists()
+        return enrolment.was_present()
 
-    def replay_visible_to(self, user, now=None):
+    def replay_visible_to(self, user, now=None, enrolment=None):
         """The replay link: after the session, to the confirmed participants marked present."""
         if not self.replay_url or (now or timezone.now()) <= self.end:
             return False
-        enrolment = self._confirmed_enrolment(user)
-        return bool(enrolment and enrolment.attendances.filter(status="present").exists())
+        enrolment = self._viewers_enrolment(user, enrolment)
+        return bool(enrolment and enrolment.was_present())
 
     @property
     def place_label(self):
