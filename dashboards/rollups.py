@@ -418,18 +418,22 @@ def _with_vacant(figures):
 
 def session_figures(held: Q):
     """Sessions held (``held``: a condition on Session), summed with their totals: the
-    totals and the rows by département (code, name). Two queries."""
+    totals and the rows by département (code, name). One query, grouped by département
+    (remote sessions, without a commune, in a group of their own), the totals being the
+    sum of its groups."""
     from academy.models import Session
 
     sums = {"sessions": Count("pk"),
             **{name: Coalesce(Sum(f"dashboard_totals__{name}"), 0) for name in SESSION_FIELDS}}
-    sessions = Session.objects.filter(held).order_by()
-    totals = sessions.aggregate(**sums)
-    by_department = list(
-        sessions.filter(commune__isnull=False)
+    groups = list(
+        Session.objects.filter(held).order_by()
         .values(code=F("commune__department__code"), name=F("commune__department__name"))
         .annotate(**sums).order_by("code"))
-    return totals, by_department
+    totals = dict.fromkeys(sums, 0)
+    for row in groups:
+        for name in sums:
+            totals[name] += row[name]
+    return totals, [row for row in groups if row["code"] is not None]
 
 
 # --- keeping them -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The deployment of one territory on a day: posts, advisors, population and open service
 points, each from aggregate queries."""
 
+from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -90,12 +91,86 @@ def structures_with_posts(territory: Territory, on=None):
     amendment adding posts (``added_at``, a moment), the last day of its last contract
     ended (``last_end``) and its last rupture (``last_rupture``), up to that day.
 
-    One query: the structures of the territory, each figure a subquery on the structure's
-    own rows through their indexed foreign key, rather than one grouped query per figure
-    joining every application, amendment and contract to its commune (the structures
-    table and the vacant posts read it, ``breakdowns.py``)."""
+    One query, reading only the territory's structures and their own applications,
+    amendments and contracts through their indexed foreign keys (the structures table and
+    the vacant posts read it, ``breakdowns.py``): on PostgreSQL, three lateral joins per
+    structure; elsewhere, a subquery per figure."""
     on = on or timezone.localdate()
+    structures = (Structure.objects.filter(territory.structures("pk", "commune")).order_by()
+                  .annotate(structure_name=F("name"), commune_name=F("commune__name"))
+                  .values("id", "structure_name", "commune_name"))
+    if connection.vendor == "postgresql":
+        rows = _structures_with_posts_sql(structures, on)
+    else:
+        rows = _structures_with_posts_orm(territory, on)
+    for row in rows:
+        row["vacant_posts"] = row["granted_posts"] - row["occupied_posts"]
+    return rows
 
+
+# The same figures as ``Structure.objects.with_posts`` (granted: validated applications'
+# posts, plus validated amendments adding posts, minus those withdrawing some; occupied:
+# ``Contract.objects.holding_posts``, i.e. submitted or validated contracts not ended on the
+# day, no rupture effective by then) and as the vacancies' days (``vacancies.py``), each
+# table read once per structure. ``tests/dashboards/test_rollups.py`` compares them with
+# ``with_posts``, ``test_vacant_posts.py`` the days.
+_STRUCTURE_POSTS_SQL = """
+SELECT s.id, s.structure_name, s.commune_name,
+       coalesce(a.posts, 0) + coalesce(m.added, 0) - coalesce(m.withdrawn, 0),
+       coalesce(k.occupied, 0), a.validated > 0, a.granted_on, m.added_at, k.last_end,
+       k.last_rupture
+FROM ({structures}) s
+LEFT JOIN LATERAL (
+    SELECT sum(posts_granted) AS posts, count(*) AS validated,
+           max(decided_on) FILTER (WHERE decided_on <= %s) AS granted_on
+    FROM {application} WHERE structure_id = s.id AND status = %s) a ON true
+LEFT JOIN LATERAL (
+    SELECT sum(amendment.posts) FILTER (WHERE amendment.kind = %s) AS added,
+           sum(amendment.posts) FILTER (WHERE amendment.kind = %s) AS withdrawn,
+           max(amendment.decided_at) FILTER (WHERE amendment.kind = %s) AS added_at
+    FROM {amendment} amendment JOIN {convention} convention
+         ON convention.id = amendment.convention_id
+    WHERE convention.structure_id = s.id AND amendment.status = %s) m ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE ("end" IS NULL OR "end" >= %s) AND NOT (
+               rupture_status = %s AND rupture_date IS NOT NULL AND rupture_date <= %s))
+               AS occupied,
+           max("end") FILTER (WHERE rupture_status <> %s AND "end" < %s) AS last_end,
+           max(rupture_date) FILTER (WHERE rupture_status = %s AND rupture_date <= %s)
+               AS last_rupture
+    FROM {contract} WHERE structure_id = s.id AND status IN (%s, %s)) k ON true
+ORDER BY s.structure_name, s.id
+"""
+_STRUCTURE_POSTS_FIELDS = ("pk", "name", "commune__name", "granted_posts", "occupied_posts",
+                           "validated", "granted_on", "added_at", "last_end", "last_rupture")
+
+
+def _structures_with_posts_sql(structures, on):
+    from advisors.models import Convention
+
+    inner, inner_params = structures.query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = _STRUCTURE_POSTS_SQL.format(
+        structures=inner, application=quote(Application._meta.db_table),
+        amendment=quote(Amendment._meta.db_table),
+        convention=quote(Convention._meta.db_table), contract=quote(Contract._meta.db_table))
+    ruptured = Contract.Rupture.VALIDATED
+    params = (*inner_params,
+              on, Application.Status.VALIDATED,
+              Amendment.Kind.ADD, Amendment.Kind.WITHDRAW, Amendment.Kind.ADD,
+              Amendment.Status.VALIDATED,
+              on, ruptured, on, ruptured, on, ruptured, on,
+              *Contract.HOLDING_STATUSES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(_STRUCTURE_POSTS_FIELDS, row, strict=True))
+                for row in cursor.fetchall()]
+    for row in rows:
+        row["validated"] = bool(row["validated"])
+    return rows
+
+
+def _structures_with_posts_orm(territory, on):
     def latest(queryset, path, field, condition=None):
         return Subquery(queryset.filter(**{path: OuterRef("pk")}).order_by().values(path)
                         .annotate(latest=Max(field, filter=condition)).values("latest")[:1])
@@ -116,11 +191,12 @@ def structures_with_posts(territory: Territory, on=None):
             last_end=latest(holding, "structure", "end", ~ruptured & Q(end__lt=on)),
             last_rupture=latest(holding, "structure", "rupture_date",
                                 ruptured & Q(rupture_date__lte=on)))
+        # vacant_posts is not selected as with_posts writes it: its subqueries would run
+        # twice (the caller subtracts).
         .values("pk", "name", "commune__name", "granted_posts", "occupied_posts",
                 "validated", "granted_on", "added_at", "last_end", "last_rupture")
         .order_by("name", "pk"))
-    for row in rows:  # not selected as with_posts writes it: its subqueries would run twice
-        row["vacant_posts"] = row["granted_posts"] - row["occupied_posts"]
+    for row in rows:
         row["validated"] = row["validated"] is not None
     return rows
 
