@@ -98,18 +98,18 @@ def _map_rows(territory: Territory, on):
 
 
 def structures_table(territory: Territory, on=None):
-    """The structures of a département with a validated application, with their posts (one
-    query, shared with the vacant posts, cached)."""
+    """The structures of a département with a validated application, with their posts:
+    derived from the structures' posts (one query, cached, shared with the vacant posts)."""
     from .deployment import structures_with_posts
 
     on = on or timezone.localdate()
-    return cached(("structures", territory, on), lambda: [
+    return [
         {"pk": row["pk"], "name": row["name"], "commune__name": row["commune__name"],
          "granted_posts": row["granted_posts"], "occupied_posts": row["occupied_posts"],
          "vacant_posts": row["vacant_posts"]}
         for row in cached(("structure-posts", territory, on),
                           lambda: structures_with_posts(territory, on))
-        if row["validated"]])
+        if row["validated"]]
 
 
 def sort_rows(rows, sort: str):

@@ -22,7 +22,8 @@ def summary(territory: Territory, start, end, on=None):
     figures["small_communes_rate"] = _ratio(figures["active_small_communes"],
                                             figures["active"])
     figures["activity"] = activity(territory, start, end)
-    figures["academy"] = cached(("academy", territory, start, end),
-                                lambda: academy(territory, start, end))
-    figures["dif"] = cached(("dif", territory, start, end), lambda: dif(territory, start, end))
+    # Both read the sessions' figures, cached once (``session_figures``): derived from
+    # them, not cached again.
+    figures["academy"] = academy(territory, start, end)
+    figures["dif"] = dif(territory, start, end)
     return figures

@@ -30,15 +30,11 @@ class Vacancy:
 
 
 def vacancies(territory: Territory, on=None) -> list[Vacancy]:
-    """The territory's structures with vacant posts on that day, longest vacant first
-    (cached under the deployment figures' version)."""
-    on = on or timezone.localdate()
-    return cached(("vacancies", territory, on), lambda: _vacancies(territory, on))
-
-
-def _vacancies(territory: Territory, on) -> list[Vacancy]:
+    """The territory's structures with vacant posts on that day, longest vacant first:
+    derived from the structures' posts (cached under the deployment figures' version)."""
     from .deployment import structures_with_posts
 
+    on = on or timezone.localdate()
     every = cached(("structure-posts", territory, on),
                    lambda: structures_with_posts(territory, on))  # shared with the table
     result = []

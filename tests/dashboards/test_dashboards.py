@@ -272,6 +272,39 @@ def test_national_page_query_count_does_not_grow(client, admin, data, communes,
         assert client.get(reverse("dashboards:national")).status_code == 200
 
 
+def test_department_page_first_view_reads_as_many_queries_with_more_structures(
+        client, data, communes):
+    """The structures table and the vacant posts are one query over the département's
+    structures: ten more structures, with posts, contracts and a vacancy, add none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboards.cache import VERSION
+
+    client.force_login(make.prefect(department=data["oise"]))
+    url = reverse("dashboards:department", args=["60"])
+    client.get(url)  # sessions, site, templates
+
+    def cold_queries():
+        VERSION.renew()  # as after a change: every figure computed again
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), response
+
+    cold_queries()  # whatever a first computation reads once (navigation, versions)
+    before, _response = cold_queries()
+    for n in range(10):
+        structure = make.validated_structure(communes["Compiègne"], posts=2,
+                                             name=f"Structure {n}")
+        make.contract(structure, make.advisor())
+    count, response = cold_queries()
+    assert count == before
+    assert len(response.context["structures"]) == 12
+    vacant = response.content.decode().split('id="postes-vacants"')[1].split("</table>")[0]
+    assert "Structure 9" in vacant
+
+
 def active_advisors_shown(response):
     return re.search(r"Conseillers en poste</th><td>(\d+)</td>", response.content.decode())[1]
 
