@@ -22,7 +22,6 @@ Usage: ``.venv/bin/python bench/instances.py [--database-url postgres://…/anct
 
 import argparse
 import email
-import http.client
 import json
 import os
 import secrets
@@ -35,13 +34,12 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.race import race as bench_race  # noqa: E402
 from bench.server import (  # noqa: E402
     BENCH,
-    FORWARDED,
     ROOT,
     bench_env,
     collectstatic,
@@ -201,107 +199,6 @@ def rss_mb(pid):
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
                               text=True).stdout.split()
     return {"master": one(pid), "children": [one(child) for child in children]}
-
-
-# --- (a) The race, alternating between the instances ----------------------------------------
-
-def race_fixture(people, seats, login_keys):
-    """As bench/race.py's, but only élus whose "S'inscrire" enrols at once: one mandate
-    (with several, the button leads to a page asking which) and no other active enrolment
-    in this course or at the same time (else the page shows that first). At the national
-    seed, 18 of the first 200 élus with a mandate are in one of these cases."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.db.models import Count, Exists, OuterRef, Q
-    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
-
-    from academy.models import Audience, CoursePage, Enrolment, OfficialProfile, Session
-    from accounts.models import User
-    from bench.pages import ACCOUNTS, login_session
-
-    course = (CoursePage.objects.live().public().filter(audience=Audience.ELECTED_OFFICIALS)
-              .order_by("path").first())
-    now = timezone.now()
-    start, end = now + timedelta(days=30), now + timedelta(days=30, hours=7)
-    session = Session.objects.create(
-        course=course, start=start, end=end,
-        remote_url="https://webconf.example.invalid/banc-deux-instances", capacity=seats,
-        enrolment_opens=now - timedelta(days=1), enrolment_closes=now + timedelta(days=29),
-        cancellation_deadline=now + timedelta(days=28), trainers="Banc deux instances",
-        requires_approval=False,
-    )
-    clashing = (Enrolment.objects.active()
-                .filter(user=OuterRef("user_id"), session__status=Session.Status.SCHEDULED)
-                .filter(Q(session__course_id=course.pk)
-                        | Q(session__start__lt=end, session__end__gt=start)))
-    chosen = (OfficialProfile.objects.annotate(mandates_count=Count("mandates"))
-              .filter(mandates_count=1).filter(~Exists(clashing))
-              .exclude(user__email=ACCOUNTS["elu"])
-              .filter(user__is_active=True, user__is_staff=False)
-              .order_by("user_id").values_list("user_id", flat=True)[:people])
-    entrants = []
-    for user in User.objects.filter(pk__in=list(chosen)).order_by("pk"):
-        csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
-        cookie = f"{login_session(user, login_keys)}; {settings.CSRF_COOKIE_NAME}={csrf}"
-        entrants.append({"email": user.email, "cookie": cookie, "csrf": csrf})
-    return course, session, entrants
-
-
-def race_two(ports, people, seats, login_keys):
-    from academy.models import Enrolment
-    from bench.race import classify
-
-    course, session, entrants = race_fixture(people, seats, login_keys)
-    path = f"/inscriptions/sessions/{session.pk}/"
-    outcomes = [None] * len(entrants)
-    by_port = Counter()
-    barrier = threading.Barrier(len(entrants) + 1)
-
-    def press(index, port, entrant):
-        origin = f"https://127.0.0.1:{port}"
-        body = urlencode({"csrfmiddlewaretoken": entrant["csrf"]})
-        headers = {**FORWARDED, "Cookie": entrant["cookie"], "Origin": origin,
-                   "Referer": f"{origin}{course.url}",
-                   "Content-Type": "application/x-www-form-urlencoded"}
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        barrier.wait()
-        try:
-            connection.request("POST", path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            outcomes[index] = classify(response.status, response.getheader("Location"))
-        except (OSError, http.client.HTTPException) as error:
-            outcomes[index] = type(error).__name__
-        finally:
-            connection.close()
-
-    dealt = alternate(entrants, ports)
-    threads = [threading.Thread(target=press, args=(i, port, entrant))
-               for i, (port, entrant) in enumerate(dealt)]
-    for port, _ in dealt:
-        by_port[port] += 1
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    statuses = Counter(session.enrolments.values_list("status", flat=True))
-    errors = [o for o in outcomes if o != "ok"]
-    result = {
-        "people": len(entrants), "seats": seats, "course": course.title,
-        "requests_per_port": {str(port): n for port, n in sorted(by_port.items())},
-        "confirmed": statuses[Enrolment.Status.CONFIRMED],
-        "waitlisted": statuses[Enrolment.Status.WAITLISTED],
-        "pending": statuses[Enrolment.Status.PENDING],
-        "errors": len(errors), "error_kinds": sorted(set(errors)),
-        "seconds": round(elapsed, 3), "enrolments_per_second": round(len(entrants) / elapsed),
-    }
-    return result, session, {e["email"].lower() for e in entrants}
 
 
 # --- (b) A course published through one process, seen by the other instance -----------------
@@ -476,8 +373,9 @@ def main(argv=None):
             "target_s": PUBLISH_TARGET_SECONDS, "met": met_b}
 
         # (a) the race, alternating.
-        race, race_session, recipients = race_two(args.ports, args.people, args.seats,
-                                                  login_keys)
+        kept = []
+        race = bench_race(args.ports, args.people, args.seats, login_keys, kept=kept)
+        race_session, recipients = kept
         met_a = race_met(race, args.people, args.seats)
         report["checks"]["race_alternating"] = {**race, "met": met_a}
 
@@ -524,7 +422,7 @@ def main(argv=None):
         f"liste d'attente {a['waitlisted']}, erreurs {a['errors']}"
         f"{' ' + ', '.join(a['error_kinds']) if a['errors'] else ''} "
         f"({a['requests_per_port']} ; {a['seconds']:.2f} s, "
-        f"{a['enrolments_per_second']} inscriptions/s)"))
+        f"{a['enrolments_per_second']:.0f} inscriptions/s)"))
     print(check_line(
         "(b) titre publié par un autre processus, vu par l'instance 2", b["met"],
         f"délais {', '.join('—' if d is None else f'{d * 1000:.0f} ms' for d in b['delays_s'])}"

@@ -134,8 +134,14 @@ def press(port, path, entrant, referer_path, timeout=120):
     return outcome, time.perf_counter() - started
 
 
-def race(ports, people, seats, login_keys):
-    """``ports``: one port, or a list; request n goes to ports[n % len(ports)]."""
+def race(ports, people, seats, login_keys, kept=None):
+    """``ports``: one port, or a list; request n goes to ports[n % len(ports)].
+
+    What the race created is removed at the end, unless ``kept`` is a list: then the race's
+    session and its people's addresses (lower case) are appended to it, for the caller to
+    look at (bench/instances.py counts the emails delivered) and remove."""
+    from collections import Counter
+
     from academy.models import Enrolment
     from accounts.models import OutgoingEmail
 
@@ -170,6 +176,8 @@ def race(ports, people, seats, login_keys):
         return {
             "people": len(entrants), "seats": seats, "course": course.title,
             "ports": ports,
+            "requests_per_port": {str(port): n for port, n in sorted(Counter(
+                ports[index % len(ports)] for index in range(len(entrants))).items())},
             "confirmed": statuses[Enrolment.Status.CONFIRMED],
             "waitlisted": statuses[Enrolment.Status.WAITLISTED],
             "pending": statuses[Enrolment.Status.PENDING],
@@ -177,7 +185,10 @@ def race(ports, people, seats, login_keys):
             "seconds": elapsed, "enrolments_per_second": len(entrants) / elapsed,
         }
     finally:
-        remove_sessions([session], {e["email"] for e in entrants}, last_email)
+        if kept is None:
+            remove_sessions([session], {e["email"] for e in entrants}, last_email)
+        else:
+            kept += [session, {e["email"].lower() for e in entrants}]
 
 
 def remove_sessions(sessions, emails, last_email):
