@@ -83,7 +83,9 @@ def _context(enrolment):
         "delay": dates.delay_in_words(session.start),
         "place": place,
         "deadline": dates.deadline(session.cancellable_until),
-        "position": enrolment.waitlist_position() or "",
+        # The rank given when the person enrolled (the page says the same), else counted.
+        "position": (getattr(enrolment, "position_when_enrolled", None)
+                     or enrolment.waitlist_position() or ""),
         "survey_url": session.survey_url,
     }
 

@@ -2,10 +2,14 @@
 (SELECT … FOR UPDATE on PostgreSQL), so confirmed enrolments never exceed capacity and a
 freed seat goes to the first waitlisted person in the same transaction."""
 
+from contextlib import nullcontext
+
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -155,6 +159,10 @@ def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None,
         raise EnrolmentError(refusal)
     counted = _counted_mandate(mandates, mandate)
     priority = priority_hint(known, user, mandates)
+    if by_staff is None and connection.vendor == "postgresql":
+        enrolment = _enrol_in_one_round_trip(known, user, attendance_mode, counted, priority)
+        if enrolment is not None:
+            return enrolment
 
     with transaction.atomic():
         session = (Session.objects.select_for_update().filter(pk=known.pk).first())
@@ -212,6 +220,129 @@ def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None,
             enrolment.save()
         except IntegrityError as error:  # the same person, twice at the same instant
             raise EnrolmentError("Vous êtes déjà inscrit à cette session.") from error
+    emails.notify(enrolment, enrolment.status)
+    return enrolment
+
+
+# The person's own enrolment on PostgreSQL, in one message to the server (below): the
+# session's row locked, the seats counted, the enrolment inserted and the dashboards' total
+# of the session counted, then committed, without coming back to Python in between. In a
+# rush every enrolment of the session waits for this lock: held for a round trip of
+# Python (a query, the GIL taken back among the worker's threads, the next query), it
+# was held ten times longer than the server needs.
+#
+# Two statements, not one: the first waits for the lock; the second starts after it and so
+# sees every enrolment committed by those who held it before (under READ COMMITTED, one
+# statement sees the data as it was when the statement began, before its wait). The
+# statements of one message are one transaction; inside a caller's transaction they are
+# part of it (and the lock is kept until it ends).
+#
+# It inserts nothing, and enrol() takes its usual way, when anything is out of the ordinary:
+# the session cancelled, closed or not yet open, its place or link changed since it was
+# read (hybrid or not), the person already having an enrolment in it (active, or cancelled
+# and coming back), or no dashboards' row yet for the session (the first confirmed
+# enrolment creates it by a recount).
+ONE_ROUND_TRIP_SQL = """
+SELECT 1 FROM {session} WHERE id = %s FOR UPDATE;
+WITH clock AS (SELECT clock_timestamp() AS now),
+open_session AS (
+    SELECT s.id, s.capacity, s.requires_approval FROM {session} s, clock
+    WHERE s.id = %s AND s.status = %s
+      AND s.enrolment_opens <= clock.now AND clock.now < s.enrolment_closes
+      AND (s.commune_id IS NOT NULL AND s.remote_url <> '') = %s
+      {totals_exist}
+),
+seen AS (
+    SELECT count(*) FILTER (WHERE e.status IN ({held})) AS held,
+           count(*) FILTER (WHERE e.status = %s AND e.waitlisted_at <= clock.now) AS waiting,
+           count(*) FILTER (WHERE e.user_id = %s) AS mine
+    FROM {enrolment} e, clock WHERE e.session_id = %s
+),
+decided AS (
+    SELECT CASE WHEN o.requires_approval THEN %s
+                WHEN seen.held < o.capacity THEN %s ELSE %s END AS status,
+           seen.waiting, clock.now
+    FROM open_session o, seen, clock WHERE seen.mine = 0
+),
+inserted AS (
+    INSERT INTO {enrolment} ({columns}, status, waitlisted_at)
+    SELECT {values}, d.status, CASE WHEN d.status = %s THEN d.now END FROM decided d
+    RETURNING id, status, waitlisted_at
+)
+{count_totals}
+SELECT i.id, i.status, i.waitlisted_at, d.waiting FROM inserted i, decided d
+"""
+
+
+def _session_totals():
+    """The dashboards' table of per-session totals (kept in the transaction of each
+    enrolment), or None without the dashboards app. Looked up, not imported: the academy
+    does not depend on the dashboards."""
+    if not apps.is_installed("dashboards"):
+        return None
+    return apps.get_model("dashboards", "SessionTotals")
+
+
+def _enrol_in_one_round_trip(known, user, attendance_mode, counted, priority):
+    """The enrolment, or None when it is left to enrol()'s usual way (see above)."""
+    try:
+        mode = _attendance_mode(known, attendance_mode, None)
+    except EnrolmentError:
+        return None  # the usual way says it, after the rules that come first
+    enrolment = Enrolment(session=known, user=user, priority=priority, attendance_mode=mode,
+                          mandate=counted)
+    quote = connection.ops.quote_name
+    columns, values = [], []
+    for field in Enrolment._meta.concrete_fields:
+        if field.primary_key or field.attname in ("status", "waitlisted_at"):
+            continue
+        columns.append(quote(field.column))
+        values.append(field.get_db_prep_save(field.pre_save(enrolment, add=True), connection))
+    totals = _session_totals()
+    session_table, enrolment_table = quote(Session._meta.db_table), quote(
+        Enrolment._meta.db_table)
+    totals_exist = count_totals = ""
+    if totals is not None:
+        table = quote(totals._meta.db_table)
+        key = quote(totals._meta.get_field("session").column)
+        counter = quote(totals._meta.get_field("enrolments").column)
+        totals_exist = f"AND EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.id)"
+        count_totals = (f", counted AS (UPDATE {table} SET {counter} = {counter} + 1 "
+                        f"WHERE {key} = %s AND EXISTS (SELECT 1 FROM inserted "
+                        f"WHERE status = %s) RETURNING 1)")
+    sql = ONE_ROUND_TRIP_SQL.format(
+        session=session_table, enrolment=enrolment_table, totals_exist=totals_exist,
+        count_totals=count_totals, held=", ".join(["%s"] * len(Session.HELD_STATUSES)),
+        columns=", ".join(columns),
+        values=", ".join(["%s"] * len(values)))
+    Status = Enrolment.Status
+    params = [known.pk, known.pk, Session.Status.SCHEDULED, known.is_hybrid,
+              *Session.HELD_STATUSES, Status.WAITLISTED, user.pk, known.pk,
+              Status.PENDING, Status.CONFIRMED, Status.WAITLISTED, *values, Status.WAITLISTED]
+    if totals is not None:
+        params += [known.pk, Status.CONFIRMED]
+    try:
+        # Inside a caller's transaction, a savepoint: a failed insert undoes only this.
+        with (transaction.atomic() if connection.in_atomic_block else nullcontext()), \
+                connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.nextset()  # past the lock's row
+            row = cursor.fetchone()
+    except IntegrityError as error:  # the same person, twice at the same instant
+        raise EnrolmentError("Vous êtes déjà inscrit à cette session.") from error
+    if row is None:
+        return None
+    enrolment.pk, enrolment.status, enrolment.waitlisted_at, waiting = row
+    enrolment._state.adding, enrolment._state.db = False, connection.alias
+    if enrolment.status == Status.WAITLISTED:
+        enrolment.position_when_enrolled = waiting + 1
+    # The signal of a save, for its other receivers ("Mon espace", the versions of the kept
+    # pages, dashboards and open data: renewed now and at the commit). raw=True: the row is
+    # written as it is, nothing else to update; the dashboards' receiver leaves the count
+    # to the statement above (tests/academy/test_enrolment_one_round_trip.py lists the
+    # receivers: a new one must be checked against this way of saving).
+    post_save.send(sender=Enrolment, instance=enrolment, created=True, raw=True,
+                   using=connection.alias, update_fields=None)
     emails.notify(enrolment, enrolment.status)
     return enrolment
 
