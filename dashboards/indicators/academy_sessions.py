@@ -14,9 +14,17 @@ def sessions_held(territory: Territory, start, end):
     included, in Paris time: a condition on Session, prefixed with ``_prefixed`` to read
     it from a related table."""
     from academy.models import Session
+    from territories.models import Department
 
     zone = timezone.get_current_timezone()
-    return territory.departments("commune__department") & Q(
+    place = territory.departments("commune__department")
+    if territory.level == "region":
+        # Its départements by id (one small query): the sessions' communes are then found
+        # through the index on their département, not by joining every commune of France
+        # to its département to read its région.
+        place = Q(commune__department_id__in=list(Department.objects.filter(
+            region=territory.obj).values_list("pk", flat=True)))
+    return place & Q(
         status=Session.Status.SCHEDULED,
         start__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
         start__lt=datetime.datetime.combine(end + datetime.timedelta(days=1),
