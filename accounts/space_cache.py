@@ -149,9 +149,10 @@ def _user_deleted(sender, instance, **kwargs):
 
 
 def person_keys(user_id):
-    """The person's version, on which every page kept for them depends
-    (``core.personal_pages``): their password, flags, groups, authenticators."""
-    return [PERSON_KEY.format(user_id)]
+    """The versions every page kept for a person depends on (``core.personal_pages``):
+    theirs (their flags, groups, authenticators) and everyone's (a group renamed, deleted
+    or given other permissions: roles are groups' names)."""
+    return [PERSON_KEY.format(user_id), EVERYONE_KEY]
 
 
 def connect():
@@ -173,6 +174,8 @@ def connect():
     for model in (Group, Permission):
         post_delete.connect(bump_everyone, sender=model,
                             dispatch_uid=f"space-deleted-{model._meta.label}")
+    # A role is a group's name: a group renamed changes who holds which role.
+    post_save.connect(bump_everyone, sender=Group, dispatch_uid="space-group-saved")
     for signal in (post_save, post_delete):
         signal.connect(_authenticator_changed, sender=Authenticator,
                        dispatch_uid=f"space-authenticator-{signal}")

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections
 
+from core import personal_pages
+
 REPLICA = "replica"
 COOKIE = "db_primary"
 COOKIE_SALT = "config.db_router.read-your-writes"
@@ -51,6 +53,7 @@ class RequestState:
     reporting: bool = False  # a GET of a dashboard or of the open data
     sticky: bool = False  # the person wrote less than primary_seconds() ago (cookie)
     wrote: bool = False  # this request wrote (or is not a safe method)
+    read_replica: bool = False  # this request read from the replica (never kept whole)
 
 
 _state = contextvars.ContextVar("db_router_state", default=None)
@@ -84,6 +87,16 @@ def forget_versions_seen():
     _version_changes["changed_at"] = None
 
 
+def read_replica():
+    """Whether this request read from the replica: such a page is never kept whole
+    (``core.personal_pages``), for it may be behind the versions it would be kept under."""
+    state = current_state()
+    return state is not None and state.read_replica
+
+
+personal_pages.never_keep_when(read_replica)
+
+
 def replica_allowed(state):
     if state is None or not state.reporting or state.sticky or state.wrote:
         return False
@@ -102,7 +115,11 @@ class ReplicaRouter:
             return "default"
         if model._meta.label_lower == settings.AUTH_USER_MODEL.lower():
             return "default"
-        return REPLICA if replica_allowed(current_state()) else "default"
+        state = current_state()
+        if replica_allowed(state):
+            state.read_replica = True
+            return REPLICA
+        return "default"
 
     def db_for_write(self, model, **hints):
         state = current_state()

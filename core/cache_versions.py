@@ -28,6 +28,16 @@ def known_versions():
             if version._local is not None}
 
 
+def align_local_versions(values):
+    """{key: version} just read from the cache for a page that may be kept whole
+    (``core.personal_pages``): each process's copy of those versions takes these values, so
+    that the page is rendered under the very versions it is kept under."""
+    now = time.monotonic()
+    for version in _versions:
+        if version.key in values:
+            version._local = (values[version.key], now)
+
+
 def forget_local_versions():
     """Every version is read from the cache next time (tests that swap the cache)."""
     for version in _versions:

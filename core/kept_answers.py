@@ -118,8 +118,12 @@ def code_version():
     root = Path(settings.BASE_DIR)
     apps = [path.parent for path in sorted(root.glob("*/apps.py"))]
     digest = hashlib.sha256()
-    for folder in [root / "templates", *apps]:
+    for folder in [root / "templates", root / "core", root / "config", *apps]:
         for path in sorted([*folder.rglob("*.html"), *folder.rglob("*.py")]):
             if "migrations" not in path.parts:
                 digest.update(path.read_bytes())
+    # The static files' names (their digests) as collected for this deployment.
+    manifest = Path(settings.STATIC_ROOT or root / "-") / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
     return digest.hexdigest()[:12]

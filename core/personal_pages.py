@@ -9,7 +9,9 @@ hold:
 
 - **the same session, as it was**: an entry is found under the session's key *and* a digest
   of its content (who is signed in, their authentication hash, pending messages, allauth's
-  state…); a session logged out, expired, or changed in any way finds nothing;
+  state…); a session logged out, expired, or changed in any way finds nothing; and, as
+  Django's authentication checks it, read from the database on every request: the account
+  exists, is active, and its password is still the one the session was opened with;
 - **the same versions**: a view that lets its page be kept names, before reading anything,
   the versions of what it shows (``depend``): the person's own version
   (``accounts.space_cache``, renewed by any change of the person: password, roles, groups,
@@ -42,6 +44,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, get_user_model
 from django.core.cache import cache
 from django.middleware.csrf import (
     InvalidTokenFormat,
@@ -52,7 +55,9 @@ from django.middleware.csrf import (
 )
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare
 
+from .cache_versions import align_local_versions
 from .kept_answers import Kept, code_version, stored_answer, view_name
 from .local_copies import LocalCopies
 
@@ -69,6 +74,14 @@ _address_routes = set()
 # A client revalidating its copy is answered by the view (304), never from here.
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE")
 _always = []  # functions user id -> version keys every kept page depends on
+_refusals = []  # functions () -> True: the page just rendered must not be kept
+
+
+def never_keep_when(refuses):
+    """``refuses()`` true after a page was rendered: that page is sent, not kept (the
+    database router: a page read from a lagging replica)."""
+    if refuses not in _refusals:
+        _refusals.append(refuses)
 
 
 def always_depend_on(keys_of_user):
@@ -99,6 +112,7 @@ def depend(request, *keys):
             state["never"] = True
         else:
             state["versions"].update(found)
+            align_local_versions(found)
     state["asked"] = True
 
 
@@ -180,7 +194,8 @@ class PersonalPageCacheMiddleware:
         """A ``Kept`` to send, or (key, session key, session data) to keep the rendered page
         under, or None (not a page that may be kept)."""
         if (request.method != "GET" or settings.CSRF_USE_SESSIONS
-                or "messages" in request.COOKIES):
+                or "messages" in request.COOKIES
+                or any(header in request.META for header in CONDITIONAL_HEADERS)):
             return None
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return PersonalPageCacheMiddleware._look_up_address(request)
@@ -189,7 +204,7 @@ class PersonalPageCacheMiddleware:
         session = request.session
         data = dict(session.items())  # one query; kept by the session for the view
         user_id = data.get("_auth_user_id")
-        if not user_id or not session.session_key:
+        if not user_id or not session.session_key or not _still_signed_in(user_id, data):
             return None
         key = _entry_key(request, session.session_key, data)
         always = [k for keys_of_user in _always for k in keys_of_user(user_id)]
@@ -198,6 +213,7 @@ class PersonalPageCacheMiddleware:
         current = _read(wanted)
         if current is None:
             return None  # the cache does not answer: rendered, not kept
+        align_local_versions(current)
         if kept is not None and all(current.get(k) == v for k, v in kept.versions.items()):
             LOCAL.put(key, kept, kept.size, kept.expires)
             return kept
@@ -213,8 +229,7 @@ class PersonalPageCacheMiddleware:
     @staticmethod
     def _look_up_address(request):
         """The same, for a request without a session to an address-only route."""
-        if (view_name(request.path_info) not in _address_routes
-                or any(header in request.META for header in CONDITIONAL_HEADERS)):
+        if view_name(request.path_info) not in _address_routes:
             return None
         key = _entry_key(request, "", {})
         kept = _kept(key)
@@ -235,8 +250,10 @@ class PersonalPageCacheMiddleware:
         if (state is None or state["never"] or not state["asked"]
                 or response.status_code != 200 or response.streaming
                 or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+                or "no-store" in response.get("Cache-Control", "")
                 or getattr(request, "is_preview", False)
-                or getattr(getattr(request, "_messages", None), "used", False)):
+                or getattr(getattr(request, "_messages", None), "used", False)
+                or any(refuses() for refuses in _refusals)):
             return
         if session_key is None:  # an address-only route: nothing of a session in it
             if response.cookies or request.session.modified:
@@ -290,6 +307,19 @@ class PersonalPageCacheMiddleware:
                 samesite=settings.CSRF_COOKIE_SAMESITE)
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def _still_signed_in(user_id, data):
+    """What Django's authentication checks on every request, read here from the database
+    (not from a version in the cache, which a Redis outage could leave behind): the account
+    exists, is active, and the session's hash still matches its password."""
+    row = (get_user_model()._default_manager.filter(pk=user_id)
+           .values_list("password", "is_active").first())
+    if row is None or not row[1]:
+        return False
+    user = get_user_model()(pk=user_id, password=row[0])
+    return constant_time_compare(data.get(HASH_SESSION_KEY, ""),
+                                 user.get_session_auth_hash())
 
 
 def _kept(key):

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from academy import services
 from academy.models import Mandate, OfficialProfile, Session
+from accounts.roles import Role
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +70,7 @@ def test_the_next_visit_is_the_same_page_without_rendering_it(elu):
     with CaptureQueriesContext(connection) as queries:
         kept, kept_text = visit(client)
     assert kept.status_code == 200 and kept[HIT] == "personal"
-    assert len(queries) == 1  # the session, nothing else
+    assert len(queries) == 2  # the session and the account's password and status
     assert "Lucie" in kept_text
     # The same page but its nonce, new for each answer, in the header and the body.
     assert nonce_of(kept) != nonce_of(first)
@@ -160,4 +162,37 @@ def test_a_message_shows_instead_of_the_kept_page(elu, communes):
     session = make.session(make.course("Urbanisme"), communes["Beauvais"])
     client.post(f"/inscriptions/sessions/{session.pk}/", secure=True)
     response, text = visit(client)
+    assert HIT not in response
+
+
+def test_a_renamed_role_group_is_not_held_by_a_kept_page():
+    admin = make.staff_user(Role.ANCT_ADMIN, "anne@example.org")
+    client = signed_in(admin)
+    response, _text = kept_visit(client, "/tableau-de-bord/national/")
+    assert response[HIT] == "personal"
+    Group.objects.filter(name=Role.ANCT_ADMIN).update(name="Ancien groupe")  # no signal
+    group = Group.objects.get(name="Ancien groupe")
+    group.save()  # renamed through the admin: saved
+    assert visit(client, "/tableau-de-bord/national/")[0].status_code == 403
+
+
+def test_the_password_is_checked_even_if_a_version_was_not_renewed(elu):
+    """A Redis outage may lose a renewed version: the account's password and status are
+    read from the database on every answer."""
+    client = signed_in(elu)
+    assert kept_visit(client)[0][HIT] == "personal"
+    get_user_model().objects.filter(pk=elu.pk).update(password="changed elsewhere")
+    assert visit(client)[0].status_code == 302
+    other = signed_in(get_user_model().objects.create_user(email="marc@example.org",
+                                                           password="x"))
+    assert kept_visit(other)[0][HIT] == "personal"
+    get_user_model().objects.filter(email="marc@example.org").update(is_active=False)
+    assert visit(other)[0].status_code == 302
+
+
+def test_a_revalidating_signed_in_browser_is_answered_by_the_view(elu):
+    client = signed_in(elu)
+    assert kept_visit(client)[0][HIT] == "personal"
+    response = client.get("/espace/", secure=True, headers={"if-modified-since":
+                                                            "Sun, 06 Dec 2026 10:00:00 GMT"})
     assert HIT not in response
