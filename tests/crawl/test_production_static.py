@@ -22,7 +22,7 @@ from .crawler import Crawl
 from .test_crawl import demo_urls, report
 
 pytestmark = pytest.mark.django_db
-DSFR_FILES = ("dsfr.min.css", "dsfr-utility.css", "dsfr.module.min.js")
+DSFR_FILES = ("dsfr-site.css", "dsfr-utility.css", "dsfr.module.min.js")
 
 
 @pytest.fixture(scope="package")
@@ -68,7 +68,7 @@ def test_dsfr_files_carry_the_digest_of_the_files_production_serves(collected_st
         assert served.exists(), f"{url} is not among the collected files"
         assert integrity == sri(served), f"{url}: integrity {integrity} is not the served file's"
         checked.append(Path(name).name)
-    # dsfr.min.<12 hex digits>.css is dsfr.min.css as collected.
+    # dsfr-site.<12 hex digits>.css is dsfr-site.css as collected.
     originals = {re.sub(r"\.[0-9a-f]{12}(?=\.\w+$)", "", name) for name in checked}
     assert set(DSFR_FILES) <= originals, checked
 
