@@ -30,6 +30,21 @@ def register(notice: OptionalNotice):
     _notices[notice.kind] = notice
 
 
+_version_keys = []
+
+
+def depends_on(keys_of_user):
+    """``keys_of_user(user_id)``: the cache versions a feature app renews when who receives
+    its notices changes (a préfet's assignment, a structure's managers): the preferences
+    page is kept whole (``core.personal_pages``) while they, and the person's, hold."""
+    if keys_of_user not in _version_keys:
+        _version_keys.append(keys_of_user)
+
+
+def version_keys(user_id) -> list[str]:
+    return [key for keys_of_user in _version_keys for key in keys_of_user(user_id)]
+
+
 def registered() -> list[OptionalNotice]:
     return sorted(_notices.values(), key=lambda notice: (notice.order, notice.kind))
 

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from core import personal_pages
+
 from . import notices
 
 
@@ -35,6 +37,9 @@ class NoticePreferencesForm(forms.Form):
 
 @login_required
 def notice_preferences(request):
+    # The form as it is kept whole for this session (core.personal_pages): the person's
+    # choices renew their version; who receives which notice, the apps' versions.
+    personal_pages.depend(request, *notices.version_keys(request.user.pk))
     # Every box unticked posts no field at all: still a submission.
     form = NoticePreferencesForm(request.user,
                                  request.POST if request.method == "POST" else None)

@@ -143,6 +143,11 @@ def _authenticator_changed(sender, instance, **kwargs):
     bump_person(instance.user_id)
 
 
+def _preference_changed(sender, instance, **kwargs):
+    # "Mes notifications par courriel" shows the choices (kept whole per person).
+    bump_person(instance.user_id)
+
+
 def _user_deleted(sender, instance, **kwargs):
     # Their login sessions outlive them in the table: no page kept for them is served.
     bump_person(instance.pk)
@@ -160,10 +165,13 @@ def connect():
     from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from .models import User
+    from .models import NoticePreference, User
 
     post_save.connect(_user_saved, sender=User, dispatch_uid="space-user")
     post_delete.connect(_user_deleted, sender=User, dispatch_uid="space-user-deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(_preference_changed, sender=NoticePreference,
+                       dispatch_uid=f"space-notice-preference-{signal}")
     for through in (User.groups.through, User.user_permissions.through):
         m2m_changed.connect(_user_m2m_changed, sender=through,
                             dispatch_uid=f"space-user-{through._meta.label}")

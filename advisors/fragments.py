@@ -67,6 +67,12 @@ def depend(request, *names):
                                      ("all", f"user:{request.user.pk}", *names)))
 
 
+def reader_keys(user_id):
+    """The versions of who a person is in the programme (roles' records, assignment,
+    managed structures), for pages kept whole elsewhere (their notices' choices)."""
+    return [VERSION_KEY.format("all"), VERSION_KEY.format(f"user:{user_id}")]
+
+
 def kept(part, user, names, params, render):
     """``render()`` (a string) once per ``part``, reader ``user``, versions ``names`` (plus
     the reader's and ``all``), ``params`` (the request's query, say) and day."""

@@ -95,8 +95,11 @@ OPTIONAL_NOTICES = [
 
 
 def register_optional_notices():
+    from .fragments import reader_keys
+
     for notice in OPTIONAL_NOTICES:
         optional.register(notice)
+    optional.depends_on(reader_keys)
 
 
 # --- helpers ----------------------------------------------------------------------------------

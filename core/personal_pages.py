@@ -46,6 +46,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connections, router
 from django.middleware.csrf import (
     InvalidTokenFormat,
     _check_token_format,
@@ -194,7 +196,7 @@ class PersonalPageCacheMiddleware:
         """A ``Kept`` to send, or (key, session key, session data) to keep the rendered page
         under, or None (not a page that may be kept)."""
         if (request.method != "GET" or settings.CSRF_USE_SESSIONS
-                or "messages" in request.COOKIES
+                or request.COOKIES.get("messages")  # emptied: no message waits
                 or any(header in request.META for header in CONDITIONAL_HEADERS)):
             return None
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
@@ -202,9 +204,9 @@ class PersonalPageCacheMiddleware:
         if view_name(request.path_info) not in _routes:
             return None
         session = request.session
-        data = dict(session.items())  # one query; kept by the session for the view
-        user_id = data.get("_auth_user_id")
-        if not user_id or not session.session_key or not _still_signed_in(user_id, data):
+        data = _session_content(session)
+        user_id = data.get("_auth_user_id") if data else None
+        if not user_id or not _still_signed_in(user_id, data):
             return None
         key = _entry_key(request, session.session_key, data)
         always = [k for keys_of_user in _always for k in keys_of_user(user_id)]
@@ -309,15 +311,48 @@ class PersonalPageCacheMiddleware:
         return response
 
 
+def _one_row(model, sql, params):
+    with connections[router.db_for_read(model)].cursor() as cursor:
+        cursor.execute(sql.format(table=connection_quote(model._meta.db_table)), params)
+        return cursor.fetchone()
+
+
+def connection_quote(name):
+    return connections["default"].ops.quote_name(name)
+
+
+def _session_content(session):
+    """The session's content, read as the database sessions read it (the row of this key,
+    unexpired) by one plain query, and handed to the session so that the view does not read
+    it again; None when there is no such session."""
+    if not session.session_key:
+        return None
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return dict(session.items()) or None
+    row = _one_row(session.model,
+                   "SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
+                   [session.session_key, timezone.now()])
+    if row is None:
+        return None  # the view's own reading of the session decides what follows
+    data = session.decode(row[0])
+    session._session_cache = data
+    return data
+
+
 def _still_signed_in(user_id, data):
     """What Django's authentication checks on every request, read here from the database
     (not from a version in the cache, which a Redis outage could leave behind): the account
     exists, is active, and the session's hash still matches its password."""
-    row = (get_user_model()._default_manager.filter(pk=user_id)
-           .values_list("password", "is_active").first())
+    model = get_user_model()
+    try:
+        pk = model._meta.pk.to_python(user_id)
+    except ValidationError:
+        return False
+    row = _one_row(model, f"SELECT password, is_active FROM {{table}} WHERE "
+                          f"{connection_quote(model._meta.pk.column)} = %s", [pk])
     if row is None or not row[1]:
         return False
-    user = get_user_model()(pk=user_id, password=row[0])
+    user = model(pk=pk, password=row[0])
     return constant_time_compare(data.get(HASH_SESSION_KEY, ""),
                                  user.get_session_auth_hash())
 

@@ -412,6 +412,28 @@ def test_the_manager_chooses_the_reminders_of_a_manager_in_mon_espace(client, st
     assert "Vos choix de notifications sont enregistrés" in page
 
 
+def test_the_kept_preferences_page_follows_choices_and_managed_structures(client, structure,
+                                                                          manager):
+    """The page is kept whole for the session (core.personal_pages): a choice saved, or the
+    structure no longer managed, shows on the next visit."""
+    client.force_login(manager)
+    url = reverse("accounts:notices")
+    for _ in range(3):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "personal"
+    client.post(url, {field_name(reminders.CONVENTION_ENDING): "on"})
+    page = client.get(url)  # the message "enregistrés", rendered
+    assert "X-Page-Cache" not in page
+    assert "Vos choix de notifications sont enregistrés" in page.content.decode()
+    for _ in range(2):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "personal"
+    structure.managers.remove(manager)
+    page = client.get(url)
+    assert "X-Page-Cache" not in page
+    assert "Fin de convention" not in page.content.decode()
+
+
 def test_an_advisor_sees_only_the_report_reminder(advisor_client):
     page = advisor_client.get(reverse("accounts:notices")).content.decode()
     assert "Aucun compte rendu d&#x27;activité depuis 30 jours" in page
