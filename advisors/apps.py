@@ -14,7 +14,7 @@ class AdvisorsConfig(AppConfig):
 
         from . import fragments, geocoding, public_records
         from .calendar import personal_source
-        from .directory import near_me
+        from .directory import embed, near_me
         from .services.accounts import on_email_confirmed
         from .views.space import register_space_section
 
@@ -38,3 +38,6 @@ class AdvisorsConfig(AppConfig):
         page_cache.answer_early("directory:search", near_me.carries_position, near_me.lookup,
                                 near_me.keep)
         page_cache.keep_route("directory:service_point", public_records.VERSION, seconds=60)
+        # The framed map: its finished answer (framing headers included) kept per process.
+        page_cache.answer_early("directory:embedded", embed.applies_early, embed.early_lookup,
+                                embed.early_keep)

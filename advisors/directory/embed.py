@@ -5,7 +5,11 @@ the same list and map as the directory, the filters kept in its links.
 
 Only the framed page may be framed, by any site: ``frame-ancestors *`` replaces the policy's
 ``'none'`` and X-Frame-Options is left out (every other page keeps DENY). It is not kept by
-``cms.page_cache``, whose kept answers would lose those two per-view headers."""
+``cms.page_cache``'s shared entries, whose kept answers would lose those two per-view
+headers; each process keeps the finished answer of an address (those headers included) a
+minute at most, under the public records' version, and answers it as early as the page
+cache's own (``answer_early``: before sessions and authentication, for anonymous visitors,
+with a new nonce)."""
 
 import hashlib
 import time
@@ -23,7 +27,7 @@ from django.utils.html import escape, format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from cms.page_cache import NONCE_PLACEHOLDER
+from cms.page_cache import NONCE_PLACEHOLDER, kept_answer, normalized_address
 from core.local_copies import LocalCopies
 from territories.models import Commune, Department
 
@@ -151,6 +155,31 @@ def embedded(request):
         cache.set(key, kept, SECONDS)
         LOCAL.put(key, kept, len(kept[0]), kept[1])
     return response
+
+
+EARLY = LocalCopies(max_bytes=8 << 20)
+
+
+def applies_early(request):
+    return True  # every anonymous GET of the framed page (the page cache checks the rest)
+
+
+def early_lookup(request):
+    """The finished answer this process kept for the address, under the version read now
+    (kept under that same version by ``early_keep``, never a newer one)."""
+    request._embed_key = f"{public_records.VERSION.current()}:{normalized_address(request)}"
+    return EARLY.get(request._embed_key)
+
+
+def early_keep(request, response):
+    key = getattr(request, "_embed_key", None)
+    if (key is None or response.status_code != 200 or response.streaming or response.cookies
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or getattr(request, "user", None) is None or request.user.is_authenticated):
+        return
+    expires = time.time() + SECONDS
+    kept = kept_answer(request, response, expires)
+    EARLY.put(key, kept, kept.size, expires)
 
 
 def render_embedded(request):

@@ -150,7 +150,8 @@ def test_the_builder_without_a_choice_shows_only_the_form(places):
 # --- the embedded page ----------------------------------------------------------------------
 def test_only_the_embedded_page_may_be_framed_by_other_sites(places):
     client = Client()
-    for _ in range(2):  # and again once the directory's answers may be kept
+    nonces = set()
+    for _ in range(3):  # and again once the answer is kept, then answered early
         embedded = client.get("/conseillers/carte-integree/", {"departement": "60"})
         assert embedded.status_code == 200
         assert "X-Frame-Options" not in embedded
@@ -158,6 +159,8 @@ def test_only_the_embedded_page_may_be_framed_by_other_sites(places):
         assert re.search(r"frame-ancestors \*(;|$)", policy)
         nonce = re.search(r"'nonce-([^']+)'", policy).group(1)  # kept page: its own nonce
         assert f'nonce="{nonce}"' in embedded.content.decode()
+        nonces.add(nonce)
+    assert len(nonces) == 3
     for url in ("/conseillers/", "/conseillers/integrer/", f"/conseillers/{places['near'].pk}/",
                 "/"):
         response = client.get(url)
@@ -179,6 +182,18 @@ def test_the_embedded_page_is_light_and_keeps_its_filters(places):
     assert script_json(page, "directory-map-config")["linkTarget"] == "_blank"
     # The link to the full directory keeps the service filter.
     assert re.search(r'href="http[^"]*/conseillers/\?service=[^"]+"', page)
+
+
+def test_the_kept_embedded_page_shows_a_renamed_place_at_once(places):
+    client = Client()
+    for _ in range(3):
+        page = client.get("/conseillers/carte-integree/", {"departement": "60"}).content.decode()
+    assert "Médiathèque du centre" in page
+    point = ServicePoint.objects.get(name="Médiathèque du centre")
+    point.name = "Médiathèque Jean-Moulin"
+    point.save()
+    page = client.get("/conseillers/carte-integree/", {"departement": "60"}).content.decode()
+    assert "Médiathèque Jean-Moulin" in page and "Médiathèque du centre" not in page
 
 
 def test_the_embedded_page_by_commune_lists_the_nearest_first(places, communes):
