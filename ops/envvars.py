@@ -40,6 +40,8 @@ DESCRIPTIONS = {
                            "répond 503",
     "ANONYMOUS_PAGE_CACHE_SECONDS": "durée de conservation des pages servies aux visiteurs "
                                     "anonymes",
+    "PERSONAL_PAGE_CACHE_SECONDS": "durée maximale de conservation d'une page personnelle "
+                                   "pour la session qui l'a vue (jamais au-delà de minuit)",
     "LOG_LEVEL": "niveau des journaux (DEBUG, INFO, WARNING…)",
     "MEDIA_ROOT": "dossier des documents et images déposés (disque local)",
     "PRIVATE_MEDIA_ROOT": "dossier des fichiers privés (exports), hors MEDIA_ROOT",

@@ -38,6 +38,10 @@ def test_a_slow_request_is_logged_with_its_route_not_its_values(client, settings
 
 
 def test_a_fast_request_is_not_logged_as_slow(client, caplog):
+    # Served once first: a page's first rendering in a process (templates compiled, caches
+    # filled) may pass the threshold on a busy machine; what is checked is the logger.
+    client.get("/sante/")
+    client.get("/mentions-legales/")
     with caplog.at_level(logging.WARNING, logger="ops.slow_requests"):
         client.get("/sante/")
         client.get("/mentions-legales/")
