@@ -37,11 +37,11 @@ def test_a_slow_request_is_logged_with_its_route_not_its_values(client, settings
     assert record.request_id == response["X-Request-ID"]
 
 
-def test_a_fast_request_is_not_logged_as_slow(client, caplog):
-    # Served once first: a page's first rendering in a process (templates compiled, caches
-    # filled) may pass the threshold on a busy machine; what is checked is the logger.
-    client.get("/sante/")
-    client.get("/mentions-legales/")
+def test_a_fast_request_is_not_logged_as_slow(client, settings, caplog):
+    # A threshold no request of this test comes near, even on a busy CI machine (a garbage
+    # collection in a test process holding the whole suite's objects took 0.5-1 s): what
+    # is checked is that the logger compares with the threshold.
+    settings.SLOW_REQUEST_MS = 30_000
     with caplog.at_level(logging.WARNING, logger="ops.slow_requests"):
         client.get("/sante/")
         client.get("/mentions-legales/")
