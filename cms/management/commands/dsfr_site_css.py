@@ -26,7 +26,12 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandError
 
-from config.management.commands.dsfr_utility_css import SCANNED_SUFFIXES, SKIPPED_DIRS
+from config.management.commands.dsfr_utility_css import (
+    SCANNED_SUFFIXES,
+    SKIPPED_DIRS,
+    parse_blocks,
+    serialize,
+)
 
 SOURCE = "dsfr/dist/dsfr/dsfr.min.css"  # django-dsfr's DsfrStaticAssets.DSFR_CSS
 SCRIPT = "dsfr/dist/dsfr/dsfr.module.min.js"  # DsfrStaticAssets.DSFR_MODULE_JS
@@ -95,35 +100,6 @@ class Usage:
             return True
         base, separator, modifier = name.rpartition("--")
         return bool(separator) and modifier in self.states and self.keeps(base)
-
-
-def parse_blocks(css):
-    """Minified CSS as (prelude, body): body is the declarations (a style rule, @font-face)
-    or a list of the same (@media, @supports)."""
-    blocks, position = [], 0
-    while position < len(css):
-        opening = css.find("{", position)
-        if opening == -1:
-            break
-        prelude = css[position:opening].strip()
-        depth, cursor = 1, opening + 1
-        while depth:
-            if css[cursor] == "{":
-                depth += 1
-            elif css[cursor] == "}":
-                depth -= 1
-            cursor += 1
-        body = css[opening + 1:cursor - 1]
-        nested = prelude.startswith("@") and "{" in body
-        blocks.append((prelude, parse_blocks(body) if nested else body))
-        position = cursor
-    return blocks
-
-
-def serialize(blocks):
-    return "".join(
-        f"{prelude}{{{serialize(body) if isinstance(body, list) else body}}}"
-        for prelude, body in blocks)
 
 
 def split_selectors(prelude):

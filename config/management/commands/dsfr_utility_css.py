@@ -45,7 +45,7 @@ def used_classes(root):
 
 def parse_blocks(css):
     """Minified CSS as a list of (prelude, body) where body is a declarations string (a style
-    rule) or a list of the same (an at-rule such as @media)."""
+    rule, @font-face) or a list of the same (an at-rule holding rules, such as @media)."""
     blocks, position = [], 0
     while position < len(css):
         opening = css.find("{", position)
@@ -60,7 +60,8 @@ def parse_blocks(css):
                 depth -= 1
             cursor += 1
         body = css[opening + 1:cursor - 1]
-        blocks.append((prelude, parse_blocks(body) if prelude.startswith("@") else body))
+        nested = prelude.startswith("@") and "{" in body
+        blocks.append((prelude, parse_blocks(body) if nested else body))
         position = cursor
     return blocks
 
