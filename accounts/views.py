@@ -17,8 +17,9 @@ def account_home(request):
     for each request."""
     user = request.user
     # The whole page may be kept for this session (core.personal_pages) while the person's
-    # version (always) and everyone's hold, read before anything the page shows.
-    personal_pages.depend(request, space_cache.EVERYONE_KEY)
+    # and everyone's versions hold (``space_cache.person_keys``, read by the middleware
+    # before anything the page shows).
+    personal_pages.depend(request)
     current = space_cache.versions(user.pk)
     body = space_cache.kept_body(user.pk, current)
     if body is None:

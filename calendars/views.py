@@ -26,8 +26,7 @@ def personal_feed(request, token):
     # The whole answer may be kept for this address (core.personal_pages) while the
     # owner's versions hold: read now, then the token and the account confirmed (a link
     # renewed or an account closed meanwhile is refused here rather than kept).
-    personal_pages.depend_on_address(request, *space_cache.person_keys(owner.pk),
-                                     space_cache.EVERYONE_KEY)
+    personal_pages.depend_on_address(request, *space_cache.person_keys(owner.pk))
     if not CalendarToken.objects.filter(pk=row.pk, token=token,
                                         user__is_active=True).exists():
         raise Http404
