@@ -23,7 +23,7 @@ PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 
 def queue_email(*, subject: str, to: list[str], text: str, html: str | None = None,
                 from_email: str | None = None, calendar: dict | None = None,
-                key: str | None = None) -> OutgoingEmail:
+                key: str | None = None, composed: tuple | None = None) -> OutgoingEmail:
     """Saves the message in the current transaction and sends it once it commits (at once
     outside a transaction).
 
@@ -35,6 +35,8 @@ def queue_email(*, subject: str, to: list[str], text: str, html: str | None = No
               "from_email": from_email or "",
               "calendar_method": calendar["method"] if calendar else "",
               "calendar_content": calendar["content"] if calendar else ""}
+    if composed:
+        fields["composer"], fields["composer_arguments"] = composed
     if key:
         existing = OutgoingEmail.objects.filter(key=key).first()
         if existing is not None:
@@ -49,6 +51,15 @@ def queue_email(*, subject: str, to: list[str], text: str, html: str | None = No
         return OutgoingEmail.objects.get(key=key)  # the same key, saved concurrently
     transaction.on_commit(lambda: enqueue(outgoing.pk))
     return outgoing
+
+
+def queue_composed(*, composer: str, arguments: dict, to: list[str],
+                   key: str | None = None, composed: tuple | None = None) -> OutgoingEmail:
+    """Like ``queue_email``, for a message the worker writes when it sends it: the
+    composer registered under that name (``accounts.outbox.register_composer``) is called
+    with ``arguments``. The request that decides to send it only saves the row."""
+    return queue_email(subject="", to=to, text="", key=key,
+                       composed=(composer, arguments))
 
 
 def enqueue(outgoing_id) -> bool:

@@ -129,6 +129,11 @@ class OutgoingEmail(models.Model):
     # it), and when the next attempt is due (the minute flush hands it to a worker then).
     failing_since = models.DateTimeField("en échec depuis", null=True, blank=True)
     next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
+    # A message written by the worker that sends it (``accounts.emails.queue_composed``):
+    # the name of a feature's composer and what it needs; subject and bodies are filled in
+    # before the first attempt and kept.
+    composer = models.CharField("rédaction", max_length=100, blank=True)
+    composer_arguments = models.JSONField("données de rédaction", default=dict, blank=True)
 
     objects = OutgoingEmailQuerySet.as_manager()
 
@@ -139,7 +144,7 @@ class OutgoingEmail(models.Model):
         indexes = [models.Index(fields=["status", "updated_at"])]
 
     def __str__(self):
-        return f"{self.subject} → {self.recipients}"
+        return f"{self.subject or '(rédigé à l’envoi)'} → {self.recipients}"
 
     @property
     def recipients(self) -> str:

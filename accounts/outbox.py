@@ -61,11 +61,48 @@ class Attempt(NamedTuple):
     delay: float = 0
 
 
+# name: function(**composer_arguments) -> {"subject", "text", "html", "calendar"}, registered
+# by the feature apps (academy: the enrolment messages) in their ready().
+COMPOSERS = {}
+
+
+class CannotCompose(Exception):
+    """What the message was about is gone (an enrolment deleted): it is not sent."""
+
+
+def register_composer(name, function):
+    COMPOSERS[name] = function
+
+
+def compose(outgoing: OutgoingEmail) -> None:
+    """Writes a message queued to be written by its worker (``composer``): subject, bodies
+    and invitation, saved on the row so that a retry or a resend sends the same text."""
+    if not outgoing.composer or outgoing.subject:
+        return
+    written = COMPOSERS[outgoing.composer](**outgoing.composer_arguments)
+    calendar = written.get("calendar")
+    outgoing.subject, outgoing.text = written["subject"], written["text"]
+    outgoing.html = written.get("html") or ""
+    outgoing.calendar_method = calendar["method"] if calendar else ""
+    outgoing.calendar_content = calendar["content"] if calendar else ""
+    outgoing.save(update_fields=["subject", "text", "html", "calendar_method",
+                                 "calendar_content"])
+
+
 def deliver(outgoing_id) -> Attempt:
     """One attempt at sending the message."""
     outgoing = claim(outgoing_id)
     if outgoing is None:
         return Attempt("skipped")
+    try:
+        compose(outgoing)
+    except CannotCompose as error:
+        record_failure(outgoing, error, final=True)
+        logger.info("Email %s not written: %s", outgoing_id, error)
+        return Attempt("failed")
+    except Exception as error:  # a bug in a composer: shown in the admin, not retried
+        record_failure(outgoing, error, final=True)
+        raise
     connection = get_connection()
     try:
         message = build_message(outgoing, connection)

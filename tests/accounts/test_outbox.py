@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import outbox, tasks
-from accounts.emails import queue_email
+from accounts.emails import queue_composed, queue_email
 from accounts.models import OutgoingEmail
 from accounts.roles import Role
 from config.celery import app
@@ -64,6 +64,42 @@ def test_the_message_is_saved_with_the_callers_data_and_sent_after_commit(
     [message] = mail.outbox
     assert message.to == ["elu@example.fr"] and message.alternatives[0][1] == "text/html"
     assert message.attachments[0].get_content_type() == "text/calendar"
+
+
+def test_a_message_written_by_its_worker_is_written_once_and_kept_as_sent(
+        django_capture_on_commit_callbacks, monkeypatch):
+    written = []
+
+    def compose(name):
+        written.append(name)
+        return {"subject": f"Bonjour {name}", "text": "Texte", "html": "<p>Texte</p>",
+                "calendar": None}
+
+    monkeypatch.setitem(outbox.COMPOSERS, "tests.hello", compose)
+    with django_capture_on_commit_callbacks(execute=True):
+        outgoing = queue_composed(composer="tests.hello", arguments={"name": "Lucie"},
+                                  to=["elu@example.fr"])
+    outgoing.refresh_from_db()
+    assert outgoing.status == Status.SENT and outgoing.subject == "Bonjour Lucie"
+    assert "(rédigé à l’envoi)" not in str(outgoing)
+    [message] = mail.outbox
+    assert message.subject == "Bonjour Lucie" and message.body == "Texte"
+    assert tasks.send_email(outgoing.pk) == "skipped" and written == ["Lucie"]
+
+
+def test_a_message_about_something_gone_is_failed_with_the_reason_and_not_sent(
+        django_capture_on_commit_callbacks, monkeypatch):
+    def compose(enrolment):
+        raise outbox.CannotCompose(f"l'inscription {enrolment} n'existe plus")
+
+    monkeypatch.setitem(outbox.COMPOSERS, "tests.gone", compose)
+    with django_capture_on_commit_callbacks(execute=True):
+        outgoing = queue_composed(composer="tests.gone", arguments={"enrolment": 7},
+                                  to=["elu@example.fr"])
+    assert str(outgoing) == "(rédigé à l’envoi) → elu@example.fr"
+    outgoing.refresh_from_db()
+    assert outgoing.status == Status.FAILED and "n'existe plus" in outgoing.last_error
+    assert mail.outbox == []
 
 
 def test_rerunning_the_task_for_a_sent_message_sends_nothing(
