@@ -18,18 +18,15 @@ rendered again from that instant. A section may also ask to be rendered on every
 import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from core.cache_versions import VERSION_TIMEOUT, renew_now_and_at_commit, write_versions
 from core.kept_answers import code_version
 
 PERSON_KEY = "space:person:{}"
 EVERYONE_KEY = "space:everyone"
 BODY_KEY = "space:body:{}:{}:{}:{}"
-# A version lives longer than any body kept under it; a version gone (evicted) is replaced
-# by a new one, which leaves the old bodies unused.
-VERSION_TIMEOUT = 30 * 24 * 3600
 BODY_TIMEOUT = 24 * 3600
 # Rendered in place of the CSRF token in the kept body, replaced by the request's own.
 CSRF_PLACEHOLDER = "space-csrf-token-to-fill-in"
@@ -40,7 +37,7 @@ def _new():
 
 
 def _renew(user_ids):
-    cache.set_many({PERSON_KEY.format(pk): _new() for pk in user_ids}, VERSION_TIMEOUT)
+    write_versions({PERSON_KEY.format(pk): _new() for pk in user_ids})
 
 
 def bump_people(user_ids):
@@ -48,8 +45,7 @@ def bump_people(user_ids):
     ids = {int(pk) for pk in user_ids if pk is not None}
     if not ids:
         return
-    _renew(ids)
-    transaction.on_commit(lambda: _renew(ids))
+    renew_now_and_at_commit(lambda: _renew(ids))
 
 
 def bump_person(user_id):
@@ -57,13 +53,12 @@ def bump_person(user_id):
 
 
 def _renew_everyone():
-    cache.set(EVERYONE_KEY, _new(), VERSION_TIMEOUT)
+    write_versions({EVERYONE_KEY: _new()})
 
 
 def bump_everyone(**_signal_arguments):
     """A change that may show in anyone's "Mon espace" (usable as a signal receiver)."""
-    _renew_everyone()
-    transaction.on_commit(_renew_everyone)
+    renew_now_and_at_commit(_renew_everyone)
 
 
 def versions(user_id):

@@ -20,19 +20,17 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from core import personal_pages
+from core.cache_versions import VERSION_TIMEOUT, renew_now_and_at_commit, write_versions
 
-VERSION_TIMEOUT = 30 * 24 * 3600
 PART_TIMEOUT = 24 * 3600
 VERSION_KEY = "advisors:fragment-version:{}"
 
 
 def _renew(names):
-    cache.set_many({VERSION_KEY.format(name): uuid.uuid4().hex for name in names},
-                   VERSION_TIMEOUT)
+    write_versions({VERSION_KEY.format(name): uuid.uuid4().hex for name in names})
 
 
 def bump(*names):
@@ -40,8 +38,7 @@ def bump(*names):
     names = {name for name in names if name and not name.endswith(":None")}
     if not names:
         return
-    _renew(names)
-    transaction.on_commit(lambda: _renew(names))
+    renew_now_and_at_commit(lambda: _renew(names))
 
 
 def versions(names):

@@ -11,14 +11,47 @@ of a second keeps a change made through one instance visible on another within a
 rendering included (bench/instances.py measures it), for at most four cache reads a second
 per version and process."""
 
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
 
 LOCAL_SECONDS = 0.25
+# A version lives longer than any entry kept under it; one gone (evicted, or not renewed for
+# that long) is replaced by a new one, which leaves the old entries unused.
+VERSION_TIMEOUT = 30 * 24 * 3600
 _versions = []
+_together = threading.local()
+
+
+def write_versions(values):
+    """Stores {key: new version} in the cache: at once, or with the others at the end of
+    ``renewals_together()``."""
+    pending = getattr(_together, "pending", None)
+    if pending is not None:
+        pending.update(values)
+    else:
+        cache.set_many(values, VERSION_TIMEOUT)
+
+
+@contextmanager
+def renewals_together():
+    """The versions renewed inside (by the receivers of one save's signal: the kept pages',
+    "Mon espace"'s, the dashboards'…) are written in one round trip to the cache, when it
+    ends; this process sees its own renewals at once."""
+    if getattr(_together, "pending", None) is not None:
+        yield  # already inside one
+        return
+    _together.pending = {}
+    try:
+        yield
+    finally:
+        pending, _together.pending = _together.pending, None
+        if pending:
+            cache.set_many(pending, VERSION_TIMEOUT)
 
 
 def known_versions():
@@ -36,6 +69,15 @@ def align_local_versions(values):
     for version in _versions:
         if version.key in values:
             version._local = (values[version.key], now)
+
+
+def renew_now_and_at_commit(renew):
+    """Calls ``renew`` now and, inside a transaction, again once it commits (an entry
+    computed meanwhile from the data as it was before the commit is then not kept). Outside
+    one (autocommit: the change is already committed, as after a save's signal) once."""
+    renew()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(renew)
 
 
 def forget_local_versions():
@@ -57,7 +99,7 @@ class CacheVersion:
             return local[0]
         version = cache.get(self.key)
         if version is None:
-            cache.add(self.key, uuid.uuid4().hex, timeout=None)
+            cache.add(self.key, uuid.uuid4().hex, timeout=VERSION_TIMEOUT)
             version = cache.get(self.key)
         if version is None:
             # The cache does not answer (config.cache): a version of this call's own, not
@@ -68,9 +110,9 @@ class CacheVersion:
 
     def bump(self, **_signal_arguments):
         """A new version now, and again when the transaction commits, so that an entry
-        computed meanwhile from the data as it was before the commit is not kept."""
-        self.renew()
-        transaction.on_commit(self.renew)
+        computed meanwhile from the data as it was before the commit is not kept. Outside
+        a transaction the change is already committed: once is enough."""
+        renew_now_and_at_commit(self.renew)
 
     def renew_on_changes(self, *models, publishing=False):
         """Bump whenever a row of one of ``models`` is saved or deleted and, with
@@ -89,5 +131,5 @@ class CacheVersion:
 
     def renew(self):
         version = uuid.uuid4().hex
-        cache.set(self.key, version, timeout=None)
+        write_versions({self.key: version})
         self._local = (version, time.monotonic())

@@ -59,13 +59,12 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare
 
-from .cache_versions import align_local_versions
+from .cache_versions import VERSION_TIMEOUT, align_local_versions
 from .kept_answers import Kept, code_version, stored_answer, view_name
 from .local_copies import LocalCopies
 
 HIT = "personal"
 CSRF_PLACEHOLDER = b"__personal_csrf_token__"
-VERSION_TIMEOUT = 30 * 24 * 3600
 LOCAL = LocalCopies(max_bytes=int(os.environ.get("PERSONAL_PAGE_LOCAL_BYTES", 16 << 20)))
 _TOKEN_RE = re.compile(rb"[A-Za-z0-9]{64}")
 
