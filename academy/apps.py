@@ -49,3 +49,9 @@ class AcademyConfig(AppConfig):
         from . import attestations
 
         attestations.connect()
+        # The messages of a new enrolment are written by the worker that sends them.
+        from accounts.outbox import register_composer
+
+        from . import emails
+
+        register_composer(emails.COMPOSER, emails.compose)

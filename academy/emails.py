@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from accounts.emails import queue_email
+from accounts.emails import queue_composed, queue_email
 from calendars import dates
 
 # kind: (subject, lines). Lines are formatted with the context below.
@@ -101,6 +101,13 @@ def notify(enrolment, kind, invitation=None, key=None, **values):
     invitation; kinds that give a seat send a REQUEST by default. ``key``: the outbox's
     idempotency key, for messages that must leave once (reminders, surveys). ``values``
     override the context's (the built-in survey's personal link)."""
+    written = write(enrolment, kind, invitation, **values)
+    queue_email(subject=written["subject"], to=[enrolment.user.email], text=written["text"],
+                html=written["html"], calendar=written["calendar"], key=key)
+
+
+def write(enrolment, kind, invitation=None, **values):
+    """The message of that kind: {"subject", "text", "html", "calendar"}."""
     from .calendar import invitation as calendar_invitation
 
     if invitation is None and kind in INVITING_KINDS:
@@ -113,11 +120,42 @@ def notify(enrolment, kind, invitation=None, key=None, **values):
         "space_url": f"{settings.SITE_URL}/espace/",
         "course_url": f"{settings.SITE_URL}{enrolment.session.course.url or ''}",
     }
-    queue_email(
-        subject=context["subject"], to=[enrolment.user.email],
-        text=render_to_string("academy/emails/message.txt", context),
-        html=render_to_string("academy/emails/message.html", context),
-        calendar=({"method": invitation, "content": calendar_invitation(enrolment, invitation)}
-                  if invitation else None),
-        key=key,
-    )
+    return {
+        "subject": context["subject"],
+        "text": render_to_string("academy/emails/message.txt", context),
+        "html": render_to_string("academy/emails/message.html", context),
+        "calendar": ({"method": invitation, "content": calendar_invitation(enrolment, invitation)}
+                     if invitation else None),
+    }
+
+
+# The messages of a new enrolment are written by the worker that sends them: the request
+# that enrols only saves the outbox row, in the enrolment's own transaction (and, on
+# PostgreSQL, in the same statement as the enrolment: academy/services.py).
+COMPOSER = "academy.enrolment"
+
+
+def composer_arguments(enrolment_id, kind, position=None):
+    return {"enrolment": enrolment_id, "kind": kind, "position": position}
+
+
+def notify_later(enrolment, kind):
+    """Queues the message of that kind, written when it is sent (``compose``)."""
+    queue_composed(composer=COMPOSER, to=[enrolment.user.email], arguments=composer_arguments(
+        enrolment.pk, kind, getattr(enrolment, "position_when_enrolled", None)))
+
+
+def compose(enrolment, kind, position=None):
+    """The outbox's composer (registered in academy/apps.py): the message of ``kind`` for
+    the enrolment as it is now; ``position``: the waiting-list rank it was given."""
+    from accounts.outbox import CannotCompose
+
+    from .models import Enrolment
+
+    found = (Enrolment.objects.select_related("session__course", "session__commune", "user")
+             .filter(pk=enrolment).first())
+    if found is None:
+        raise CannotCompose(f"l'inscription {enrolment} n'existe plus")
+    if position:
+        found.position_when_enrolled = position
+    return write(found, kind)

@@ -2,6 +2,7 @@
 (SELECT … FOR UPDATE on PostgreSQL), so confirmed enrolments never exceed capacity and a
 freed seat goes to the first waitlisted person in the same transaction."""
 
+import functools
 from contextlib import nullcontext
 
 from django.apps import apps
@@ -12,8 +13,12 @@ from django.db.models import Count, Max, Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from accounts.emails import enqueue
+from accounts.models import OutgoingEmail
 from accounts.roles import Role
 from calendars import dates
+from core.cache_versions import renewals_together
+from core.prepared import PreparedStatement
 from territories.models import SMALL_COMMUNE_POPULATION
 
 from . import emails
@@ -220,7 +225,8 @@ def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None,
             enrolment.save()
         except IntegrityError as error:  # the same person, twice at the same instant
             raise EnrolmentError("Vous êtes déjà inscrit à cette session.") from error
-    emails.notify(enrolment, enrolment.status)
+        # In the same transaction: committed with the enrolment, or not at all.
+        emails.notify_later(enrolment, enrolment.status)
     return enrolment
 
 
@@ -236,6 +242,10 @@ def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None,
 # statement sees the data as it was when the statement began, before its wait). The
 # statements of one message are one transaction; inside a caller's transaction they are
 # part of it (and the lock is kept until it ends).
+#
+# The message that tells the person is saved in the same statement (the outbox's row, to be
+# written by the worker that sends it: academy.emails.compose): committed with the
+# enrolment, or not at all.
 #
 # It inserts nothing, and enrol() takes its usual way, when anything is out of the ordinary:
 # the session cancelled, closed or not yet open, its place or link changed since it was
@@ -268,10 +278,127 @@ inserted AS (
     INSERT INTO {enrolment} ({columns}, status, waitlisted_at)
     SELECT {values}, d.status, CASE WHEN d.status = %s THEN d.now END FROM decided d
     RETURNING id, status, waitlisted_at
+),
+queued AS (
+    INSERT INTO {outbox} ({outbox_columns}, {outbox_arguments})
+    SELECT {outbox_values}, jsonb_build_object(
+        'enrolment', i.id, 'kind', i.status,
+        'position', CASE WHEN i.status = %s THEN d.waiting + 1 END)
+    FROM inserted i, decided d
+    RETURNING id
 )
 {count_totals}
-SELECT i.id, i.status, i.waitlisted_at, d.waiting FROM inserted i, decided d
+SELECT i.id, i.status, i.waitlisted_at, d.waiting, q.id FROM inserted i, decided d, queued q
 """
+
+
+# What "S'inscrire" needs to know before enrolling at once, in one read: the session and
+# its course, the person's first mandate and how many they have, and whether another of
+# their enrolments would be shown as a warning first (academy.views.enrol). Any row of
+# Enrolment.objects.clashing_with counts here, where the page shows only some of them: when
+# this finds one, the usual way decides.
+AT_ONCE_FACTS_SQL = """
+SELECT s.id, s.course_id, s.commune_id, s.remote_url, s.start, s."end",
+       session_commune.department_id, page.title, page.live, course.audience,
+       m.id, m.is_first_mandate, m.commune_id, m.department_id,
+       mandate_commune.population, mandate_commune.department_id,
+       (SELECT count(*) FROM {mandate} all_m JOIN {profile} p ON p.id = all_m.profile_id
+        WHERE p.user_id = %s) AS mandates,
+       EXISTS (SELECT 1 FROM {enrolment} e JOIN {session} other ON other.id = e.session_id
+               WHERE e.user_id = %s AND e.status = ANY(%s)
+                 AND other.status = %s AND other.id <> s.id
+                 AND (other.course_id = s.course_id
+                      OR (other.start < s."end" AND other."end" > s.start))) AS clashing
+FROM {session} s
+JOIN {course} course ON course.page_ptr_id = s.course_id
+JOIN {page} page ON page.id = s.course_id
+LEFT JOIN {commune} session_commune ON session_commune.id = s.commune_id
+LEFT JOIN LATERAL (
+    SELECT first_m.* FROM {mandate} first_m JOIN {profile} p ON p.id = first_m.profile_id
+    WHERE p.user_id = %s ORDER BY first_m.id LIMIT 1
+) m ON true
+LEFT JOIN {commune} mandate_commune ON mandate_commune.id = m.commune_id
+WHERE s.id = %s
+"""
+# The PostgreSQL types of its parameters, in order.
+AT_ONCE_FACTS_TYPES = ["bigint", "bigint", "text[]", "text", "bigint", "bigint"]
+
+
+@functools.cache
+def _at_once_facts():
+    from territories.models import Commune
+
+    from .models import CoursePage, OfficialProfile
+
+    quote = connection.ops.quote_name
+    sql = AT_ONCE_FACTS_SQL.format(**{
+        name: quote(model._meta.db_table) for name, model in (
+            ("session", Session), ("course", CoursePage), ("page", CoursePage.__mro__[1]),
+            ("commune", Commune), ("mandate", Mandate), ("profile", OfficialProfile),
+            ("enrolment", Enrolment))})
+    return PreparedStatement("academy_enrol_at_once_facts", sql, AT_ONCE_FACTS_TYPES)
+
+
+def enrol_at_once(session_id, user):
+    """"S'inscrire" when there is nothing to ask nor to tell first: a session of a live
+    course, neither hybrid nor clashing with another enrolment of the person, who has
+    exactly one mandate (a course for elected officials) or at most one (a course for
+    everyone or for agents). Two messages to the database (the facts above,
+    then the enrolment and its email: _enrol_in_one_round_trip), no other read.
+
+    Returns the enrolment, or None when anything is otherwise (or not on PostgreSQL): the
+    caller then takes its usual way, which reads everything and says why."""
+    if connection.vendor != "postgresql" or not user.is_authenticated:
+        return None
+    from territories.models import Commune
+
+    from .models import CoursePage
+
+    try:
+        session_pk = int(session_id)
+    except (TypeError, ValueError):
+        return None
+    statement = _at_once_facts()
+    with connection.cursor() as cursor:
+        cursor.execute(statement.execute_sql(connection), [
+            user.pk, user.pk, list(Enrolment.ACTIVE_STATUSES), Session.Status.SCHEDULED,
+            user.pk, session_pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (pk, course_id, commune_id, remote_url, start, end, session_department, title, live,
+     audience, mandate_id, first_mandate, mandate_commune, mandate_department, population,
+     commune_department, mandates, clashing) = row
+    # Whom the course is for decides what may be refused (audience_refusal) and asked (the
+    # mandate, among several).
+    allowed = (mandates == 1 if audience == Audience.ELECTED_OFFICIALS
+               else audience in (Audience.ALL, Audience.AGENTS) and mandates <= 1)
+    if not live or not allowed or clashing or (commune_id and remote_url):
+        return None
+    session = _read(Session, id=pk, course_id=course_id, commune_id=commune_id,
+                    remote_url=remote_url, start=start, end=end)
+    session.course = _read(CoursePage, page_ptr_id=course_id, id=course_id, title=title,
+                           live=live, audience=audience)
+    if commune_id:
+        session.commune = _read(Commune, id=commune_id, department_id=session_department)
+    mandate = mandate_id and _read(Mandate, id=mandate_id, is_first_mandate=first_mandate,
+                                   commune_id=mandate_commune, department_id=mandate_department)
+    if mandate and mandate_commune:
+        mandate.commune = _read(Commune, id=mandate_commune, population=population,
+                                department_id=commune_department)
+    try:
+        return _enrol_in_one_round_trip(session, user, "", mandate or None, priority_hint(
+            session, user, [mandate] if mandate else []))
+    except EnrolmentError:  # the same person twice at the same instant: said the usual way
+        return None
+
+
+def _read(model, **values):
+    """An instance of ``model`` as read from the database with only these fields (the others
+    are read if asked for, as with ``only()``)."""
+    fields = [f for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, [f.attname for f in fields],
+                         [values[f.attname] for f in fields])
 
 
 def _session_totals():
@@ -283,24 +410,24 @@ def _session_totals():
     return apps.get_model("dashboards", "SessionTotals")
 
 
-def _enrol_in_one_round_trip(known, user, attendance_mode, counted, priority):
-    """The enrolment, or None when it is left to enrol()'s usual way (see above)."""
-    try:
-        mode = _attendance_mode(known, attendance_mode, None)
-    except EnrolmentError:
-        return None  # the usual way says it, after the rules that come first
-    enrolment = Enrolment(session=known, user=user, priority=priority, attendance_mode=mode,
-                          mandate=counted)
+def _fields_to_insert(model, skip):
+    """The concrete fields of ``model`` an insert names, but the primary key and ``skip``."""
+    return [f for f in model._meta.concrete_fields
+            if not f.primary_key and f.attname not in skip]
+
+
+ENROLMENT_SET_IN_SQL = ("status", "waitlisted_at")
+OUTBOX_SET_IN_SQL = ("composer_arguments",)
+
+
+@functools.cache
+def _one_round_trip():
+    """(the session's lock, the prepared statement that follows it): see ONE_ROUND_TRIP_SQL."""
     quote = connection.ops.quote_name
-    columns, values = [], []
-    for field in Enrolment._meta.concrete_fields:
-        if field.primary_key or field.attname in ("status", "waitlisted_at"):
-            continue
-        columns.append(quote(field.column))
-        values.append(field.get_db_prep_save(field.pre_save(enrolment, add=True), connection))
+    columns = [quote(f.column) for f in _fields_to_insert(Enrolment, ENROLMENT_SET_IN_SQL)]
+    outbox_fields = _fields_to_insert(OutgoingEmail, OUTBOX_SET_IN_SQL)
     totals = _session_totals()
-    session_table, enrolment_table = quote(Session._meta.db_table), quote(
-        Enrolment._meta.db_table)
+    session_table = quote(Session._meta.db_table)
     totals_exist = count_totals = ""
     if totals is not None:
         table = quote(totals._meta.db_table)
@@ -310,29 +437,68 @@ def _enrol_in_one_round_trip(known, user, attendance_mode, counted, priority):
         count_totals = (f", counted AS (UPDATE {table} SET {counter} = {counter} + 1 "
                         f"WHERE {key} = %s AND EXISTS (SELECT 1 FROM inserted "
                         f"WHERE status = %s) RETURNING 1)")
-    sql = ONE_ROUND_TRIP_SQL.format(
-        session=session_table, enrolment=enrolment_table, totals_exist=totals_exist,
-        count_totals=count_totals, held=", ".join(["%s"] * len(Session.HELD_STATUSES)),
-        columns=", ".join(columns),
-        values=", ".join(["%s"] * len(values)))
+    lock, statement = ONE_ROUND_TRIP_SQL.split(";", 1)
+    statement = statement.format(
+        session=session_table, enrolment=quote(Enrolment._meta.db_table),
+        totals_exist=totals_exist, count_totals=count_totals,
+        held=", ".join(["%s"] * len(Session.HELD_STATUSES)), columns=", ".join(columns),
+        values=", ".join(["%s"] * len(columns)),
+        outbox=quote(OutgoingEmail._meta.db_table),
+        outbox_columns=", ".join(quote(f.column) for f in outbox_fields),
+        outbox_arguments=quote(OutgoingEmail._meta.get_field("composer_arguments").column),
+        outbox_values=", ".join(["%s"] * len(outbox_fields)))
+    types = [
+        "bigint", "text", "boolean", *["text"] * len(Session.HELD_STATUSES), "text", "bigint",
+        "bigint", "text", "text", "text",
+        *[_db_type(f) for f in _fields_to_insert(Enrolment, ENROLMENT_SET_IN_SQL)], "text",
+        *[_db_type(f) for f in outbox_fields], "text",
+        *(["bigint", "text"] if totals is not None else [])]
+    return (lock.format(session=session_table) + ";",
+            PreparedStatement("academy_enrol_one_round_trip", statement, types))
+
+
+def _db_type(field):
+    """The column's type, as a prepared statement's parameter (a foreign key: its target's)."""
+    kind = field.db_type(connection)
+    if kind is None:
+        raise ValueError(f"{field}: no column type")
+    return kind
+
+
+def _enrol_in_one_round_trip(known, user, attendance_mode, counted, priority):
+    """The enrolment, or None when it is left to enrol()'s usual way (see above)."""
+    try:
+        mode = _attendance_mode(known, attendance_mode, None)
+    except EnrolmentError:
+        return None  # the usual way says it, after the rules that come first
+    enrolment = Enrolment(session=known, user=user, priority=priority, attendance_mode=mode,
+                          mandate=counted)
+    values = [field.get_db_prep_save(field.pre_save(enrolment, add=True), connection)
+              for field in _fields_to_insert(Enrolment, ENROLMENT_SET_IN_SQL)]
+    outgoing = OutgoingEmail(to=[user.email], subject="", text="", composer=emails.COMPOSER)
+    outbox_values = [field.get_db_prep_save(field.pre_save(outgoing, add=True), connection)
+                     for field in _fields_to_insert(OutgoingEmail, OUTBOX_SET_IN_SQL)]
+    lock, statement = _one_round_trip()
     Status = Enrolment.Status
     params = [known.pk, known.pk, Session.Status.SCHEDULED, known.is_hybrid,
               *Session.HELD_STATUSES, Status.WAITLISTED, user.pk, known.pk,
-              Status.PENDING, Status.CONFIRMED, Status.WAITLISTED, *values, Status.WAITLISTED]
-    if totals is not None:
+              Status.PENDING, Status.CONFIRMED, Status.WAITLISTED, *values, Status.WAITLISTED,
+              *outbox_values, Status.WAITLISTED]
+    if _session_totals() is not None:
         params += [known.pk, Status.CONFIRMED]
     try:
         # Inside a caller's transaction, a savepoint: a failed insert undoes only this.
-        with (transaction.atomic() if connection.in_atomic_block else nullcontext()), \
-                connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            cursor.nextset()  # past the lock's row
-            row = cursor.fetchone()
+        with (transaction.atomic() if connection.in_atomic_block else nullcontext()):
+            sql = f"{lock} {statement.execute_sql(connection)}"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                cursor.nextset()  # past the lock's row
+                row = cursor.fetchone()
     except IntegrityError as error:  # the same person, twice at the same instant
         raise EnrolmentError("Vous êtes déjà inscrit à cette session.") from error
     if row is None:
         return None
-    enrolment.pk, enrolment.status, enrolment.waitlisted_at, waiting = row
+    enrolment.pk, enrolment.status, enrolment.waitlisted_at, waiting, outgoing_id = row
     enrolment._state.adding, enrolment._state.db = False, connection.alias
     if enrolment.status == Status.WAITLISTED:
         enrolment.position_when_enrolled = waiting + 1
@@ -341,9 +507,10 @@ def _enrol_in_one_round_trip(known, user, attendance_mode, counted, priority):
     # written as it is, nothing else to update; the dashboards' receiver leaves the count
     # to the statement above (tests/academy/test_enrolment_one_round_trip.py lists the
     # receivers: a new one must be checked against this way of saving).
-    post_save.send(sender=Enrolment, instance=enrolment, created=True, raw=True,
-                   using=connection.alias, update_fields=None)
-    emails.notify(enrolment, enrolment.status)
+    with renewals_together():
+        post_save.send(sender=Enrolment, instance=enrolment, created=True, raw=True,
+                       using=connection.alias, update_fields=None)
+    transaction.on_commit(lambda: enqueue(outgoing_id))
     return enrolment
 
 

@@ -73,6 +73,13 @@ def enrol(request, session_id):
     for an élu with several) or to know first (another session of the course, a session at
     the same time), the button leads to a page that asks it; "Confirmer mon inscription"
     there posts with ``confirm``. Otherwise the button enrols at once."""
+    if request.method == "POST" and "confirm" not in request.POST:
+        # The common case, in two reads (an élu with one mandate, nothing to choose nor to
+        # know first); anything else takes the way below, which says why.
+        enrolment = services.enrol_at_once(session_id, request.user)
+        if enrolment is not None:
+            messages.success(request, ENROLMENT_MESSAGES[enrolment.status](enrolment))
+            return redirect("accounts:home")
     session = get_object_or_404(
         Session.objects.select_related("course", "commune__department")
         .filter(course__live=True), pk=session_id)

@@ -31,17 +31,20 @@ def person(n):
     return get_user_model().objects.create_user(email=f"elu{n}@example.fr", password="x")
 
 
-def test_the_email_is_rendered_and_queued_after_the_commit(two_sessions, monkeypatch):
+def test_the_email_is_saved_with_the_enrolment_and_written_when_sent(two_sessions,
+                                                                     monkeypatch):
+    # The outbox's row is committed with the enrolment (or not at all); the message is
+    # written by whoever sends it (a worker; here, at the commit), from the committed row.
     session, _ = two_sessions
     seen = []
-    notify = emails.notify
+    write = emails.write
 
     def spy(enrolment, kind, *args, **kwargs):
         seen.append((kind, connection.in_atomic_block,
                      Enrolment.objects.filter(pk=enrolment.pk).exists()))
-        return notify(enrolment, kind, *args, **kwargs)
+        return write(enrolment, kind, *args, **kwargs)
 
-    monkeypatch.setattr(emails, "notify", spy)
+    monkeypatch.setattr(emails, "write", spy)
     first = services.enrol(session.pk, person(1))
     second = services.enrol(session.pk, person(2))
     assert seen == [("confirmed", False, True), ("waitlisted", False, True)]
