@@ -250,8 +250,8 @@ def enrol(session_id, user, *, by_staff=None, attendance_mode="", mandate=None,
 # It inserts nothing, and enrol() takes its usual way, when anything is out of the ordinary:
 # the session cancelled, closed or not yet open, its place or link changed since it was
 # read (hybrid or not), the person already having an enrolment in it (active, or cancelled
-# and coming back), or no dashboards' row yet for the session (the first confirmed
-# enrolment creates it by a recount).
+# and coming back), or no dashboards' row for the session (made with each new session; for
+# one made before, the first confirmed enrolment makes it by a recount).
 ONE_ROUND_TRIP_SQL = """
 SELECT 1 FROM {session} WHERE id = %s FOR UPDATE;
 WITH clock AS (SELECT clock_timestamp() AS now),

@@ -466,6 +466,15 @@ def _on_enrolment_saved(sender, instance, created, update_fields=None, raw=False
     refresh_sessions([instance.session_id, getattr(instance, "_totals_session_before", None)])
 
 
+def _on_session_created(sender, instance, created, raw=False, **kwargs):
+    """A new session has its (empty) row at once: the first enrolments of a rush are then
+    counted by an increment like the others (academy.services enrols in one statement only
+    where the row exists), instead of each waiting for a recount."""
+    if created and not raw:
+        SessionTotals.objects.bulk_create([SessionTotals(session_id=instance.pk)],
+                                          ignore_conflicts=True)
+
+
 def _on_enrolment_changing(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance._state.adding or instance.pk is None:
         return
@@ -607,7 +616,7 @@ def _on_bulk_change(sender, model=None, service_point=None, **kwargs):
 
 
 def connect_signals():
-    from academy.models import Attendance, Enrolment
+    from academy.models import Attendance, Enrolment, Session
     from academy.models.funding import DifFunding
     from advisors import signals
     from advisors.models import (
@@ -622,6 +631,7 @@ def connect_signals():
     from territories.models import Commune
 
     uid = "dashboards-rollups"
+    post_save.connect(_on_session_created, sender=Session, dispatch_uid=f"{uid}-s1")
     pre_save.connect(_on_enrolment_changing, sender=Enrolment, dispatch_uid=f"{uid}-e0")
     post_save.connect(_on_enrolment_saved, sender=Enrolment, dispatch_uid=f"{uid}-e1")
     post_delete.connect(_on_enrolment_deleted, sender=Enrolment, dispatch_uid=f"{uid}-e2")

@@ -55,9 +55,6 @@ def course(title="Budget communal"):
 def test_an_elu_with_one_mandate_is_enrolled_with_the_email_written_by_the_worker(
         client, communes):
     session = make.session(course(), communes["Beauvais"], capacity=5)
-    # The first enrolment of a session takes the usual way (it makes the dashboards' row).
-    press(client, official("adjoint@beauvais.fr", communes), session)
-    mail.outbox.clear()
     user = official("maire@beauvais.fr", communes)
     with CaptureQueriesContext(connection) as queries:
         response = press(client, user, session)
@@ -142,7 +139,6 @@ def test_a_course_for_advisors_and_an_elu_without_mandate_are_told_why(client, c
 def test_a_course_for_everyone_enrols_people_with_no_mandate_at_once_too(client, communes):
     session = make.session(make.course("Cybersécurité", audience=Audience.ALL),
                            communes["Beauvais"])
-    press(client, official("adjoint@beauvais.fr", communes), session)
     agent = get_user_model().objects.create_user(email="agent@beauvais.fr", password="x")
     with CaptureQueriesContext(connection) as queries:
         press(client, agent, session)

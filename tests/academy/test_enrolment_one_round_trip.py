@@ -94,7 +94,7 @@ def test_simultaneous_enrolments_fill_the_seats_and_keep_the_announced_ranks(ses
 def test_the_one_round_trip_way_renews_the_persons_space_and_says_the_rank(session,
                                                                           monkeypatch):
     first, second, *others = people(SEATS + 2)
-    services.enrol(session.pk, first)  # no dashboards' row yet: the usual way makes it
+    services.enrol(session.pk, first)
     saved = []
     monkeypatch.setattr("academy.space_cache.bump_person", lambda pk: saved.append(pk))
     for user in [second, *others]:
@@ -126,3 +126,13 @@ def test_a_cancelled_session_says_so(session):
     with pytest.raises(services.EnrolmentError, match="annulée"):
         services.enrol(session.pk, user)
     assert not Enrolment.objects.filter(user=user).exists()
+
+
+def test_a_session_without_its_dashboards_row_is_counted_by_the_usual_way(session):
+    # Sessions made before their row was made with them: the first enrolment recounts.
+    assert SessionTotals.objects.filter(session=session).exists()
+    SessionTotals.objects.filter(session=session).delete()
+    first, second = people(2)
+    services.enrol(session.pk, first)
+    services.enrol(session.pk, second)
+    assert SessionTotals.objects.get(session=session).enrolments == 2
