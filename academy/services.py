@@ -18,7 +18,7 @@ from accounts.models import OutgoingEmail
 from accounts.roles import Role
 from calendars import dates
 from core.cache_versions import renewals_together
-from core.prepared import PreparedStatement
+from core.prepared import Param, PreparedStatement
 from territories.models import SMALL_COMMUNE_POPULATION
 
 from . import emails
@@ -320,8 +320,6 @@ LEFT JOIN LATERAL (
 LEFT JOIN {commune} mandate_commune ON mandate_commune.id = m.commune_id
 WHERE s.id = %s
 """
-# The PostgreSQL types of its parameters, in order.
-AT_ONCE_FACTS_TYPES = ["bigint", "bigint", "text[]", "text", "bigint", "bigint"]
 
 
 @functools.cache
@@ -336,7 +334,9 @@ def _at_once_facts():
             ("session", Session), ("course", CoursePage), ("page", CoursePage.__mro__[1]),
             ("commune", Commune), ("mandate", Mandate), ("profile", OfficialProfile),
             ("enrolment", Enrolment))})
-    return PreparedStatement("academy_enrol_at_once_facts", sql, AT_ONCE_FACTS_TYPES)
+    user, session = Param("user", "bigint"), Param("session", "bigint")
+    return PreparedStatement("academy_enrol_at_once_facts", sql, [
+        user, user, list(Enrolment.ACTIVE_STATUSES), Session.Status.SCHEDULED, user, session])
 
 
 def enrol_at_once(session_id, user):
@@ -360,9 +360,8 @@ def enrol_at_once(session_id, user):
         return None
     statement = _at_once_facts()
     with connection.cursor() as cursor:
-        cursor.execute(statement.execute_sql(connection), [
-            user.pk, user.pk, list(Enrolment.ACTIVE_STATUSES), Session.Status.SCHEDULED,
-            user.pk, session_pk])
+        cursor.execute(statement.execute_sql(connection),
+                       statement.params(user=user.pk, session=session_pk))
         row = cursor.fetchone()
     if row is None:
         return None
@@ -418,6 +417,28 @@ def _fields_to_insert(model, skip):
 
 ENROLMENT_SET_IN_SQL = ("status", "waitlisted_at")
 OUTBOX_SET_IN_SQL = ("composer_arguments",)
+# The columns whose values change from one enrolment to the next (the parameters of each
+# call); every other column is written with its default, once, when the statement is
+# prepared. The two rows' timestamps are one instant.
+ENROLMENT_PARAMS = {"session_id": "session", "user_id": "user", "priority": "priority",
+                    "attendance_mode": "mode", "mandate_id": "mandate", "created_at": "now",
+                    "updated_at": "now"}
+OUTBOX_PARAMS = {"key": "key", "to": "to", "created_at": "now", "updated_at": "now"}
+
+
+def _row_slots(model, skip, params):
+    """The values of an insert of ``model`` (its fields but the primary key and ``skip``):
+    a Param for the columns named in ``params``, the column's default for the others."""
+    slots = []
+    for field in _fields_to_insert(model, skip):
+        if field.attname in params:
+            slots.append(Param(params[field.attname], _db_type(field)))
+        elif field.has_default() and callable(field.default) or getattr(
+                field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            raise ValueError(f"{field}: a value of each row, to be given in the params")
+        else:
+            slots.append(field.get_db_prep_save(field.get_default(), connection))
+    return slots
 
 
 @functools.cache
@@ -447,14 +468,19 @@ def _one_round_trip():
         outbox_columns=", ".join(quote(f.column) for f in outbox_fields),
         outbox_arguments=quote(OutgoingEmail._meta.get_field("composer_arguments").column),
         outbox_values=", ".join(["%s"] * len(outbox_fields)))
-    types = [
-        "bigint", "text", "boolean", *["text"] * len(Session.HELD_STATUSES), "text", "bigint",
-        "bigint", "text", "text", "text",
-        *[_db_type(f) for f in _fields_to_insert(Enrolment, ENROLMENT_SET_IN_SQL)], "text",
-        *[_db_type(f) for f in outbox_fields], "text",
-        *(["bigint", "text"] if totals is not None else [])]
+    Status = Enrolment.Status
+    session, user = Param("session", "bigint"), Param("user", "bigint")
+    outbox_slots = _row_slots(OutgoingEmail, OUTBOX_SET_IN_SQL, OUTBOX_PARAMS)
+    composer = [f.attname for f in outbox_fields].index("composer")
+    outbox_slots[composer] = emails.COMPOSER
+    slots = [
+        session, Session.Status.SCHEDULED, Param("hybrid", "boolean"), *Session.HELD_STATUSES,
+        Status.WAITLISTED, user, session, Status.PENDING, Status.CONFIRMED, Status.WAITLISTED,
+        *_row_slots(Enrolment, ENROLMENT_SET_IN_SQL, ENROLMENT_PARAMS), Status.WAITLISTED,
+        *outbox_slots, Status.WAITLISTED,
+        *([session, Status.CONFIRMED] if totals is not None else [])]
     return (lock.format(session=session_table) + ";",
-            PreparedStatement("academy_enrol_one_round_trip", statement, types))
+            PreparedStatement("academy_enrol_one_round_trip", statement, slots))
 
 
 def _db_type(field):
@@ -473,19 +499,14 @@ def _enrol_in_one_round_trip(known, user, attendance_mode, counted, priority):
         return None  # the usual way says it, after the rules that come first
     enrolment = Enrolment(session=known, user=user, priority=priority, attendance_mode=mode,
                           mandate=counted)
-    values = [field.get_db_prep_save(field.pre_save(enrolment, add=True), connection)
-              for field in _fields_to_insert(Enrolment, ENROLMENT_SET_IN_SQL)]
-    outgoing = OutgoingEmail(to=[user.email], subject="", text="", composer=emails.COMPOSER)
-    outbox_values = [field.get_db_prep_save(field.pre_save(outgoing, add=True), connection)
-                     for field in _fields_to_insert(OutgoingEmail, OUTBOX_SET_IN_SQL)]
     lock, statement = _one_round_trip()
     Status = Enrolment.Status
-    params = [known.pk, known.pk, Session.Status.SCHEDULED, known.is_hybrid,
-              *Session.HELD_STATUSES, Status.WAITLISTED, user.pk, known.pk,
-              Status.PENDING, Status.CONFIRMED, Status.WAITLISTED, *values, Status.WAITLISTED,
-              *outbox_values, Status.WAITLISTED]
-    if _session_totals() is not None:
-        params += [known.pk, Status.CONFIRMED]
+    field = OutgoingEmail._meta.get_field
+    params = [known.pk, *statement.params(
+        session=known.pk, hybrid=known.is_hybrid, user=user.pk, priority=priority,
+        mode=mode, mandate=counted.pk if counted else None, now=timezone.now(),
+        key=field("key").get_default(),
+        to=field("to").get_db_prep_save([user.email], connection))]
     try:
         # Inside a caller's transaction, a savepoint: a failed insert undoes only this.
         with (transaction.atomic() if connection.in_atomic_block else nullcontext()):
