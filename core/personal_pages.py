@@ -42,6 +42,7 @@ import re
 import time
 import uuid
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, get_user_model
@@ -320,13 +321,21 @@ def connection_quote(name):
     return connections["default"].ops.quote_name(name)
 
 
+def _database_sessions():
+    """Whether the sessions are Django's database sessions (or a subclass reading them)."""
+    from django.contrib.sessions.backends import cached_db, db
+
+    engine = import_module(settings.SESSION_ENGINE).SessionStore
+    return issubclass(engine, db.SessionStore) and not issubclass(engine, cached_db.SessionStore)
+
+
 def _session_content(session):
     """The session's content, read as the database sessions read it (the row of this key,
     unexpired) by one plain query, and handed to the session so that the view does not read
     it again; None when there is no such session."""
     if not session.session_key:
         return None
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    if not _database_sessions():
         return dict(session.items()) or None
     row = _one_row(session.model,
                    "SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",

@@ -11,6 +11,7 @@ replaced by placeholders. See docs/privacy.md for each decision.
 import logging
 from datetime import timedelta
 from email.utils import parseaddr
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -288,10 +289,11 @@ def _delete_outgoing_emails(emails):
 def delete_sessions(user_ids) -> int:
     """Deletes the database sessions of these accounts (one pass over live sessions)."""
     from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseSessions
     from django.contrib.sessions.models import Session as DjangoSession
 
-    if not user_ids or settings.SESSION_ENGINE not in {
-            "django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}:
+    engine = import_module(settings.SESSION_ENGINE).SessionStore
+    if not user_ids or not issubclass(engine, DatabaseSessions):  # cached_db is one too
         return 0
     wanted = {str(pk) for pk in user_ids}
     doomed = []

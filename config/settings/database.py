@@ -66,4 +66,4 @@ CACHES = {
     )
 }
 # Sessions live in the database, never in the cache: Redis down logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "config.sessions"  # the database backend, read with plain SQL
