@@ -64,7 +64,8 @@ def main(argv=None):
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url, "CELERY_BROKER_URL": args.redis_url,
         "BENCH_CACHE_PREFIX": "bench-profile",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "LOG_LEVEL": os.environ.get("LOG_LEVEL", "ERROR"),
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "ERROR"),
     })
     import django
 

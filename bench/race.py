@@ -7,8 +7,8 @@ them (two instances of the platform on one database, bench/instances.py). The pi
 shared with the second rush (bench/rush.py): the élus chosen, their logged-in cookies, one
 POST, the clean-up."""
 
-import http.client
 import json
+import socket
 import threading
 import time
 from urllib.parse import urlencode
@@ -114,24 +114,40 @@ def classify(status, location):
 def press(port, path, entrant, referer_path, timeout=120):
     """One "S'inscrire" over a new connection, as a browser behind the TLS proxy would
     send it (the CSRF check compares Origin and Referer with the instance's own host).
-    Returns (outcome, seconds)."""
+    Returns (outcome, seconds).
+
+    Written on a plain socket: with 200 threads at once, http.client's own Python took a
+    quarter of one of the machine's two cores during the race, taken from the platform it
+    measures."""
     origin = f"https://127.0.0.1:{port}"
     body = urlencode({"csrfmiddlewaretoken": entrant["csrf"]})
-    headers = {**FORWARDED, "Cookie": entrant["cookie"], "Origin": origin,
-               "Referer": f"{origin}{referer_path}",
-               "Content-Type": "application/x-www-form-urlencoded"}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {"Host": f"127.0.0.1:{port}", **FORWARDED, "Cookie": entrant["cookie"],
+               "Origin": origin, "Referer": f"{origin}{referer_path}",
+               "Content-Type": "application/x-www-form-urlencoded",
+               "Content-Length": str(len(body)), "Connection": "close"}
+    request = (f"POST {path} HTTP/1.1\r\n"
+               + "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+               + f"\r\n{body}").encode("latin-1")
     started = time.perf_counter()
     try:
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        outcome = classify(response.status, response.getheader("Location"))
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+            connection.sendall(request)
+            answer = bytearray()
+            while chunk := connection.recv(65536):
+                answer += chunk
+        outcome = classify(*status_and_location(bytes(answer)))
     except Exception as error:  # noqa: BLE001 - socket errors, bad answers: counted, shown
         outcome = type(error).__name__
-    finally:
-        connection.close()
     return outcome, time.perf_counter() - started
+
+
+def status_and_location(answer):
+    """The status code and the Location header of a raw HTTP/1.1 answer."""
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    status = int(head[0].split(" ", 2)[1])
+    location = next((line.split(":", 1)[1].strip() for line in head[1:]
+                     if line.lower().startswith("location:")), None)
+    return status, location
 
 
 def race(ports, people, seats, login_keys, kept=None):
