@@ -32,7 +32,10 @@ DESCRIPTIONS = {
                                         "d'écrire, et tout tableau de bord calculé après un "
                                         "changement de ses chiffres, lisent la base "
                                         "principale plutôt que la réplique",
-    "DB_CONN_MAX_AGE": "durée de vie des connexions à la base (secondes)",
+    "DB_CONN_MAX_AGE": ("durée de vie des connexions à la base (secondes) ; la plateforme se "
+                        "connecte directement à PostgreSQL (ou à un répartiteur en mode "
+                        "session) : les inscriptions utilisent des requêtes préparées, propres à "
+                        "chaque connexion (`core/prepared.py`)"),
     "REDIS_URL": "Redis du cache (et du broker Celery si CELERY_BROKER_URL est vide)",
     "CELERY_BROKER_URL": "broker Celery ; vide avec REDIS_URL vide : tâches exécutées sur place",
     "CELERY_QUEUE": "file Celery par défaut",
