@@ -107,6 +107,21 @@ def ensure_totp(users):
     return added
 
 
+RADIUS_FILTERS = {"service": "aide-aux-demarches-administratives", "access": "free",
+                  "weekday": 1}
+
+
+def near_a_place(filters):
+    """{"lat", "lon"}: the position of the first public place (by id) that matches the
+    filters, to the metre; Beauvais's centre when there is none."""
+    from advisors.directory.queries import matching
+
+    found = (matching(**filters).filter(latitude__isnull=False, longitude__isnull=False)
+             .order_by("pk").values_list("latitude", "longitude").first())
+    latitude, longitude = found or (49.430, 2.080)
+    return {"lat": f"{latitude:.5f}", "lon": f"{longitude:.5f}"}
+
+
 def resolve_pages(login_keys):
     """The pages to measure, their URLs read from the database (same logic at every scale),
     with the session cookie of the account each one is seen as."""
@@ -155,11 +170,11 @@ def resolve_pages(login_keys):
         "national_dashboard": reverse("dashboards:national"),
         "directory": reverse("directory:search") + "?" + urlencode({"q": "Beauvais"}),
         # "Autour de moi" is never kept by the page cache: the ranking within the radius
-        # and the filters are measured on every request.
+        # and the filters are measured on every request, around a place that matches them
+        # (at both scales the search finds places within the radius, and its queries are
+        # compared as they are; around a place with none, it widens the radius).
         "directory_radius": reverse("directory:search") + "?" + urlencode({
-            "lat": "49.430", "lon": "2.080", "rayon_km": 10,
-            "service": "aide-aux-demarches-administratives", "access": "free",
-            "weekday": 1}),
+            **near_a_place(RADIUS_FILTERS), "rayon_km": 10, **RADIUS_FILTERS}),
         # The map partner sites frame: kept a minute by its own view, not by the page cache
         # (which would drop the framing headers the view sets).
         "directory_embedded": reverse("directory:embedded") + "?" + urlencode({

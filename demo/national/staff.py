@@ -21,6 +21,7 @@ class StaffMixin:
         self.prefect_of_department, self.prefect_of_region = {}, {}
         known_department = next((d[0] for d in self.departments if d[1] == "60"),
                                 self.departments[0][0])
+        self.known_department = known_department
         for department_id, code, _, _ in self.departments:
             pk = self.ids.take(User)
             email = (KNOWN_ACCOUNTS["prefet"] if department_id == known_department

@@ -148,6 +148,21 @@ class StructuresMixin:
         base = f"{siren}{1 + n % 9:04d}"
         return base + luhn.calc_check_digit(base)
 
+    def leave_one_awaiting_opinion(self, structures, opinions):
+        """The known préfet has an application waiting for their opinion at every scale
+        (the bench's "Candidatures sans avis" then reads the same queries at 0.01 as at
+        1.0): when none does, the first open one of their département is left without its
+        opinion. Draws nothing at random, so a scale that has one is unchanged."""
+        S = Application.Status
+        known = self.prefect_of_department[self.known_department]
+        theirs = [s["application"] for s in structures
+                  if s.get("application") and self.prefect_for(s) == known]
+        given = {id(entry[1]) for entry in opinions if entry[1] is not None}
+        open_ones = [a for a in theirs if a["status"] in (S.CREATED, S.EXAMINATION)]
+        if not open_ones or any(id(a) not in given for a in open_ones):
+            return
+        opinions[:] = [entry for entry in opinions if entry[1] is not open_ones[0]]
+
     def prefect_for(self, structure):
         commune = structure["commune"]
         if structure["kind"] == Structure.Kind.REGION:
@@ -214,6 +229,7 @@ class StructuresMixin:
                 add(s, rng.choice([S.REFUSED, S.ABANDONED, S.DUPLICATE]), earlier)
             s["application"] = add(s, status, s["created"], s.get("granted"))
 
+        self.leave_one_awaiting_opinion(structures, opinions)
         first = self.ids.take(Application, len(applications))
         for n, app in enumerate(applications):
             app["id"] = first + n
