@@ -287,3 +287,31 @@ def test_only_the_races_email_deliveries_are_taken_out_of_the_queue():
     assert not race.is_email_task_for(message("accounts.tasks.send_email", "[6420]"), [642])
     assert not race.is_email_task_for(message("academy.tasks.send_reminders", "[642]"), [642])
     assert not race.is_email_task_for(b"not json", [642])
+
+
+def fake_races(monkeypatch, outcomes):
+    """race.race answering, in turn, (confirmed, rate) for 20 seats and 200 people."""
+    answers = iter(outcomes)
+
+    def fake(ports, people, seats, login_keys):
+        confirmed, rate = next(answers)
+        return {"people": people, "seats": seats, "confirmed": confirmed,
+                "waitlisted": people - confirmed, "pending": 0, "errors": 0,
+                "error_kinds": [], "seconds": people / rate, "enrolments_per_second": rate}
+
+    monkeypatch.setattr(race, "race", fake)
+
+
+def test_repeated_races_keep_the_best_throughput_and_print_every_one(monkeypatch):
+    fake_races(monkeypatch, [(20, 120.0), (20, 160.0), (20, 140.0)])
+    result = race.races(8000, 200, 20, [], repeat=3)
+    assert result["enrolments_per_second"] == 160.0 and result["rates"] == [120, 160, 140]
+    assert race.race_met(result, 200, 20)
+    line = race.race_line(result, True)
+    assert "meilleure de 3 courses : 120, 160, 140 inscriptions/s" in line
+
+
+def test_a_race_that_gave_a_seat_twice_fails_whatever_the_others_did(monkeypatch):
+    fake_races(monkeypatch, [(20, 190.0), (21, 200.0), (20, 180.0)])
+    result = race.races(8000, 200, 20, [], repeat=3)
+    assert result["confirmed"] == 21 and not race.race_met(result, 200, 20)
