@@ -324,6 +324,8 @@ WHERE s.id = %s
 
 @functools.cache
 def _at_once_facts():
+    from wagtail.models import Page
+
     from territories.models import Commune
 
     from .models import CoursePage, OfficialProfile
@@ -331,7 +333,7 @@ def _at_once_facts():
     quote = connection.ops.quote_name
     sql = AT_ONCE_FACTS_SQL.format(**{
         name: quote(model._meta.db_table) for name, model in (
-            ("session", Session), ("course", CoursePage), ("page", CoursePage.__mro__[1]),
+            ("session", Session), ("course", CoursePage), ("page", Page),
             ("commune", Commune), ("mandate", Mandate), ("profile", OfficialProfile),
             ("enrolment", Enrolment))})
     user, session = Param("user", "bigint"), Param("session", "bigint")
