@@ -360,6 +360,8 @@ def enrol_at_once(session_id, user):
         session_pk = int(session_id)
     except (TypeError, ValueError):
         return None
+    if not 0 < session_pk < 2**63:  # no such session; PostgreSQL would refuse the number
+        return None
     statement = _at_once_facts()
     with connection.cursor() as cursor:
         cursor.execute(statement.execute_sql(connection),

@@ -164,3 +164,10 @@ def test_a_new_database_connection_prepares_the_statements_again(client, commune
     connection.close()  # as after a PostgreSQL restart or CONN_MAX_AGE: a new connection
     press(client, second, session)
     assert session.enrolments.filter(status=Status.CONFIRMED).count() == 2
+
+
+def test_a_session_number_no_session_can_have_is_not_found(client, communes):
+    client.force_login(official("maire@beauvais.fr", communes))
+    for number in ("0", "99999999999999999999"):
+        response = client.post(f"/inscriptions/sessions/{number}/")
+        assert response.status_code == 404
