@@ -60,8 +60,15 @@ def course(title=None, themes=(), publish=True, **fields):
 
 
 def session(course_page, commune=None, days=30, capacity=20, **fields):
-    """Every date not given follows from ``days``, even when ``start`` is given."""
+    """Every date not given follows from ``days``, even when ``start`` is given.
+
+    A session two days away or more starts at 9 h (Paris) that day, as real ones do: from
+    ``now`` plus 7 hours, a test run in the late evening made a session over two days,
+    which calendars show as two events ("jour 1 sur 2"). Nearer ones keep the hour of now
+    (tests of "tomorrow" and "in an hour")."""
     start = timezone.now().replace(microsecond=0) + timedelta(days=days)
+    if days >= 2:
+        start = timezone.localtime(start).replace(hour=9, minute=0, second=0)
     dates = {"start": start, **session_dates(start)}
     return SessionFactory(course=course_page, commune=commune, capacity=capacity,
                           **{**dates, **fields})
