@@ -122,7 +122,9 @@ def tomorrows_participants(communes, count=4):
 
 def reminders_received(people):
     return {user.email: sum(1 for m in mail.outbox
-                            if m.to == [user.email] and m.subject == "Rappel : Demain demain")
+                            # "Rappel : Demain demain", or "… aujourd'hui" for a run after
+                            # midnight (the session is 20 hours away)
+                            if m.to == [user.email] and m.subject.startswith("Rappel : Demain "))
             for user in people}
 
 
