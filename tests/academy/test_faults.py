@@ -210,7 +210,7 @@ def test_a_worker_killed_with_sigkill_during_a_reminder_run_then_restarted_sends
         finally:
             worker.stop()
     received = {user.email: sum(1 for m in mails if f"To: {user.email}" in m
-                                and "Subject: Rappel : Demain demain" in m)
+                                and "Subject: Rappel : Demain " in m)
                 for user in people}
     assert received == {user.email: 1 for user in people}, worker.log_path.read_text()[-2000:]
     assert set(reminders.values_list("status", flat=True)) == {Status.SENT}
